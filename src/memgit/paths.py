@@ -1,0 +1,93 @@
+"""Where things live: the work tree, the committed ``.memory/`` folder and the local state folder.
+
+Found by walking up from a start folder to the ``.git`` entry, without running git, because hooks
+call this on every tool use. The local state folder is what ``git rev-parse --git-path memgit``
+names: per clone and per worktree, outside the work tree, untouched by ``git clean -fdx``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from memgit.errors import NotInGitRepo, NotInitialized
+
+MEMORY_DIR = ".memory"
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+    git_dir: Path
+
+    @property
+    def memory(self) -> Path:
+        return self.root / MEMORY_DIR
+
+    @property
+    def observations(self) -> Path:
+        return self.memory / "observations"
+
+    @property
+    def sessions(self) -> Path:
+        return self.memory / "sessions"
+
+    @property
+    def config_file(self) -> Path:
+        return self.memory / "config.yaml"
+
+    @property
+    def state(self) -> Path:
+        return self.git_dir / "memgit"
+
+    @property
+    def index(self) -> Path:
+        return self.state / "index"
+
+    @property
+    def locks(self) -> Path:
+        return self.state / "locks"
+
+    @property
+    def logs(self) -> Path:
+        return self.state / "logs"
+
+    def initialized(self) -> bool:
+        return self.memory.is_dir()
+
+    def require_initialized(self) -> Paths:
+        if not self.initialized():
+            raise NotInitialized(str(self.root))
+        return self
+
+    def relative(self, path: Path) -> str:
+        """A repository-relative path with forward slashes, as stored and printed."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_paths(start: Path | str | None = None) -> Paths:
+    """The repository that contains ``start`` (default: the current folder)."""
+    here = Path(start if start is not None else os.getcwd()).absolute()
+    for folder in (here, *here.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return Paths(root=folder, git_dir=dot_git)
+        if dot_git.is_file():
+            return Paths(root=folder, git_dir=_linked_git_dir(dot_git))
+    raise NotInGitRepo(str(here))
+
+
+def _linked_git_dir(dot_git: Path) -> Path:
+    """A worktree's or submodule's ``.git`` file says ``gitdir: <path>``."""
+    try:
+        first = dot_git.read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, UnicodeDecodeError, IndexError):
+        raise NotInGitRepo(str(dot_git.parent)) from None
+    if not first.startswith("gitdir:"):
+        raise NotInGitRepo(str(dot_git.parent))
+    target = Path(first.removeprefix("gitdir:").strip())
+    return target if target.is_absolute() else (dot_git.parent / target).resolve()

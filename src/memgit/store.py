@@ -1,0 +1,202 @@
+"""``.memory/`` on disk: the source of truth. Atomic, locked reads and writes of observation files.
+
+Every write goes through ``fileio.atomic_write``; every read-modify-write (create with a fresh id,
+supersede, expire) holds the store lock, so hooks and sessions running at once never lose each
+other's work. A file that cannot be read is reported as a ``Problem`` and skipped: one broken file
+never stops the rest of memory from loading.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from memgit.errors import (
+    AmbiguousId,
+    FieldProblem,
+    InvalidObservation,
+    MemgitError,
+    UnknownObservation,
+)
+from memgit.fileio import atomic_write, file_lock, is_temporary
+from memgit.model import Observation, id_from_file_name, parse_observation, render_observation
+from memgit.paths import Paths
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A memory file that could not be used, and why (already phrased for the person)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file in ``observations/`` as seen by ``os.scandir``: cheap to list, used by the index."""
+
+    path: Path
+    name: str
+    mtime_ns: int
+    size: int
+
+
+class Store:
+    def __init__(self, paths: Paths, lock_timeout: float = 10.0) -> None:
+        self.paths = paths
+        self.lock_timeout = lock_timeout
+
+    # --- locking --------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive lock for read-modify-write sequences on ``.memory/``."""
+        with file_lock(self.paths.locks / "store.lock", timeout=self.lock_timeout, what="memory"):
+            yield
+
+    # --- listing --------------------------------------------------------------------------------
+
+    def scan(self) -> list[StoredFile]:
+        """Every candidate observation file, with its stat; temporary files are left out."""
+        folder = self.paths.observations
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            return []
+        files = []
+        for entry in entries:
+            if is_temporary(entry.name) or entry.name.startswith("."):
+                continue
+            try:
+                if not entry.is_file():
+                    continue
+                stat = entry.stat()
+            except OSError:
+                continue
+            files.append(StoredFile(Path(entry.path), entry.name, stat.st_mtime_ns, stat.st_size))
+        files.sort(key=lambda f: f.name)
+        return files
+
+    def relative(self, path: Path) -> str:
+        return self.paths.relative(path)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def read(self, path: Path) -> Observation:
+        """Parse one file; raises ``InvalidObservation`` naming the file and the field."""
+        rel = self.relative(path)
+        if path.suffix != ".md":
+            raise InvalidObservation(
+                rel,
+                [
+                    _problem(
+                        "is not a markdown (.md) file; memgit ignores it here. Move it out of "
+                        ".memory/observations/ or rename it to .md"
+                    )
+                ],
+            )
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InvalidObservation(rel, [_problem(f"cannot be read: {exc.strerror}")]) from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidObservation(
+                rel,
+                [_problem(f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")],
+            ) from None
+        return parse_observation(text, rel)
+
+    def load_all(self) -> tuple[list[Observation], list[Problem]]:
+        """Every readable observation, and a problem for each file that is not one."""
+        observations: list[Observation] = []
+        problems: list[Problem] = []
+        seen: dict[str, str] = {}
+        for stored in self.scan():
+            try:
+                obs = self.read(stored.path)
+            except InvalidObservation as exc:
+                problems.append(Problem(exc.path, "; ".join(str(p) for p in exc.problems)))
+                continue
+            rel = self.relative(stored.path)
+            if obs.id in seen:
+                problems.append(
+                    Problem(rel, f"id {obs.id} is also used by {seen[obs.id]}; give one a new id")
+                )
+                continue
+            seen[obs.id] = rel
+            observations.append(obs)
+        return observations, problems
+
+    def find(self, ident: str) -> Path:
+        """The file of observation ``ident``; a unique prefix of at least 4 characters works too."""
+        ident = ident.strip().removeprefix("[").removesuffix("]").removeprefix("m:")
+        matches = [f.path for f in self.scan() if (id_from_file_name(f.name) or "") == ident]
+        if not matches and len(ident) >= 4:
+            matches = [
+                f.path for f in self.scan() if (id_from_file_name(f.name) or "").startswith(ident)
+            ]
+            if len({id_from_file_name(p.name) for p in matches}) > 1:
+                raise AmbiguousId(ident, [id_from_file_name(p.name) or "" for p in matches])
+        if not matches:
+            # A file someone renamed by hand: fall back to reading them all.
+            observations, _ = self.load_all()
+            for obs in observations:
+                if obs.id == ident:
+                    return self.path_for(obs)
+            raise UnknownObservation(ident)
+        return matches[0]
+
+    def get(self, ident: str) -> Observation:
+        return self.read(self.find(ident))
+
+    def path_for(self, obs: Observation) -> Path:
+        """Where ``obs`` lives: its existing file if there is one, else a new readable name."""
+        for stored in self.scan():
+            if id_from_file_name(stored.name) == obs.id:
+                return stored.path
+        return self.paths.observations / obs.file_name()
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def create(self, obs: Observation) -> Path:
+        """Write a new observation. Caller holds ``lock()`` when it also changes others."""
+        target = self.paths.observations / obs.file_name()
+        if target.exists() or any(id_from_file_name(f.name) == obs.id for f in self.scan()):
+            raise MemgitError(f"an observation with id {obs.id} already exists ({target.name})")
+        atomic_write(target, render_observation(obs))
+        return target
+
+    def save(self, obs: Observation) -> Path:
+        """Write ``obs`` over its existing file (or create it); the file name never changes."""
+        target = self.path_for(obs)
+        atomic_write(target, render_observation(obs))
+        return target
+
+    def update(self, ident: str, change: Callable[[Observation], Observation]) -> Observation:
+        """Read, change and write one observation under the store lock."""
+        with self.lock():
+            path = self.find(ident)
+            current = self.read(path)
+            changed = change(current)
+            if changed.id != current.id:
+                raise MemgitError("an update cannot change an observation's id")
+            if changed != current:
+                atomic_write(path, render_observation(changed))
+            return changed
+
+    def delete(self, ident: str) -> Path:
+        path = self.find(ident)
+        path.unlink()
+        return path
+
+
+def _problem(message: str) -> FieldProblem:
+    return FieldProblem("", message)
