@@ -1,0 +1,169 @@
+"""The façade the adapters call (CLI, hooks, MCP server, web viewer).
+
+``Memory`` ties the store (the files, the truth) to the index (derived, for search) and keeps them
+consistent: every write goes to the store first, then the index catches up. Adapters parse their
+input, call one method here and format the result; no business logic lives in them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.resources
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from memgit.config import Config, load_config
+from memgit.errors import InvalidObservation, MemgitError
+from memgit.fileio import atomic_write
+from memgit.model import KEYS, Observation, new_observation
+from memgit.paths import Paths, find_paths
+from memgit.store import Problem, Store
+
+if TYPE_CHECKING:
+    from memgit.index import Filters, Hit, MemoryIndex, Progress, SyncReport
+
+TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
+
+
+def template_dir() -> Path:
+    """``.memory-template/``: inside the installed package, or beside ``src/`` in a checkout."""
+    packaged = importlib.resources.files("memgit") / "_template"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    source = Path(__file__).resolve().parents[2] / ".memory-template"
+    if source.is_dir():
+        return source
+    raise MemgitError(
+        "memgit's .memory-template is missing from this installation; reinstall memgit"
+    )
+
+
+@dataclass(frozen=True)
+class InitReport:
+    root: Path
+    created: tuple[str, ...]
+    kept: tuple[str, ...]
+
+
+def initialize(paths: Paths) -> InitReport:
+    """Create ``.memory/`` from the template. Idempotent: existing files are never overwritten."""
+    created: list[str] = []
+    kept: list[str] = []
+    source = template_dir()
+    for name in TEMPLATE_FILES:
+        target = paths.memory / name
+        if target.exists():
+            kept.append(paths.relative(target))
+            continue
+        atomic_write(target, (source / name).read_bytes())
+        created.append(paths.relative(target))
+    for folder in (paths.observations, paths.sessions):
+        keep = folder / ".gitkeep"
+        if not folder.is_dir() or not keep.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            keep.touch()
+            created.append(paths.relative(folder) + "/")
+    paths.state.mkdir(parents=True, exist_ok=True)
+    return InitReport(paths.root, tuple(created), tuple(kept))
+
+
+class Memory:
+    """One repository's memory: configuration, store and index, opened once per command."""
+
+    def __init__(self, paths: Paths, config: Config) -> None:
+        self.paths = paths
+        self.config = config
+        self.store = Store(paths, lock_timeout=config.index.lock_timeout)
+
+    @classmethod
+    def open(
+        cls,
+        start: Path | str | None = None,
+        *,
+        overrides: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Memory:
+        paths = find_paths(start).require_initialized()
+        return cls(paths, load_config(paths.config_file, environ=environ, overrides=overrides))
+
+    @cached_property
+    def index(self) -> MemoryIndex:
+        from memgit.index import MemoryIndex  # whoosh is ~70 ms to import: only when searching
+
+        return MemoryIndex(
+            self.paths.index, self.store, lock_timeout=self.config.index.lock_timeout
+        )
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def get(self, ident: str) -> tuple[Observation, str]:
+        path = self.store.find(ident)
+        return self.store.read(path), self.paths.relative(path)
+
+    def search(self, text: str, filters: Filters, limit: int = 10) -> list[Hit]:
+        if not text.strip():
+            raise MemgitError("the search query is empty: give some words to look for")
+        return self.index.search(text, filters, limit)
+
+    def listing(self, filters: Filters, limit: int | None = None) -> list[Hit]:
+        return self.index.list(filters, limit)
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def add(
+        self,
+        type: str,
+        title: str,
+        body: str = "",
+        *,
+        files: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        **fields: Any,
+    ) -> tuple[Observation, str]:
+        """Add one observation (validated like a file on disk) and index it."""
+        obs = new_observation(type, title, body, files=tuple(files), tags=tuple(tags), **fields)
+        with self.store.lock():
+            path = self.store.create(obs)
+        self._refresh_index()
+        return obs, self.paths.relative(path)
+
+    def _refresh_index(self) -> None:
+        """Best effort: the index catches up now, or at the next search if it is busy."""
+        from memgit.errors import LockTimeout
+
+        with contextlib.suppress(LockTimeout):
+            self.index.sync()
+
+    def reindex(self, *, full: bool = False, progress: Progress | None = None) -> SyncReport:
+        return self.index.rebuild(progress) if full else self.index.sync(progress)
+
+    # --- checking -------------------------------------------------------------------------------
+
+    def validate(self, targets: Iterable[Path] = ()) -> tuple[int, list[Problem], list[Problem]]:
+        """Check memory files. Returns (files checked, errors, warnings)."""
+        files = [Path(t) for t in targets] or [f.path for f in self.store.scan()]
+        errors: list[Problem] = []
+        warnings: list[Problem] = []
+        seen: dict[str, str] = {}
+        checked = 0
+        for path in files:
+            rel = self.paths.relative(path)
+            if not path.exists():
+                continue  # deleted in this commit: nothing to validate
+            checked += 1
+            try:
+                obs = self.store.read(path)
+            except InvalidObservation as exc:
+                errors.extend(Problem(exc.path, str(p)) for p in exc.problems)
+                continue
+            if obs.id in seen:
+                errors.append(Problem(rel, f"id {obs.id} is also used by {seen[obs.id]}"))
+            seen[obs.id] = rel
+            for key, _ in obs.extra:
+                warnings.append(
+                    Problem(rel, f"{key}: unknown key, kept as it is (known: {', '.join(KEYS)})")
+                )
+        return checked, errors, warnings

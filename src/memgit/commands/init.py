@@ -1,0 +1,22 @@
+"""``memgit init``: create ``.memory/`` from the template (idempotent)."""
+
+from __future__ import annotations
+
+import argparse
+
+from memgit.api import initialize
+from memgit.paths import find_paths
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = find_paths()
+    report = initialize(paths)
+    for item in report.created:
+        print(f"created  {item}")
+    for item in report.kept:
+        print(f"kept     {item}")
+    if not report.created:
+        print(f"memory already initialised in {paths.memory}")
+    else:
+        print(f"memory initialised in {paths.memory}; commit it with `git add .memory`")
+    return 0

@@ -1,0 +1,53 @@
+"""``memgit search QUERY`` and ``memgit list``: ranked and filtered views of the index."""
+
+from __future__ import annotations
+
+import argparse
+
+from memgit.api import Memory
+from memgit.commands.common import parse_since, repo_relative
+from memgit.index import Filters
+from memgit.model import STATUSES
+from memgit.output import observation_json, observation_line, print_json
+
+
+def filters_from(args: argparse.Namespace, memory: Memory) -> Filters:
+    statuses: tuple[str, ...] = ("active",)
+    if args.status:
+        statuses = () if "all" in args.status else tuple(args.status)
+    return Filters(
+        types=tuple(args.type or ()),
+        statuses=statuses,
+        file=repo_relative(memory.paths, args.file) if getattr(args, "file", None) else None,
+        since=parse_since(args.since) if getattr(args, "since", None) else None,
+    )
+
+
+def run_search(args: argparse.Namespace) -> int:
+    memory = Memory.open()
+    hits = memory.search(" ".join(args.query), filters_from(args, memory), args.limit)
+    if args.json:
+        print_json([observation_json(h.observation, h.path, h.score) for h in hits])
+        return 0
+    if not hits:
+        print("no matching memory")
+        return 0
+    for hit in hits:
+        print(observation_line(hit.observation, score=hit.score))
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    memory = Memory.open()
+    hits = memory.listing(filters_from(args, memory), args.limit)
+    if args.json:
+        print_json([observation_json(h.observation, h.path) for h in hits])
+        return 0
+    for hit in hits:
+        print(observation_line(hit.observation))
+    if not hits:
+        print("no memory yet" if not args.type and not args.status else "no matching memory")
+    return 0
+
+
+STATUS_CHOICES = (*STATUSES, "all")

@@ -1,0 +1,135 @@
+"""``memgit doctor``: check the index, memory files, configuration and local state; say what to do.
+
+Each check returns findings with a level (ok, warn, error), what is wrong and the command or edit
+that fixes it. ``repair`` applies the fixes that are safe to automate.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from memgit.config import load_config
+from memgit.errors import MemgitError
+from memgit.paths import Paths
+
+if TYPE_CHECKING:
+    from memgit.api import Memory
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "ok", "warn" or "error"
+    topic: str
+    message: str
+    fix: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"level": self.level, "topic": self.topic, "message": self.message, "fix": self.fix}
+
+
+def check(memory: Memory) -> list[Finding]:
+    return [
+        *check_config(memory.paths),
+        *check_template(memory.paths),
+        *check_state(memory.paths),
+        *check_index(memory),
+    ]
+
+
+def check_config(paths: Paths) -> list[Finding]:
+    try:
+        config = load_config(paths.config_file)
+    except MemgitError as exc:
+        return [Finding("error", "config", str(exc), "edit .memory/config.yaml (see its comments)")]
+    where = paths.relative(paths.config_file) if paths.config_file.exists() else "defaults"
+    return [Finding("ok", "config", f"settings valid ({where}; extractor {config.extractor})")]
+
+
+def check_template(paths: Paths) -> list[Finding]:
+    from memgit.api import TEMPLATE_FILES
+
+    missing = [name for name in TEMPLATE_FILES if not (paths.memory / name).exists()]
+    if missing:
+        return [
+            Finding(
+                "warn",
+                "files",
+                f".memory/ lacks {', '.join(missing)}",
+                "`memgit init` (or `memgit doctor --fix`) restores them without touching others",
+            )
+        ]
+    return [Finding("ok", "files", ".memory/ has its README, config and .gitignore")]
+
+
+def check_state(paths: Paths) -> list[Finding]:
+    state = paths.state
+    if state.exists() and not os.access(state, os.W_OK):
+        return [
+            Finding(
+                "error",
+                "state",
+                f"{state} is not writable",
+                f"fix its permissions: chmod u+w {state}",
+            )
+        ]
+    return [Finding("ok", "state", f"local state in {state}")]
+
+
+def check_index(memory: Memory) -> list[Finding]:
+    try:
+        health = memory.index.health()
+    except MemgitError as exc:
+        return [Finding("error", "index", str(exc), "`memgit reindex --full`")]
+    findings: list[Finding] = []
+    if not health.exists:
+        findings.append(
+            Finding(
+                "warn",
+                "index",
+                f"no search index yet for {health.files} files",
+                "`memgit reindex` (searches also build it on first use)",
+            )
+        )
+    elif health.stale:
+        findings.append(
+            Finding(
+                "warn",
+                "index",
+                f"{health.stale} memory files changed since the index last synced "
+                "(a pull, a checkout or an edit by hand)",
+                "`memgit reindex` (the next search also syncs it)",
+            )
+        )
+    else:
+        findings.append(
+            Finding("ok", "index", f"index up to date: {health.documents} observations")
+        )
+    for problem in health.problems:
+        findings.append(
+            Finding(
+                "error",
+                "memory file",
+                str(problem),
+                "fix the file by hand (`memgit validate` shows every problem) or delete it",
+            )
+        )
+    return findings
+
+
+def repair(memory: Memory) -> list[str]:
+    """Apply the safe fixes: restore template files, sync or rebuild the index."""
+    from memgit.api import initialize
+
+    done: list[str] = []
+    report = initialize(memory.paths)
+    if report.created:
+        done.append(f"restored {', '.join(report.created)}")
+    try:
+        sync = memory.index.sync()
+    except MemgitError:
+        sync = memory.index.rebuild()
+    if sync.rebuilt or sync.changed:
+        done.append(f"index: {'rebuilt' if sync.rebuilt else 'synced'} ({sync.changed} changes)")
+    return done

@@ -1,0 +1,392 @@
+"""The Whoosh search index: derived from ``.memory/``, disposable, synced incrementally.
+
+The index lives in the local state folder (never in the work tree). Beside it, a manifest records
+the name, mtime and size of every observation file the index has seen, so that a sync re-reads
+only files that changed, removes deleted ones, and notices edits made behind memgit's back (by
+hand, by ``git pull``, by a checkout). A full rebuild is built in a fresh folder and swapped in, so
+searches keep working while it runs. This module is the only one that imports ``whoosh``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.qparser import MultifieldParser, OrGroup
+from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
+
+from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout
+from memgit.fileio import atomic_write, file_lock
+from memgit.model import Observation, format_time, parse_time
+from memgit.store import Problem, Store, StoredFile
+
+#: Bump when the schema or the stored document changes: an older index is rebuilt.
+SCHEMA_VERSION = 1
+
+Progress = Callable[[int, int], None]
+
+_TEXT = StemmingAnalyzer()
+
+
+def _schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        type=ID(stored=True),
+        status=ID(stored=True),
+        branch=ID,
+        session=ID,
+        title=TEXT(analyzer=_TEXT, field_boost=3.0),
+        body=TEXT(analyzer=_TEXT),
+        tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
+        files=KEYWORD(commas=True),
+        filetext=TEXT(analyzer=_TEXT, field_boost=2.0),
+        created=DATETIME(sortable=True),
+        updated=DATETIME(sortable=True),
+        confidence=NUMERIC(float, stored=True),
+        doc=STORED,
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search or listing is narrowed to. Empty tuples mean "any"."""
+
+    types: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ("active",)
+    file: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    branch: str | None = None
+    session: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    observation: Observation
+    path: str
+    score: float
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.removed
+
+
+@dataclass(frozen=True)
+class Health:
+    exists: bool
+    documents: int
+    files: int
+    stale: int
+    problems: tuple[Problem, ...]
+    schema_version: int | None
+
+
+class MemoryIndex:
+    def __init__(self, folder: Path, store: Store, lock_timeout: float = 10.0) -> None:
+        self.folder = folder
+        self.store = store
+        self.lock_timeout = lock_timeout
+        self.manifest_path = folder.parent / "index-manifest.json"
+        self.lock_path = store.paths.locks / "index.lock"
+
+    # --- manifest -------------------------------------------------------------------------------
+
+    def _read_manifest(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION:
+            return None
+        if not windex.exists_in(str(self.folder)):
+            return None
+        return data
+
+    def _write_manifest(self, files: dict[str, list[Any]]) -> None:
+        payload = json.dumps({"schema": SCHEMA_VERSION, "files": files}, separators=(",", ":"))
+        atomic_write(self.manifest_path, payload, fsync=False)
+
+    @staticmethod
+    def _pending(
+        manifest: dict[str, Any], scan: Sequence[StoredFile]
+    ) -> tuple[list[StoredFile], list[str]]:
+        known: dict[str, list[Any]] = manifest["files"]
+        changed = [
+            f
+            for f in scan
+            if (entry := known.get(f.name)) is None or entry[:2] != [f.mtime_ns, f.size]
+        ]
+        present = {f.name for f in scan}
+        removed = [name for name in known if name not in present]
+        return changed, removed
+
+    # --- sync -----------------------------------------------------------------------------------
+
+    def is_fresh(self) -> bool:
+        """True when the index reflects every file in ``.memory/observations/`` right now."""
+        manifest = self._read_manifest()
+        if manifest is None:
+            return False
+        changed, removed = self._pending(manifest, self.store.scan())
+        return not changed and not removed
+
+    def sync(self, progress: Progress | None = None) -> SyncReport:
+        """Bring the index up to date with the files: only changed files are re-read."""
+        manifest = self._read_manifest()
+        if manifest is None:
+            return self.rebuild(progress)
+        changed, removed = self._pending(manifest, self.store.scan())
+        if not changed and not removed:
+            return SyncReport()
+        with file_lock(self.lock_path, timeout=self.lock_timeout, what="the search index"):
+            # Another process may have synced while we waited for the lock.
+            manifest = self._read_manifest()
+            if manifest is None:
+                return self._rebuild_locked(progress)
+            scan = self.store.scan()
+            changed, removed = self._pending(manifest, scan)
+            if not changed and not removed:
+                return SyncReport()
+            files: dict[str, list[Any]] = dict(manifest["files"])
+            report = SyncReport()
+            ix = self._open()
+            writer = ix.writer(timeout=self.lock_timeout)
+            try:
+                for name in removed:
+                    gone = files.pop(name)
+                    if gone[2]:
+                        writer.delete_by_term("id", gone[2])
+                    report.removed += 1
+                for done, stored in enumerate(changed, start=1):
+                    previous = files.get(stored.name)
+                    if previous and previous[2]:
+                        writer.delete_by_term("id", previous[2])
+                    files[stored.name] = self._index_file(writer, stored, report)
+                    if previous is None:
+                        report.added += 1
+                    else:
+                        report.updated += 1
+                    if progress:
+                        progress(done, len(changed))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            self._write_manifest(files)
+            return report
+
+    def rebuild(self, progress: Progress | None = None) -> SyncReport:
+        """Rebuild from scratch into a fresh folder, then swap it in."""
+        with file_lock(self.lock_path, timeout=self.lock_timeout, what="the search index"):
+            return self._rebuild_locked(progress)
+
+    def _rebuild_locked(self, progress: Progress | None) -> SyncReport:
+        scan = self.store.scan()
+        fresh = self.folder.with_name(self.folder.name + ".new")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        ix = windex.create_in(str(fresh), _schema())
+        writer = ix.writer(timeout=self.lock_timeout, limitmb=64)
+        report = SyncReport(rebuilt=True)
+        files: dict[str, list[Any]] = {}
+        try:
+            for done, stored in enumerate(scan, start=1):
+                files[stored.name] = self._index_file(writer, stored, report)
+                if progress:
+                    progress(done, len(scan))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        report.added = sum(1 for entry in files.values() if entry[2])
+        old = self.folder.with_name(self.folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.folder.exists():
+            self.folder.rename(old)
+        fresh.rename(self.folder)
+        shutil.rmtree(old, ignore_errors=True)
+        self._write_manifest(files)
+        return report
+
+    def _index_file(self, writer: Any, stored: StoredFile, report: SyncReport) -> list[Any]:
+        """Index one file; returns its manifest entry ``[mtime_ns, size, id, problem]``."""
+        try:
+            obs = self.store.read(stored.path)
+        except InvalidObservation as exc:
+            problem = Problem(exc.path, "; ".join(str(p) for p in exc.problems))
+            report.problems.append(problem)
+            return [stored.mtime_ns, stored.size, None, problem.message]
+        writer.update_document(**_document(obs, self.store.relative(stored.path)))
+        return [stored.mtime_ns, stored.size, obs.id, None]
+
+    def _open(self) -> Any:
+        try:
+            return windex.open_dir(str(self.folder))
+        except Exception as exc:  # whoosh raises several kinds for a damaged folder
+            raise IndexUnavailable(
+                f"the search index in {self.folder} cannot be opened ({exc}); "
+                "run `memgit reindex` to rebuild it"
+            ) from exc
+
+    def fresh_searcher_index(self) -> Any:
+        """Open the index after a sync; a busy index is searched as it is (maybe slightly stale)."""
+        try:
+            self.sync()
+        except LockTimeout:
+            if self._read_manifest() is None:
+                raise
+        return self._open()
+
+    # --- queries --------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _searcher(self) -> Iterator[Any]:
+        ix = self.fresh_searcher_index()
+        with ix.searcher() as searcher:
+            yield searcher
+
+    def search(self, text: str, filters: Filters = Filters(), limit: int = 10) -> list[Hit]:
+        with self._searcher() as searcher:
+            parser = MultifieldParser(
+                ["title", "body", "tags", "filetext"],
+                schema=searcher.schema,
+                group=OrGroup.factory(0.9),
+            )
+            parser.remove_plugin_class(FieldsPlugin)
+            parser.remove_plugin_class(WildcardPlugin)
+            parsed = parser.parse(text)
+            results = searcher.search(
+                parsed, filter=_filter_query(filters), limit=max(limit * 3, limit + 10)
+            )
+            hits = [Hit(_from_stored(r["doc"]), r["doc"]["path"], float(r.score)) for r in results]
+        hits.sort(
+            key=lambda h: (-h.score * (0.5 + 0.5 * h.observation.confidence), h.observation.id)
+        )
+        return hits[:limit]
+
+    def list(self, filters: Filters = Filters(), limit: int | None = None) -> list[Hit]:
+        """Observations matching ``filters``, most recently updated first."""
+        with self._searcher() as searcher:
+            results = searcher.search(
+                _filter_query(filters) or wq.Every(),
+                limit=limit,
+                sortedby="updated",
+                reverse=True,
+            )
+            return [Hit(_from_stored(r["doc"]), r["doc"]["path"], 0.0) for r in results]
+
+    def get(self, ident: str) -> Hit | None:
+        with self._searcher() as searcher:
+            fields = searcher.document(id=ident)
+        if fields is None:
+            return None
+        return Hit(_from_stored(fields["doc"]), fields["doc"]["path"], 0.0)
+
+    def health(self) -> Health:
+        manifest = self._read_manifest()
+        scan = self.store.scan()
+        if manifest is None:
+            return Health(False, 0, len(scan), len(scan), (), None)
+        changed, removed = self._pending(manifest, scan)
+        problems = tuple(
+            Problem(self.store.relative(self.store.paths.observations / name), entry[3])
+            for name, entry in sorted(manifest["files"].items())
+            if entry[3]
+        )
+        with self._open().searcher() as searcher:
+            documents = searcher.doc_count()
+        return Health(
+            True, documents, len(scan), len(changed) + len(removed), problems, SCHEMA_VERSION
+        )
+
+
+def _document(obs: Observation, path: str) -> dict[str, Any]:
+    stored = obs.to_dict()
+    stored["path"] = path
+    stored["extra"] = [[k, v] for k, v in obs.extra]
+    return {
+        "id": obs.id,
+        "type": obs.type,
+        "status": obs.status,
+        "branch": obs.branch or "",
+        "session": obs.session or "",
+        "title": obs.title,
+        "body": obs.body,
+        "tags": ",".join(obs.tags),
+        "files": ",".join(obs.files),
+        "filetext": " ".join(
+            f.replace("/", " ").replace("_", " ").replace(".", " ") for f in obs.files
+        ),
+        "created": obs.created.replace(tzinfo=None),
+        "updated": obs.updated.replace(tzinfo=None),
+        "confidence": obs.confidence,
+        "doc": json.loads(json.dumps(stored, default=str)),
+    }
+
+
+def _from_stored(doc: dict[str, Any]) -> Observation:
+    """Rebuild an observation from the index's stored copy (written by memgit, so trusted)."""
+    return Observation(
+        id=doc["id"],
+        type=doc["type"],
+        title=doc["title"],
+        created=parse_time(doc["created"]),
+        updated=parse_time(doc["updated"]),
+        body=doc["body"],
+        status=doc["status"],
+        confidence=doc["confidence"],
+        supersedes=tuple(doc["supersedes"]),
+        superseded_by=doc["superseded_by"],
+        files=tuple(doc["files"]),
+        tags=tuple(doc["tags"]),
+        session=doc["session"],
+        branch=doc["branch"],
+        commit=doc["commit"],
+        source=doc["source"],
+        extra=tuple((k, v) for k, v in doc.get("extra", [])),
+    )
+
+
+def _filter_query(filters: Filters) -> Any:
+    parts: list[Any] = []
+    if filters.types:
+        parts.append(wq.Or([wq.Term("type", t) for t in filters.types]))
+    if filters.statuses:
+        parts.append(wq.Or([wq.Term("status", s) for s in filters.statuses]))
+    if filters.file:
+        path = filters.file.strip("/")
+        parts.append(wq.Or([wq.Term("files", path), wq.Prefix("files", path + "/")]))
+    if filters.since or filters.until:
+        start = filters.since.replace(tzinfo=None) if filters.since else None
+        end = filters.until.replace(tzinfo=None) if filters.until else None
+        parts.append(wq.DateRange("updated", start, end))
+    if filters.branch:
+        parts.append(wq.Term("branch", filters.branch))
+    if filters.session:
+        parts.append(wq.Term("session", filters.session))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+__all__ = ["Filters", "Health", "Hit", "MemoryIndex", "SyncReport", "format_time"]
