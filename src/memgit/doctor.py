@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from memgit.config import load_config
-from memgit.errors import MemgitError
+from memgit.errors import LockTimeout, MemgitError
 from memgit.paths import Paths
 
 if TYPE_CHECKING:
@@ -78,11 +78,16 @@ def check_state(paths: Paths) -> list[Finding]:
 
 
 def check_index(memory: Memory) -> list[Finding]:
+    findings: list[Finding] = []
     try:
+        if memory.index.health().exists:
+            memory.index.sync()  # cheap when fresh; surfaces files broken since the last sync
+        health = memory.index.health()
+    except LockTimeout as exc:
+        findings.append(Finding("warn", "index", str(exc), "wait, then run `memgit doctor` again"))
         health = memory.index.health()
     except MemgitError as exc:
         return [Finding("error", "index", str(exc), "`memgit reindex --full`")]
-    findings: list[Finding] = []
     if not health.exists:
         findings.append(
             Finding(
@@ -106,7 +111,8 @@ def check_index(memory: Memory) -> list[Finding]:
         findings.append(
             Finding("ok", "index", f"index up to date: {health.documents} observations")
         )
-    for problem in health.problems:
+    problems = health.problems if health.exists else tuple(memory.store.load_all()[1])
+    for problem in problems:
         findings.append(
             Finding(
                 "error",

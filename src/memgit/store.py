@@ -147,10 +147,10 @@ class Store:
                 raise AmbiguousId(ident, [id_from_file_name(p.name) or "" for p in matches])
         if not matches:
             # A file someone renamed by hand: fall back to reading them all.
-            observations, _ = self.load_all()
-            for obs in observations:
-                if obs.id == ident:
-                    return self.path_for(obs)
+            for stored in self.scan():
+                with contextlib.suppress(InvalidObservation):
+                    if self.read(stored.path).id == ident:
+                        return stored.path
             raise UnknownObservation(ident)
         return matches[0]
 
