@@ -1,0 +1,107 @@
+"""Deduplication: decide whether a candidate is new, a restatement, or supersedes an observation.
+
+Similarity is the Jaccard index of the two observations' word sets (title and body, lower-cased,
+without stop words, with a light plural/verb-ending fold). Above the configured threshold (0.6 by
+default) a new observation of the same type supersedes the old one: both files keep the link
+(``supersedes`` / ``superseded_by``) and the old one stays, marked ``superseded``, so history reads
+well in git. A candidate that only restates an active observation (same title, nothing new in its
+body) is dropped instead, so that re-extracting a known fact never churns files. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from memgit.model import Observation
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9_.\-/]*[a-z0-9]|[a-z0-9]")
+
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself just
+    me more most my no nor not now of off on once only or other our ours out over own same she
+    should so some such than that the their theirs them then there these they this those through
+    to too under until up very was we were what when where which while who whom why will with
+    would you your yours""".split()
+)
+
+
+def _fold(word: str) -> str:
+    """A light stemmer: enough to match 'caches'/'cache', 'parsed'/'parse', not a linguist."""
+    for suffix, keep in (
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def tokens(text: str) -> frozenset[str]:
+    return frozenset(
+        _fold(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 1
+    )
+
+
+def observation_tokens(obs: Observation) -> frozenset[str]:
+    return tokens(f"{obs.title}\n{obs.body}")
+
+
+def jaccard(left: frozenset[str], right: frozenset[str]) -> float:
+    if not left and not right:
+        return 1.0
+    return len(left & right) / len(left | right)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What to do with a candidate: ``new``, ``duplicate`` (drop it) or ``supersede`` ``target``."""
+
+    action: str
+    target: Observation | None = None
+    similarity: float = 0.0
+
+
+def judge(candidate: Observation, existing: Iterable[Observation], threshold: float) -> Verdict:
+    """Compare ``candidate`` with active observations of its type; the closest one decides."""
+    words = observation_tokens(candidate)
+    title = _normal_title(candidate.title)
+    best: tuple[float, str, Observation] | None = None
+    for obs in existing:
+        if obs.type != candidate.type or not obs.active or obs.id == candidate.id:
+            continue
+        score = jaccard(words, observation_tokens(obs))
+        if _normal_title(obs.title) == title:
+            score = max(score, 1.0 if words <= observation_tokens(obs) else threshold + 1e-9)
+        if best is None or (score, obs.id) > (best[0], best[1]):
+            best = (score, obs.id, obs)
+    if best is None or best[0] <= threshold:
+        return Verdict("new", None, best[0] if best else 0.0)
+    score, _, target = best
+    if _normal_title(target.title) == title and words <= observation_tokens(target):
+        return Verdict("duplicate", target, score)
+    return Verdict("supersede", target, score)
+
+
+def dedupe_batch(candidates: Sequence[Observation], threshold: float) -> list[Observation]:
+    """Drop candidates that repeat an earlier one of the same batch (first one wins)."""
+    kept: list[Observation] = []
+    for candidate in candidates:
+        verdict = judge(candidate, kept, threshold)
+        if verdict.action == "new":
+            kept.append(candidate)
+        elif verdict.action == "supersede" and verdict.target is not None:
+            # Within one batch the later, usually fuller statement replaces the earlier one.
+            kept[kept.index(verdict.target)] = candidate
+    return kept
+
+
+def _normal_title(title: str) -> str:
+    return " ".join(sorted(tokens(title)))
