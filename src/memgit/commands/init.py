@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from memgit.api import initialize
+from memgit.commands.common import Subparsers, add_command
 from memgit.paths import find_paths
 
 
@@ -20,3 +21,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"memory initialised in {paths.memory}; commit it with `git add .memory`")
     return 0
+
+
+def register(sub: Subparsers) -> None:
+    p = add_command(sub, "init", "create .memory/ from the template (idempotent)", run)
+    p.add_argument("--no-hooks", action="store_true", help="do not install the Claude Code hooks")

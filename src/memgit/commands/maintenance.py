@@ -7,6 +7,7 @@ from pathlib import Path
 
 from memgit import doctor
 from memgit.api import Memory
+from memgit.commands.common import Subparsers, add_command
 from memgit.output import ProgressBar, print_json
 
 
@@ -63,3 +64,16 @@ def run_doctor(args: argparse.Namespace) -> int:
             if finding.fix and finding.level != "ok":
                 print(f"      fix: {finding.fix}")
     return 1 if any(f.level == "error" for f in findings) else 0
+
+
+def register(sub: Subparsers) -> None:
+    p = add_command(sub, "reindex", "bring the search index up to date", run_reindex)
+    p.add_argument("--full", action="store_true", help="rebuild from scratch")
+
+    p = add_command(sub, "validate", "check memory files against the schema", run_validate)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files to check (default: all)")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+
+    p = add_command(sub, "doctor", "check index, memory files, config and local state", run_doctor)
+    p.add_argument("--fix", action="store_true", help="repair what can be repaired safely")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")

@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 
 from memgit.api import Memory
-from memgit.commands.common import parse_since, repo_relative
+from memgit.commands.common import (
+    Subparsers,
+    add_command,
+    add_filter_arguments,
+    parse_since,
+    positive_int,
+    repo_relative,
+)
 from memgit.index import Filters
-from memgit.model import STATUSES
 from memgit.output import observation_json, observation_line, print_json
 
 
@@ -50,4 +56,12 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-STATUS_CHOICES = (*STATUSES, "all")
+def register(sub: Subparsers) -> None:
+    p = add_command(sub, "search", "search memory (ranked)", run_search)
+    p.add_argument("query", nargs="+", help="words to look for")
+    add_filter_arguments(p)
+    p.add_argument("--limit", type=positive_int, default=10, help="at most N results (10)")
+
+    p = add_command(sub, "list", "list observations, most recently updated first", run_list)
+    add_filter_arguments(p)
+    p.add_argument("--limit", type=positive_int, default=None, help="at most N observations")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from memgit.api import Memory
+from memgit.commands.common import Subparsers, add_command
 from memgit.model import format_time
 from memgit.output import observation_json, print_json
 
@@ -35,3 +36,9 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(obs.body)
     return 0
+
+
+def register(sub: Subparsers) -> None:
+    p = add_command(sub, "show", "show one observation", run)
+    p.add_argument("id", help="the observation id (or a unique prefix); [m:id] works too")
+    p.add_argument("--json", action="store_true", help="print as JSON")
