@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib.resources
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from memgit.config import Config, load_config
 from memgit.errors import InvalidObservation, MemgitError
 from memgit.fileio import atomic_write
-from memgit.model import KEYS, Observation, new_observation
+from memgit.model import KEYS, Observation, new_observation, with_status
 from memgit.paths import Paths, find_paths
 from memgit.store import Problem, Store
 
@@ -39,6 +39,16 @@ def template_dir() -> Path:
     raise MemgitError(
         "memgit's .memory-template is missing from this installation; reinstall memgit"
     )
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """The outcome of ``remember``: ``new``, ``duplicate`` or ``superseded`` (``replaced``)."""
+
+    action: str
+    observation: Observation
+    path: str
+    replaced: Observation | None
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,90 @@ class Memory:
             path = self.store.create(obs)
         self._refresh_index()
         return obs, self.paths.relative(path)
+
+    def remember(
+        self,
+        type: str,
+        title: str,
+        body: str = "",
+        *,
+        files: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        confidence: float = 0.8,
+        source: str = "manual",
+        session: str | None = None,
+        branch: str | None = None,
+        commit: str | None = None,
+    ) -> Remembered:
+        """Save an observation through dedupe: new, a restatement (dropped) or a supersession."""
+        draft = new_observation(
+            type,
+            title,
+            body,
+            files=tuple(files),
+            tags=tuple(tags),
+            confidence=confidence,
+            source=source,
+            session=session,
+            branch=branch,
+            commit=commit,
+        )
+        with self.store.lock():
+            result = self._write_deduped(draft)
+        self._refresh_index()
+        return result
+
+    def _write_deduped(self, draft: Observation) -> Remembered:
+        """Judge ``draft`` against similar active memory and write it. Caller holds the lock."""
+        from memgit.dedupe import judge
+        from memgit.index import Filters
+
+        similar = [hit.observation for hit in self._similar(draft, Filters(types=(draft.type,)))]
+        verdict = judge(draft, similar, self.config.dedupe.threshold)
+        if verdict.action == "duplicate" and verdict.target is not None:
+            path = self.paths.relative(self.store.path_for(verdict.target))
+            return Remembered("duplicate", verdict.target, path, None)
+        if verdict.action == "supersede" and verdict.target is not None:
+            draft = replace(draft, supersedes=(verdict.target.id,))
+            written = self.store.create(draft)
+            old = self.store.read(self.store.find(verdict.target.id))
+            if old.active:
+                self.store.save(
+                    with_status(old, "superseded", draft.created, superseded_by=draft.id)
+                )
+            return Remembered("superseded", draft, self.paths.relative(written), verdict.target)
+        written = self.store.create(draft)
+        return Remembered("new", draft, self.paths.relative(written), None)
+
+    def _similar(self, draft: Observation, filters: Filters, limit: int = 20) -> list[Hit]:
+        """Active observations most like ``draft`` (by search), for dedupe and for model prompts."""
+        from memgit.errors import LockTimeout
+
+        query = f"{draft.title} {draft.body}"[:2000]
+        try:
+            return self.index.search(query, filters, limit)
+        except LockTimeout:
+            return []
+
+    def timeline(
+        self, *, session: str | None = None, around: str | None = None, limit: int = 20
+    ) -> list[Hit]:
+        """Observations in the order they were made: of one session, or around one observation."""
+        from memgit.index import Filters
+
+        if session:
+            hits = self.index.list(Filters(statuses=(), session=session), None)
+            return sorted(hits, key=lambda h: (h.observation.created, h.observation.id))[:limit]
+        hits = sorted(
+            self.index.list(Filters(statuses=()), None),
+            key=lambda h: (h.observation.created, h.observation.id),
+        )
+        if around:
+            centre, _ = self.get(around)
+            position = next(i for i, h in enumerate(hits) if h.observation.id == centre.id)
+            start = max(0, position - limit // 2)
+            return hits[start : start + limit]
+        return hits[-limit:]
 
     def _refresh_index(self) -> None:
         """Best effort: the index catches up now, or at the next search if it is busy."""
