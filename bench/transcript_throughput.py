@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from memgit.transcript import advance, chunk_transcript, read_transcript  # noqa: E402
+from memgit.transcript import advance, chunk_transcript, read_transcript
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "transcripts"
 

@@ -12,11 +12,11 @@ report back before the human speaks again. Open turns are closed by ``finish(fin
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from memgit.transcript.model import FILE_TOOLS, Message, MessageRole, TurnKind
+from memgit.transcript.files import tool_files
+from memgit.transcript.model import Message, MessageRole, TurnKind
 from memgit.transcript.records import RawRecord
 from memgit.transcript.text import (
     CONTEXT_TAG,
@@ -268,8 +268,10 @@ class TurnBuilder:
         if not text:
             return
         wrapped = classify_user_text(text)
-        if wrapped.kind == "plain" and (
-            (self._compact_pending and thread == MAIN) or is_compact_text(text)
+        if (
+            wrapped.kind == "plain"
+            and not inside_turn
+            and ((self._compact_pending and thread == MAIN) or is_compact_text(text))
         ):
             self._compact(record, thread, text)
         elif wrapped.kind == "command" and not inside_turn:
@@ -398,27 +400,3 @@ class TurnBuilder:
         cleaned, removed = strip_injected(text)
         self.counts.injected_context += removed
         return cleaned
-
-
-def tool_files(name: str, tool_input: dict[str, Any], root: str | None) -> tuple[str, ...]:
-    """Paths a file tool touched, relative to ``root`` when under it."""
-    if name not in FILE_TOOLS:
-        return ()
-    found = []
-    for key in ("file_path", "notebook_path"):
-        value = tool_input.get(key)
-        if isinstance(value, str) and value.strip():
-            found.append(repo_path(value.strip(), root))
-    return tuple(dict.fromkeys(found))
-
-
-def repo_path(path: str, root: str | None) -> str:
-    """``path`` relative to ``root`` when it lies under it, else as given (normalised)."""
-    normal = posixpath.normpath(path)
-    if root:
-        base = posixpath.normpath(root).rstrip("/")
-        if normal == base:
-            return "."
-        if normal.startswith(base + "/"):
-            return normal[len(base) + 1 :]
-    return normal
