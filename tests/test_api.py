@@ -38,7 +38,9 @@ def test_timeline_by_session_and_around_an_id(memory_repo: Path) -> None:
         for topic in topics
     ]
     memory.remember("gotcha", "unrelated gotcha", session="s2")
-    assert [h.observation.id for h in memory.timeline(session="s1")] == [o.id for o in made]
+    timeline = memory.timeline(session="s1")
+    assert {h.observation.id for h in timeline} == {o.id for o in made}
+    assert [h.observation.created for h in timeline] == sorted(o.created for o in made)
     around = memory.timeline(around=made[2].id, limit=3)
     assert made[2].id in [h.observation.id for h in around]
     assert len(around) == 3

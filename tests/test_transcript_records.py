@@ -7,7 +7,7 @@ from pathlib import Path
 
 from memgit.transcript import read_transcript
 from memgit.transcript.records import LineCounts, split_records
-from transcript_factory import Log, simple_session
+from .transcript_factory import Log, simple_session
 
 
 def _split(data: bytes, *, final: bool = False) -> tuple[list[dict[str, object]], int, LineCounts]:
