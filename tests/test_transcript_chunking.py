@@ -9,6 +9,7 @@ import pytest
 
 from memgit.transcript import Chunk, chunk_transcript, is_trivial, read_transcript
 from memgit.transcript.text import trim
+
 from .transcript_factory import Log, simple_session
 
 

@@ -19,6 +19,7 @@ from memgit.transcript import (
     read_transcript,
     save_cursor,
 )
+
 from .transcript_factory import TRANSCRIPTS, Log, simple_session
 
 

@@ -14,6 +14,7 @@ from memgit.transcript import (
     chunk_transcript,
     read_transcript,
 )
+
 from .transcript_factory import TRANSCRIPTS, Log, simple_session
 
 # name: (turns, sidechain turns, tool calls, error results, turn kinds)

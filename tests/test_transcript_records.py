@@ -7,6 +7,7 @@ from pathlib import Path
 
 from memgit.transcript import read_transcript
 from memgit.transcript.records import LineCounts, split_records
+
 from .transcript_factory import Log, simple_session
 
 
