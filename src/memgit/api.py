@@ -11,6 +11,7 @@ import contextlib
 import importlib.resources
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from memgit.config import Config, load_config
 from memgit.errors import InvalidObservation, MemgitError
 from memgit.fileio import atomic_write
-from memgit.model import KEYS, Observation, new_observation, with_status
+from memgit.model import KEYS, Observation, new_observation, utcnow, with_status
 from memgit.paths import Paths, find_paths
 from memgit.store import Problem, Store
 
@@ -223,6 +224,41 @@ class Memory:
             start = max(0, position - limit // 2)
             return hits[start : start + limit]
         return hits[-limit:]
+
+    def active_observations(self) -> list[Observation]:
+        from memgit.index import Filters
+
+        return [hit.observation for hit in self.index.list(Filters(), None)]
+
+    def section_body(self, target: str = "claude", now: datetime | None = None) -> str:
+        """The generated memory section for ``target``, ranked for ``now``'s date."""
+        from memgit.context import render_section
+        from memgit.section import get_target
+
+        spec = get_target(target)
+        lines = spec.max_lines
+        if target in ("claude", "agents"):
+            lines = min(lines, self.config.context.section_lines)
+        return render_section(
+            self.active_observations(),
+            now or utcnow(),
+            max_lines=lines,
+            max_chars=spec.max_chars,
+            half_life_days=self.config.lifecycle.half_life_days,
+            ephemeral_types=self.config.lifecycle.ephemeral_types,
+        )
+
+    def generate(
+        self, target: str = "claude", *, check: bool = False, now: datetime | None = None
+    ) -> tuple[Path, bool]:
+        """Write (or with ``check``, compare) the section. Returns the file and changed/current."""
+        from memgit.section import check_target, update_target
+
+        body = self.section_body(target, now)
+        if check:
+            return check_target(self.paths.root, target, body)
+        with self.store.lock():
+            return update_target(self.paths.root, target, body)
 
     def _refresh_index(self) -> None:
         """Best effort: the index catches up now, or at the next search if it is busy."""

@@ -1,0 +1,266 @@
+"""The capture pipeline: transcript → redact → chunk → extract → dedupe → write → summarise.
+
+``ingest_transcript`` reads a transcript from its cursor, so a second run reads only what is new.
+Every text is cleaned of ``<private>`` content and secrets before it reaches a chunk, so no model
+and no file ever sees them; candidates are cleaned again before they are written. The cursor moves
+past a chunk only once that chunk's observations are on disk: a failed model call, a spent budget or
+a crash leaves it before the chunk, and the next run resumes there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from memgit.errors import ExtractorError, InvalidObservation
+from memgit.extract.base import Candidate, ChunkInput, Extractor, SessionNotes, Usage
+from memgit.model import (
+    TITLE_MAX,
+    Observation,
+    compose_body,
+    new_observation,
+    parse_time,
+    utcnow,
+)
+from memgit.sessions import SessionSummary, save_session
+from memgit.spend import Ledger, over_budget
+from memgit.transcript import (
+    Transcript,
+    advance,
+    chunk_transcript,
+    is_trivial,
+    load_cursor,
+    read_transcript,
+    save_cursor,
+)
+
+if TYPE_CHECKING:
+    from memgit.api import Memory
+
+Progress = Callable[[int, int], None]
+KNOWN_IN_PROMPT = 8
+
+
+@dataclass
+class IngestReport:
+    transcript: str
+    session: str | None = None
+    chunks: int = 0
+    trivial: int = 0
+    extracted: int = 0
+    added: list[Observation] = field(default_factory=list)
+    superseded: list[Observation] = field(default_factory=list)
+    duplicates: int = 0
+    usage: Usage = field(default_factory=Usage)
+    stopped: str | None = None
+    reset: str | None = None
+    bad_lines: int = 0
+    summary: Path | None = None
+
+
+def ingest_transcript(
+    memory: Memory,
+    path: Path,
+    extractor: Extractor,
+    *,
+    clean: Callable[[str], str],
+    final: bool = False,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Capture what is new in one transcript. Returns what was done (and why it stopped, if so)."""
+    moment = now or utcnow()
+    state = memory.paths.state
+    config = memory.config
+    report = IngestReport(transcript=str(path))
+    transcript = read_transcript(
+        path, load_cursor(state, path), final=final, root=str(memory.paths.root)
+    )
+    report.session = transcript.session_id
+    report.reset = transcript.reset
+    report.bad_lines = _bad_lines(transcript)
+    cursor = transcript.cursor
+    chunks = chunk_transcript(
+        transcript,
+        chunk_chars=config.capture.chunk_chars,
+        tool_output_chars=config.capture.tool_output_chars,
+        clean=clean,
+    )
+    report.chunks = len(chunks)
+    ledger = Ledger(state)
+    spends = extractor.source != "heuristic"
+    notes = SessionNotes()
+    written: list[str] = []
+    for done, chunk in enumerate(chunks, start=1):
+        if chunk.compact_summary or is_trivial(chunk):
+            report.trivial += 1
+        else:
+            if spends:
+                reason = over_budget(ledger.spent(moment, transcript.session_id), config.budget)
+                if reason:
+                    report.stopped = f"stopped before a model call: {reason}"
+                    break
+            known = _known(memory, chunk.text)
+            try:
+                extraction = extractor.extract(
+                    ChunkInput(
+                        text=chunk.text,
+                        files=chunk.files,
+                        session_id=chunk.session_id,
+                        branch=chunk.branch,
+                    ),
+                    known,
+                )
+            except ExtractorError as exc:
+                report.stopped = f"extraction failed, will retry from here next time: {exc}"
+                break
+            report.extracted += 1
+            report.usage = report.usage + extraction.usage
+            if spends:
+                ledger.record(moment, transcript.session_id, extraction.usage.total)
+            with memory.store.lock():
+                for candidate in extraction.candidates:
+                    draft = _draft(candidate, clean, extractor.source, transcript, chunk.branch)
+                    if draft is None:
+                        continue
+                    outcome = memory._write_deduped(draft)
+                    if outcome.action == "duplicate":
+                        report.duplicates += 1
+                        continue
+                    written.append(outcome.observation.id)
+                    report.added.append(outcome.observation)
+                    if outcome.replaced is not None:
+                        report.superseded.append(outcome.replaced)
+            notes = _merge_notes(notes, extraction.notes, clean)
+        cursor = advance(cursor, chunk.end)
+        save_cursor(state, cursor)
+        if progress:
+            progress(done, len(chunks))
+    if report.stopped is None:
+        cursor = advance(cursor, transcript.end)
+        save_cursor(state, cursor)
+    if transcript.turns and (written or notes != SessionNotes()):
+        report.summary = _save_summary(memory, transcript, notes, written, extractor.source, clean)
+    memory._refresh_index()
+    return report
+
+
+def _known(memory: Memory, text: str) -> list[Observation]:
+    """The most relevant existing memories, so model extractors don't re-extract them."""
+    from memgit.errors import LockTimeout
+    from memgit.index import Filters
+
+    try:
+        hits = memory.index.search(text[:2000], Filters(), KNOWN_IN_PROMPT)
+    except (LockTimeout, ValueError):
+        return []
+    return [hit.observation for hit in hits]
+
+
+def _draft(
+    candidate: Candidate,
+    clean: Callable[[str], str],
+    source: str,
+    transcript: Transcript,
+    branch: str | None,
+) -> Observation | None:
+    """A candidate as an observation draft, cleaned again; None when it cannot be valid."""
+    title = " ".join(clean(candidate.title).split())[:TITLE_MAX].strip()
+    if not title:
+        return None
+    body = compose_body(clean(candidate.narrative), [clean(f) for f in candidate.facts])
+    files = tuple(f for f in candidate.files if f and not f.startswith(("/", "..")))
+    try:
+        return new_observation(
+            candidate.type,
+            title,
+            body,
+            files=files,
+            tags=tuple(clean(t) for t in candidate.tags),
+            confidence=min(1.0, max(0.0, candidate.confidence)),
+            source=source,
+            session=transcript.session_id,
+            branch=branch or transcript.branch or None,
+        )
+    except InvalidObservation:
+        return None
+
+
+def _merge_notes(
+    notes: SessionNotes, new: SessionNotes, clean: Callable[[str], str]
+) -> SessionNotes:
+    def merged(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, ...]:
+        seen = {item.casefold() for item in left}
+        extra = tuple(clean(item) for item in right if item.casefold() not in seen)
+        return left + extra
+
+    return SessionNotes(
+        request=notes.request or clean(new.request),
+        learned=merged(notes.learned, new.learned),
+        completed=merged(notes.completed, new.completed),
+        next_steps=tuple(clean(item) for item in new.next_steps) or notes.next_steps,
+    )
+
+
+def _save_summary(
+    memory: Memory,
+    transcript: Transcript,
+    notes: SessionNotes,
+    written: list[str],
+    source: str,
+    clean: Callable[[str], str],
+) -> Path | None:
+    session = transcript.session_id
+    if not session:
+        return None
+    moments = [
+        moment
+        for turn in transcript.turns
+        for moment in (_time(turn.timestamp), _time(turn.end_timestamp))
+        if moment is not None
+    ]
+    started = min(moments, default=utcnow())
+    ended = max(moments, default=started)
+    request = " ".join(notes.request.split())
+    title = _summary_title(request, notes)
+    summary = SessionSummary(
+        session=session,
+        title=title,
+        started=started,
+        ended=ended,
+        branch=transcript.branch or None,
+        observations=tuple(written),
+        source=source,
+        request=request[:600],
+        learned=notes.learned,
+        completed=notes.completed,
+        next_steps=notes.next_steps,
+    )
+    with memory.store.lock():
+        return save_session(memory.paths.sessions, summary)
+
+
+def _summary_title(request: str, notes: SessionNotes) -> str:
+    for text in (request, *notes.completed, *notes.learned):
+        words = text.split()
+        if words:
+            title = " ".join(words[:14])
+            return title if len(title) <= 90 else title[:90].rsplit(" ", 1)[0] + "…"
+    return "Session"
+
+
+def _time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        return None
+
+
+def _bad_lines(transcript: Transcript) -> int:
+    stats = transcript.stats
+    return stats.bad_json + stats.bad_utf8 + stats.not_object + stats.truncated_tail
