@@ -20,7 +20,15 @@ from memgit import __version__
 from memgit.errors import MemgitError
 
 #: Modules under ``memgit.commands``; each has ``register(subparsers)`` adding its commands.
-COMMAND_MODULES = ("init", "add", "search", "show", "generate", "maintenance")
+COMMAND_MODULES = (
+    "init",
+    "add",
+    "search",
+    "show",
+    "capture",
+    "generate",
+    "maintenance",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

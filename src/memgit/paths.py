@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from memgit.errors import NotInGitRepo, NotInitialized
+from memgit.locate import locate
 
 MEMORY_DIR = ".memory"
 
@@ -72,22 +73,8 @@ class Paths:
 def find_paths(start: Path | str | None = None) -> Paths:
     """The repository that contains ``start`` (default: the current folder)."""
     here = Path(start if start is not None else os.getcwd()).absolute()
-    for folder in (here, *here.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return Paths(root=folder, git_dir=dot_git)
-        if dot_git.is_file():
-            return Paths(root=folder, git_dir=_linked_git_dir(dot_git))
-    raise NotInGitRepo(str(here))
-
-
-def _linked_git_dir(dot_git: Path) -> Path:
-    """A worktree's or submodule's ``.git`` file says ``gitdir: <path>``."""
-    try:
-        first = dot_git.read_text(encoding="utf-8").splitlines()[0]
-    except (OSError, UnicodeDecodeError, IndexError):
-        raise NotInGitRepo(str(dot_git.parent)) from None
-    if not first.startswith("gitdir:"):
-        raise NotInGitRepo(str(dot_git.parent))
-    target = Path(first.removeprefix("gitdir:").strip())
-    return target if target.is_absolute() else (dot_git.parent / target).resolve()
+    found = locate(str(here))
+    if found is None:
+        raise NotInGitRepo(str(here))
+    root, git_dir = found
+    return Paths(root=Path(root), git_dir=Path(git_dir))

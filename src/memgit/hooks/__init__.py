@@ -1,0 +1,189 @@
+"""``memgit hook EVENT``: the Claude Code hook entry point. It never breaks the user's session.
+
+Whatever happens (bad input, no repository, no ``.memory/``, a broken store, an exception
+anywhere) the hook exits 0 with clean stdout and writes one line to ``<state>/logs/hooks.log``.
+Each event honours Claude Code's output rules: nothing at all on Stop, SubagentStop, PostToolUse,
+PreCompact and SessionEnd; ``additionalContext`` (well under 10,000 characters) on SessionStart
+and UserPromptSubmit.
+
+The capture events only append a small record to the queue and, on Stop, PreCompact, SubagentStop
+and SessionEnd, start the detached background worker; PostToolUse's path imports the standard
+library and this package only. Inside memgit's own ``claude -p`` child every hook exits at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+from memgit.hooks import queue
+from memgit.locate import locate
+
+TYPE_CHECKING = False  # typing itself costs a few ms on the hot path
+
+if TYPE_CHECKING:
+    from typing import Any
+
+EVENTS = (
+    "SessionStart",
+    "UserPromptSubmit",
+    "PostToolUse",
+    "PreCompact",
+    "Stop",
+    "SubagentStop",
+    "SessionEnd",
+)
+#: Set in the environment of memgit's own nested ``claude -p`` runs.
+NESTED_ENV = "MEMGIT_NESTED"
+MAX_INPUT = 16 * 1024 * 1024
+MAX_LOG = 1024 * 1024
+_FILE_KEYS = ("file_path", "notebook_path", "path")
+
+
+def main(argv: list[str]) -> int:
+    started = time.monotonic()
+    if os.environ.get(NESTED_ENV):
+        return 0
+    event = argv[0] if argv else ""
+    state: str | None = None
+    error: str | None = None
+    try:
+        payload = _read_payload()
+        event = event or str(payload.get("hook_event_name") or "")
+        where = _repository(payload)
+        if where is None:
+            return 0
+        root, state = where
+        output = dispatch(event, payload, root, state)
+        if output:
+            sys.stdout.write(output)
+            sys.stdout.flush()
+    except BaseException as exc:  # a hook must never fail the session, whatever happened
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            return 0
+        error = f"{type(exc).__name__}: {exc}"
+    if state is not None:
+        _log(state, event, time.monotonic() - started, error)
+    return 0
+
+
+def _read_payload() -> dict[str, Any]:
+    try:
+        raw = sys.stdin.buffer.read(MAX_INPUT)
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _repository(payload: dict[str, Any]) -> tuple[str, str] | None:
+    """``(root, state folder)`` when the session's folder is in a repository with ``.memory/``."""
+    for candidate in (payload.get("cwd"), os.environ.get("CLAUDE_PROJECT_DIR"), os.getcwd()):
+        if isinstance(candidate, str) and candidate and os.path.isdir(candidate):
+            found = locate(candidate)
+            if found is None:
+                continue
+            root, git_dir = found
+            if os.path.isdir(os.path.join(root, ".memory")):
+                return root, os.path.join(git_dir, "memgit")
+            return None
+    return None
+
+
+def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
+    """Handle one event; returns what to print on stdout (often nothing)."""
+    session = payload.get("session_id") if isinstance(payload.get("session_id"), str) else None
+    transcript = payload.get("transcript_path")
+    transcript = transcript if isinstance(transcript, str) else None
+    if event == "PostToolUse":
+        queue.append(state, _tool_record(payload, session, transcript))
+        return ""
+    if event in ("Stop", "PreCompact", "SessionEnd", "SubagentStop"):
+        record: dict[str, Any] = {"e": event, "s": session, "p": transcript}
+        if event == "SessionEnd":
+            record["final"] = True
+        if event == "SubagentStop":
+            agent = payload.get("agent_transcript_path")
+            if isinstance(agent, str):
+                record["p"] = agent
+                record["final"] = True
+        queue.append(state, record)
+        spawn_worker(root)
+        return ""
+    if event == "SessionStart":
+        spawn_worker(root)
+        from memgit.hooks.recall import session_start
+
+        return _context_output(event, session_start(root, payload))
+    if event == "UserPromptSubmit":
+        from memgit.hooks.recall import prompt_submit
+
+        return _context_output(event, prompt_submit(root, payload))
+    return ""
+
+
+def _tool_record(
+    payload: dict[str, Any], session: str | None, transcript: str | None
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"e": "PostToolUse", "s": session, "p": transcript}
+    tool = payload.get("tool_name")
+    if isinstance(tool, str):
+        record["tool"] = tool[:80]
+    tool_input = payload.get("tool_input")
+    if isinstance(tool_input, dict):
+        files = [tool_input[k] for k in _FILE_KEYS if isinstance(tool_input.get(k), str)]
+        if files:
+            record["files"] = [f[:300] for f in files]
+    response = payload.get("tool_response")
+    if isinstance(response, dict) and (response.get("is_error") or response.get("interrupted")):
+        record["error"] = True
+    return record
+
+
+def _context_output(event: str, text: str) -> str:
+    if not text:
+        return ""
+    return json.dumps(
+        {"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}},
+        ensure_ascii=False,
+    )
+
+
+def spawn_worker(root: str) -> None:
+    """Start the background worker, detached from Claude Code's process group, and return."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.pop("CLAUDECODE", None)
+    subprocess.Popen(
+        [sys.executable, "-m", "memgit", "worker", "--repo", root],
+        cwd=root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
+
+
+def _log(state: str, event: str, seconds: float, error: str | None) -> None:
+    folder = os.path.join(state, "logs")
+    path = os.path.join(folder, "hooks.log")
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    line = f"{stamp} {event or '?'} {seconds * 1000:.0f}ms {'error ' + error if error else 'ok'}\n"
+    try:
+        os.makedirs(folder, exist_ok=True)
+        if os.path.exists(path) and os.path.getsize(path) > MAX_LOG:
+            os.replace(path, path + ".1")
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line)
+    except OSError:
+        pass
