@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "search",
     "show",
     "capture",
+    "install",
     "generate",
     "maintenance",
 )

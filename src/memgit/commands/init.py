@@ -6,6 +6,7 @@ import argparse
 
 from memgit.api import initialize
 from memgit.commands.common import Subparsers, add_command
+from memgit.install import claude_home, install
 from memgit.paths import find_paths
 
 
@@ -20,6 +21,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"memory already initialised in {paths.memory}")
     else:
         print(f"memory initialised in {paths.memory}; commit it with `git add .memory`")
+    if not args.no_hooks:
+        hooks = install("project", paths.root, claude_home())
+        rel = paths.relative(hooks.settings)
+        if hooks.added:
+            print(f"Claude Code hooks installed in {rel} (memgit uninstall removes them)")
+        else:
+            print(f"Claude Code hooks already in {rel}")
     return 0
 
 
