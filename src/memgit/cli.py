@@ -21,6 +21,7 @@ from memgit.errors import MemgitError
 
 #: Modules under ``memgit.commands``; each has ``register(subparsers)`` adding its commands.
 COMMAND_MODULES = (
+    "demo",
     "init",
     "add",
     "search",
