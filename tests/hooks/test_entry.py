@@ -140,4 +140,5 @@ def test_post_tool_use_imports_only_the_standard_library(memory_repo: Path) -> N
         "memgit.hooks",
         "memgit.hooks.queue",
         "memgit.locate",
+        "memgit.nested",
     }

@@ -20,6 +20,7 @@ import time
 
 from memgit.hooks import queue
 from memgit.locate import locate
+from memgit.nested import is_nested
 
 TYPE_CHECKING = False  # typing itself costs a few ms on the hot path
 
@@ -35,8 +36,6 @@ EVENTS = (
     "SubagentStop",
     "SessionEnd",
 )
-#: Set in the environment of memgit's own nested ``claude -p`` runs.
-NESTED_ENV = "MEMGIT_NESTED"
 MAX_INPUT = 16 * 1024 * 1024
 MAX_LOG = 1024 * 1024
 _FILE_KEYS = ("file_path", "notebook_path", "path")
@@ -44,7 +43,7 @@ _FILE_KEYS = ("file_path", "notebook_path", "path")
 
 def main(argv: list[str]) -> int:
     started = time.monotonic()
-    if os.environ.get(NESTED_ENV):
+    if is_nested(os.environ):
         return 0
     event = argv[0] if argv else ""
     state: str | None = None
