@@ -102,10 +102,11 @@ def test_a_broken_store_never_breaks_the_session(memory_repo: Path) -> None:
 
 def test_post_tool_use_imports_only_the_standard_library(memory_repo: Path) -> None:
     """The hot path: no anthropic, mcp, whoosh, git, yaml, click or argparse."""
+    stdin = payload(memory_repo, "PostToolUse").encode()
     script = (
         "import sys, io\n"
         f"sys.path.insert(0, {str(SRC)!r})\n"
-        f"sys.stdin = io.TextIOWrapper(io.BytesIO({payload(memory_repo, 'PostToolUse').encode()!r}))\n"
+        f"sys.stdin = io.TextIOWrapper(io.BytesIO({stdin!r}))\n"
         "before = set(sys.modules)\n"
         "from memgit.__main__ import main\n"
         "sys.argv = ['memgit', 'hook', 'PostToolUse']\n"
