@@ -135,7 +135,17 @@ class Memory:
         **fields: Any,
     ) -> tuple[Observation, str]:
         """Add one observation (validated like a file on disk) and index it."""
-        obs = new_observation(type, title, body, files=tuple(files), tags=tuple(tags), **fields)
+        branch, commit = self._provenance(fields.pop("branch", None), fields.pop("commit", None))
+        obs = new_observation(
+            type,
+            title,
+            body,
+            files=tuple(files),
+            tags=tuple(tags),
+            branch=branch,
+            commit=commit,
+            **fields,
+        )
         with self.store.lock():
             path = self.store.create(obs)
         self._refresh_index()
@@ -156,6 +166,7 @@ class Memory:
         commit: str | None = None,
     ) -> Remembered:
         """Save an observation through dedupe: new, a restatement (dropped) or a supersession."""
+        branch, commit = self._provenance(branch, commit)
         draft = new_observation(
             type,
             title,
@@ -259,6 +270,13 @@ class Memory:
             return check_target(self.paths.root, target, body)
         with self.store.lock():
             return update_target(self.paths.root, target, body)
+
+    def _provenance(self, branch: str | None, commit: str | None) -> tuple[str | None, str | None]:
+        """Fill in the branch and commit an observation is made on, from the checkout."""
+        from memgit.locate import head_branch, head_commit
+
+        git_dir = str(self.paths.git_dir)
+        return branch or head_branch(git_dir), commit or head_commit(git_dir)
 
     def _refresh_index(self) -> None:
         """Best effort: the index catches up now, or at the next search if it is busy."""

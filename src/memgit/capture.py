@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from memgit.errors import ExtractorError, InvalidObservation
 from memgit.extract.base import Candidate, ChunkInput, Extractor, SessionNotes, Usage
+from memgit.locate import head_commit
 from memgit.model import (
     TITLE_MAX,
     Observation,
@@ -91,6 +92,7 @@ def ingest_transcript(
     )
     report.chunks = len(chunks)
     ledger = Ledger(state)
+    commit = head_commit(str(memory.paths.git_dir))
     spends = extractor.source != "heuristic"
     notes = SessionNotes()
     written: list[str] = []
@@ -123,7 +125,9 @@ def ingest_transcript(
                 ledger.record(moment, transcript.session_id, extraction.usage.total)
             with memory.store.lock():
                 for candidate in extraction.candidates:
-                    draft = _draft(candidate, clean, extractor.source, transcript, chunk.branch)
+                    draft = _draft(
+                        candidate, clean, extractor.source, transcript, chunk.branch, commit
+                    )
                     if draft is None:
                         continue
                     outcome = memory._write_deduped(draft)
@@ -166,6 +170,7 @@ def _draft(
     source: str,
     transcript: Transcript,
     branch: str | None,
+    commit: str | None,
 ) -> Observation | None:
     """A candidate as an observation draft, cleaned again; None when it cannot be valid."""
     title = " ".join(clean(candidate.title).split())[:TITLE_MAX].strip()
@@ -183,10 +188,16 @@ def _draft(
             confidence=min(1.0, max(0.0, candidate.confidence)),
             source=source,
             session=transcript.session_id,
-            branch=branch or transcript.branch or None,
+            branch=_branch(branch or transcript.branch),
+            commit=commit,
         )
     except InvalidObservation:
         return None
+
+
+def _branch(name: str | None) -> str | None:
+    """Transcripts say ``HEAD`` or nothing on a detached head: no branch then."""
+    return name if name and name != "HEAD" else None
 
 
 def _merge_notes(
