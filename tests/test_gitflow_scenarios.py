@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from memgit.gitflow import install_git
+from memgit.index import Filters
 from memgit.model import parse_observation
 from memgit.section import read_section
 
@@ -125,14 +126,8 @@ def test_rebase_replays_memory_without_conflicts_and_refreshes(team: Path) -> No
     assert "[m:kaaa000001]" in section
     assert "[m:kbbb000001]" in section
     # The index followed the rebase: search sees both branches' memory.
-    hits = open_memory(team).search("jitter", filters=_filters())
+    hits = open_memory(team).search("jitter", Filters())
     assert [h.observation.id for h in hits] == ["kbbb000001"]
-
-
-def _filters() -> object:
-    from memgit.index import Filters
-
-    return Filters()
 
 
 def test_cherry_pick_of_a_supersession_onto_a_branch_that_expired_it(team: Path) -> None:
@@ -219,9 +214,9 @@ def test_checkout_refreshes_the_index_and_section_only_when_memory_differs(team:
     commit_all(team, "a")
     run_git(team, "checkout", "-q", "main")
     memory = open_memory(team)
-    assert memory.search("branch", _filters()) == []  # type: ignore[arg-type]
+    assert memory.search("branch", Filters()) == []
     switched = run_git(team, "checkout", "a")
-    assert [h.observation.id for h in open_memory(team).search("branch", _filters())] == [  # type: ignore[arg-type]
+    assert [h.observation.id for h in open_memory(team).search("branch", Filters())] == [
         "kaaa000008"
     ]
     assert "regenerated" not in switched.stderr + switched.stdout  # committed section is current
