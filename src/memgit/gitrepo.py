@@ -211,23 +211,50 @@ class Git:
 
     def numstat(self, base: str, head: str, paths: Sequence[str] = ()) -> list[NumStat]:
         """``git diff --numstat -M base head``: per file, lines added and deleted, renames."""
-        args = ["diff", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv", base, head]
+        return self.numstat_many([base], head, paths)[0]
+
+    def numstat_many(
+        self,
+        bases: Sequence[str],
+        head: str,
+        paths: Sequence[str] = (),
+        *,
+        renames: bool = True,
+        only_renames: bool = False,
+        skip_added: bool = False,
+    ) -> list[list[NumStat]]:
+        """``--numstat`` from each of ``bases`` to ``head``, in one ``git diff-tree --stdin``."""
+        if not bases:
+            return []
+        args = ["--literal-pathspecs", "diff-tree", "--stdin", "--always", "-r", "--numstat", "-z"]
+        args += ["--no-ext-diff", "--no-textconv", "-M" if renames else "--no-renames"]
+        if only_renames:
+            args.append("--diff-filter=R")
+        elif skip_added:  # filtered before any content is read: files made later cost nothing
+            args.append("--diff-filter=a")
         if paths:
             args += ["--", *paths]
-        fields = self.run(*args).stdout.split(b"\0")
-        result: list[NumStat] = []
+        for sha in (head, *bases):
+            if not _is_object_id(sha):
+                raise GitError(f"{sha!r} is not a full commit id")
+        stdin = "".join(f"{head} {base}\n" for base in bases).encode()
+        fields = self.run(*args, input=stdin).stdout.split(b"\0")
+        groups: list[list[NumStat]] = []
         i = 0
         while i < len(fields):
             record = fields[i]
             i += 1
             if not record:
                 continue
+            if b"\t" not in record:  # the header --always prints for each input line
+                groups.append([])
+                continue
             added, deleted, path = record.split(b"\t", 2)
             old = new = path
             if not path:  # a rename: the two paths follow as their own fields
                 old, new = fields[i], fields[i + 1]
                 i += 2
-            result.append(
+            groups[-1].append(
                 NumStat(
                     new.decode("utf-8", "surrogateescape"),
                     old.decode("utf-8", "surrogateescape"),
@@ -235,7 +262,24 @@ class Git:
                     None if deleted == b"-" else int(deleted),
                 )
             )
-        return result
+        if len(groups) != len(bases):
+            raise GitError(f"git diff-tree answered {len(groups)} of {len(bases)} comparisons")
+        return groups
+
+    def existing(self, names: Iterable[str]) -> set[str]:
+        """Which of ``names`` (``rev:path``, blob ids) name objects, in one ``--batch-check``."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return set()
+        if any("\n" in name for name in wanted):
+            raise GitError("an object name cannot hold a line break")
+        out = self.run(
+            "cat-file", "--batch-check", input="".join(f"{n}\n" for n in wanted).encode()
+        )
+        lines = out.stdout.decode("utf-8", "surrogateescape").split("\n")
+        return {
+            name for name, line in zip(wanted, lines, strict=False) if not line.endswith(" missing")
+        }
 
     def changed_paths(self, base: str, head: str, paths: Sequence[str] = ()) -> set[str]:
         """Every path (old and new names) that differs between ``base`` and ``head``."""
@@ -340,6 +384,10 @@ class Git:
             args += ["-L", label]
         done = self.run(*args, str(ours), str(base), str(theirs), ok=range(128))
         return done.returncode
+
+
+def _is_object_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def _commit(header: str) -> Commit:

@@ -193,9 +193,8 @@ class Assessor:
                     results[subject.id] = _verdict_from_cache(subject.id, base, old)
                     continue
             todo.setdefault(base, []).append(subject)
-        for base, group in sorted(todo.items()):
-            for subject, verdict in zip(group, self._judge(base, head, group), strict=True):
-                results[subject.id] = verdict
+        if todo:
+            results.update(self._judge(todo, head))
         self._save(
             head,
             intro,
@@ -210,32 +209,77 @@ class Assessor:
         )
         return results
 
-    def _judge(self, base: str, head: str, group: list[Subject]) -> list[Verdict]:
+    def _judge(self, todo: Mapping[str, list[Subject]], head: str) -> dict[str, Verdict]:
+        """Judge every waiting subject in at most four git processes, whatever the bases."""
+        bases = [b for b in sorted(todo) if _is_object_id(b)]
+        verdicts = {s.id: Verdict(s.id, None) for b in todo if b not in bases for s in todo[b]}
+        if not bases:
+            return verdicts
+        files = sorted({f for b in bases for s in todo[b] for f in s.files})
         self.git_calls += 1
         try:
-            stats = self.git.numstat(base, head)
+            groups = self.git.numstat_many(bases, head, files, renames=False, skip_added=True)
         except GitError:
-            return [Verdict(s.id, None) for s in group]  # a commit this clone does not have
-        by_path = {s.path: s for s in stats if not s.renamed}
-        renamed_from = {s.old_path: s for s in stats if s.renamed}
-        wanted = sorted({f for s in group for f in s.files if f in by_path})
-        self.git_calls += 1
-        base_blobs = self.git.read_blobs(f"{base}:{f}" for f in wanted)
-        base_lines = {f: _count_lines(base_blobs.get(f"{base}:{f}", b"")) for f in wanted}
-        at_head = {f for f in wanted if by_path[f].added or by_path[f].added is None}
-        gone = [f for f in wanted if f not in at_head]
-        if gone:
+            groups = self._one_by_one(bases, head, files)
+        stats = {
+            b: {s.path: s for s in g if s.path in mine}
+            for b, g in zip(bases, groups, strict=True)
+            for mine in [{f for subject in todo[b] for f in subject.files}]
+        }
+        maybe_gone = sorted({p for g in stats.values() for p, s in g.items() if not s.added})
+        at_head = set(files) - set(maybe_gone)
+        if maybe_gone:
             self.git_calls += 1
-            present = self.git.read_blobs(f"{head}:{f}" for f in gone)
-            at_head |= {f for f in gone if f"{head}:{f}" in present}
-        return [
-            Verdict(
-                s.id,
-                base,
-                judge_files(s.files, by_path, renamed_from, base_lines, at_head, self.policy),
-            )
-            for s in group
+            present = self.git.existing(f"{head}:{p}" for p in maybe_gone)
+            at_head |= {p for p in maybe_gone if f"{head}:{p}" in present}
+        with_gone = [b for b in bases if any(p not in at_head for p in stats[b])]
+        renames: dict[str, dict[str, NumStat]] = {}
+        if with_gone:
+            self.git_calls += 1
+            found = self.git.numstat_many(with_gone, head, only_renames=True)
+            renames = {b: {s.old_path: s for s in g} for b, g in zip(with_gone, found, strict=True)}
+        wanted = [
+            f"{b}:{p}"
+            for b in bases
+            for p, stat in stats[b].items()
+            if p in at_head and _lines_changed(stat) >= self.policy.min_changed_lines
         ]
+        self.git_calls += 1 if wanted else 0
+        blobs = self.git.read_blobs(wanted)
+        for base in bases:
+            lines = {p: _count_lines(blobs.get(f"{base}:{p}", b"")) for p in stats[base]}
+            for subject in todo[base]:
+                found_files = judge_files(
+                    subject.files,
+                    stats[base],
+                    renames.get(base, {}),
+                    lines,
+                    at_head,
+                    self.policy,
+                )
+                verdicts[subject.id] = Verdict(subject.id, base, found_files)
+        return verdicts
+
+    def _one_by_one(self, bases: list[str], head: str, files: list[str]) -> list[list[NumStat]]:
+        """A base this clone lacks fails the batch: compare base by base, the missing as equal."""
+        groups = []
+        for base in bases:
+            self.git_calls += 1
+            try:
+                groups += self.git.numstat_many([base], head, files, renames=False, skip_added=True)
+            except GitError:
+                groups.append([])
+        return groups
+
+
+def _lines_changed(stat: NumStat) -> int:
+    if stat.added is None or stat.deleted is None:
+        return 0  # binary: judged without a line count
+    return stat.added + stat.deleted
+
+
+def _is_object_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def _verdict_from_cache(ident: str, base: str, entry: Mapping[str, Any]) -> Verdict:
