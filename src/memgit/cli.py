@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "install",
     "generate",
     "maintenance",
+    "mcp",
 )
 
 
