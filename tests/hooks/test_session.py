@@ -107,7 +107,9 @@ def test_a_whole_session_becomes_memory(memory_repo: Path, tmp_path: Path) -> No
 
     # The next session starts with the last one's summary and open progress.
     nxt = hook(
-        memory_repo, "SessionStart", {"session_id": "next", "transcript_path": "", "source": "startup"}
+        memory_repo,
+        "SessionStart",
+        {"session_id": "next", "transcript_path": "", "source": "startup"},
     )
     context = json.loads(nxt.stdout)["hookSpecificOutput"]["additionalContext"]
     assert context.startswith("<memgit-context>")
