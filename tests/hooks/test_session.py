@@ -133,7 +133,7 @@ def test_two_sessions_at_once_lose_nothing(memory_repo: Path, tmp_path: Path) ->
     summaries = latest_sessions(memory_repo / ".memory" / "sessions", 5)
     assert {s.session for s in summaries} == set(sessions)
     files = list((memory_repo / ".memory" / "observations").glob("*.md"))
-    by_session = {s: 0 for s in sessions}
+    by_session = dict.fromkeys(sessions, 0)
     for path in files:
         text = path.read_text(encoding="utf-8")
         for s in sessions:
