@@ -1,0 +1,550 @@
+"""What makes a sentence worth remembering, and what rules it out: the offline extractor's cues.
+
+A cue is a regular expression with a kind and a weight (how sure a match alone makes us). Kinds
+are the observation types, with progress split into ``done`` and ``next``. ``cues`` returns
+every cue a sentence carries for its speaker; ``rejection`` says why a sentence can never be an
+observation (a question, a hedge, chit-chat, narration of what the assistant is about to do,
+code). The tables are written from how people talk in coding sessions, not from any one
+transcript. Pure functions over compiled patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("decision", "gotcha", "pattern", "architecture", "done", "next", "coordination")
+USER = frozenset({"user"})
+ASSISTANT = frozenset({"assistant"})
+ANYONE = frozenset({"user", "assistant"})
+
+_NAME = r"(?:@?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|@[\w-]+|the [\w-]+ team|[A-Z]{2,})"
+"""A person or team as people write them: Priya, Dana Kim, @dkim, the infra team, QA."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    weight: float
+    pattern: re.Pattern[str]
+    triggers: tuple[str, ...]
+    """Word prefixes of which one must occur for the pattern to match (a cheap gate)."""
+    roles: frozenset[str] = ANYONE
+
+    @property
+    def name(self) -> str:
+        return self.pattern.pattern[:48]
+
+
+def _cue(
+    kind: str, weight: float, triggers: str, pattern: str, roles: frozenset[str] = ANYONE
+) -> Cue:
+    flags = 0 if pattern.startswith("(?-i)") else re.IGNORECASE
+    compiled = re.compile(pattern.removeprefix("(?-i)"), flags)
+    return Cue(kind, weight, compiled, tuple(triggers.split()), roles)
+
+
+_VERBS_DONE = (
+    "published added fixed implemented updated created removed replaced moved wrote rewrote "
+    "refactored renamed migrated ported merged deployed released bumped upgraded converted "
+    "switched extracted consolidated cleaned"
+)
+
+CUES: tuple[Cue, ...] = (
+    # --- decisions: choices made, with what was rejected and why -------------------------------
+    _cue(
+        "decision",
+        0.85,
+        "decided agreed chose opted settled",
+        r"\b(?:we|i|they)(?:'ve| have)? (?:decided|agreed|chose|opted|settled)\b",
+    ),
+    _cue("decision", 0.8, "decision decided", r"\b(?:the )?decision (?:is|was|here)\b|\bdecided (?:to|on|against)\b"),
+    _cue("decision", 0.8, "go", r"\b(?:let'?s|we'?ll|we will|i'?d|we should) go (?:with|for)\b|^go with\b"),
+    _cue(
+        "decision",
+        0.8,
+        "let",
+        r"\blet'?s (?:use|switch|move|migrate|drop|remove|rip|replace|keep|stick|adopt|stop|"
+        r"standardi[sz]e|do|try|pin|vendor|revert|split|merge|rename)\b",
+        USER,
+    ),
+    _cue(
+        "decision",
+        0.75,
+        "we",
+        r"\bwe(?:'ll| will|'re going to| are going to| should) (?:use|switch|move|migrate|keep|"
+        r"stick|adopt|drop|replace|standardi[sz]e|pin|stay)\b",
+    ),
+    _cue(
+        "decision",
+        0.8,
+        "chose choose picked pick prefer went",
+        r"\b(?:chose|choose|picked|pick|prefer(?:red)?|went for) [\w.+#/-]+(?: [\w.+#/-]+)? over\b",
+    ),
+    _cue("decision", 0.55, "instead rather favor favour", r"\binstead of\b|\brather than\b|\bin favou?r of\b"),
+    _cue("decision", 0.7, "rule", r"\brule[sd]? (?:\w+ )?out\b"),
+    _cue(
+        "decision",
+        0.6,
+        "switch migrat mov port",
+        r"\b(?:switch(?:ed|ing)?|migrat(?:e|ed|ing)|mov(?:e|ed|ing)|port(?:ed|ing)?)"
+        r"(?: [\w.+#/-]+){0,4} (?:over )?(?:from [\w.+#/-]+ )?to\b",
+        USER,
+    ),
+    _cue("decision", 0.6, "longer going won", r"\b(?:no longer|not going to|won'?t) (?:use|need|support)\b"),
+    _cue(
+        "decision",
+        0.7,
+        "go use switch stick keep pick choose drop vectori",
+        r"^(?:go with|use|switch to|stick with|keep|pick|choose|drop|vectori[sz]e) \S",
+        USER,
+    ),
+    _cue("decision", 0.75, "no nope nah whoa hold stop", r"^(?:no|nope|nah|whoa|hold on|stop)\s*[,.!:—–-]", USER),
+    _cue("decision", 0.7, "actually wait", r"^actually\b|^wait\s*[,.!—–-]", USER),
+    _cue(
+        "decision",
+        0.8,
+        "wrong right incorrect what",
+        r"\b(?:that'?s|this is|that is|you'?re) (?:wrong|not right|incorrect|not what)\b",
+        USER,
+    ),
+    _cue(
+        "decision",
+        0.65,
+        "don do never please",
+        r"^(?:don'?t|do not|please don'?t|never) (?:keep|use|add|do|go|call|make)\b",
+        USER,
+    ),
+    # --- gotchas: surprises, causes of failures, and how they were fixed ---------------------
+    _cue(
+        "gotcha",
+        0.85,
+        "root underlying culprit",
+        r"\b(?:root cause|underlying (?:cause|problem|issue)|culprit)\b",
+    ),
+    _cue(
+        "gotcha",
+        0.75,
+        "cause issue problem bug reason catch gotcha snag trap trick",
+        r"\b(?:the|a|one) (?:cause|issue|problem|bug|reason|catch|gotcha|snag|trap|trick)"
+        r"(?: here| with (?:this|that|it))?(?: (?:is|was))?(?: that)?\s*[:—–-]|"
+        r"\b(?:the|a) (?:cause|issue|problem|bug|catch|gotcha|snag|trap)"
+        r"(?: here| with (?:this|that|it))? (?:is|was) (?:that|a|the|in)\b|"
+        r"\bthat'?s the (?:catch|problem|issue|gotcha|trap|bug)\b",
+    ),
+    _cue(
+        "gotcha",
+        0.7,
+        "found there",
+        r"\bfound (?:it|the (?:\w+ )?(?:problem|issue|bug|cause|culprit))\b|\bthere it is\b",
+    ),
+    _cue("gotcha", 0.8, "turn", r"\bturn(?:s|ed) out\b"),
+    _cue(
+        "gotcha",
+        0.75,
+        "watch careful caveat pitfall gotcha keep beware aware note important warning",
+        r"\b(?:watch out|be careful|careful with|caveat|pitfall|gotcha|keep in mind|beware|"
+        r"be aware|note that|important:|warning:)",
+    ),
+    _cue(
+        "gotcha",
+        0.65,
+        "doesn does won will can never",
+        r"\b(?:does(?:n'?t| not)|won'?t|will not|can(?:'?t|not)|never) (?:actually )?(?:work|match|"
+        r"fire|run|load|resolve|deserialize|serialize|parse|pickle|import|compile|persist|survive|"
+        r"propagate|apply|trigger|see|find|pick up)s?\b",
+    ),
+    _cue(
+        "gotcha",
+        0.7,
+        "never doesn does won will refuse reject",
+        r"\b(?:never|doesn'?t|does not|won'?t|will not) (?:let|allow|permit)s? (?:you|us|it|anyone)\b|"
+        r"\brefuses? to\b|\brejects?\b",
+    ),
+    _cue("gotcha", 0.7, "deprecated", r"\b(?:is|are|was|got) deprecated\b|\bdeprecated in favou?r of\b"),
+    _cue(
+        "gotcha",
+        0.65,
+        "silently quietly implicitly under behind",
+        r"\b(?:silently|quietly|implicitly|under the hood|behind the scenes)\b",
+    ),
+    _cue(
+        "gotcha",
+        0.7,
+        "fixed solved resolved worked avoided fix workaround solution",
+        r"\b(?:fixed|solved|resolved|worked around|avoided) (?:it |this |that |the \w+ )?by\b|"
+        r"\bthe (?:fix|workaround|solution) (?:is|was)\b|\bworkaround\b",
+    ),
+    _cue(
+        "gotcha",
+        0.65,
+        "fail break broke crash hang blow error time",
+        r"\b(?:fails?|failing|failed|breaks?|broke|crash(?:es|ed)?|hangs?|blows? up|errors? out|"
+        r"times? out) (?:\w+ ){0,2}(?:when|if|because|whenever|unless|as soon as)\b",
+    ),
+    _cue(
+        "gotcha",
+        0.7,
+        "why explains",
+        r"\bthat'?s why\b|\bwhich (?:is )?why\b|\bwhich explains\b|\bexplains why\b",
+    ),
+    _cue("gotcha", 0.65, "only", r"\bonly (?:works|happens|fails|shows up) (?:when|if|on|with|in)\b"),
+    _cue(
+        "gotcha",
+        0.6,
+        "never only safe robust right",
+        r"\bnever (?:showed|shows) up\b|\bthe (?:only|safe|robust|right) way\b",
+    ),
+    _cue(
+        "gotcha",
+        0.7,
+        "race deadlock off regression leak flake flaky typo",
+        r"\b(?:is|was) (?:a|an) (?:race|deadlock|off-by-one|regression|memory leak|leak|typo)\b|"
+        r"\brace condition\b|\b(?:the|this) flake\b|\bflaky because\b",
+    ),
+    # --- patterns: rules and conventions of the project --------------------------------------
+    _cue(
+        "pattern",
+        0.85,
+        "always never",
+        r"(?<!\bi )(?<!i've )(?<!i have )(?<!i'd )(?<!i had )\b(?:always|never)\b",
+        USER,
+    ),
+    _cue("pattern", 0.5, "always never", r"\b(?:always|never)\b", ASSISTANT),
+    _cue(
+        "pattern",
+        0.85,
+        "now forward here future",
+        r"\bfrom now on\b|\bgoing forward\b|\bfrom here on\b|\bin (?:the )?future\b",
+    ),
+    _cue(
+        "pattern",
+        0.8,
+        "convention rule polic standard guideline style",
+        r"\b(?:our|the|a|house|team|project) (?:convention|rule|policy|standard|guideline|style)s?\b|"
+        r"\bby convention\b",
+    ),
+    _cue(
+        "pattern",
+        0.85,
+        "banned forbidden allowed prohibited off",
+        r"\b(?:is|are) (?:banned|forbidden|not allowed|prohibited|off[- ]limits)\b",
+    ),
+    _cue("pattern", 0.7, "make", r"\bmake sure (?:to|that|you|we|it|every|all)\b"),
+    _cue("pattern", 0.7, "we", r"\bwe (?:always|never|prefer|don'?t|do not|only|use \S+ for)\b"),
+    _cue("pattern", 0.6, "prefer", r"\bprefer(?:s|red|ably)?\b"),
+    _cue("pattern", 0.75, "must should", r"\b(?:must|should) (?:always|never|not)\b|\bmust be\b"),
+    _cue(
+        "pattern",
+        0.7,
+        "don do please no nobody",
+        r"\b(?:don'?t|do not|please don'?t|no one should|nobody should) \w+",
+        USER,
+    ),
+    _cue(
+        "pattern",
+        0.7,
+        "only",
+        r"\b(?:is|are|stays?) [\w.+#-]+ only\b|\bonly [\w.+#-]+ (?:here|in this)\b",
+        USER,
+    ),
+    _cue("pattern", 0.6, "this our", r"\b(?:in|for) (?:this|our) (?:repo|codebase|project|team|monorepo)\b"),
+    _cue("pattern", 0.8, "full exception", r"\bfull stop\b|\bno exceptions\b|\bwithout exception\b"),
+    _cue(
+        "pattern",
+        0.55,
+        "has have need",
+        r"\b(?:has|have|need|needs) to (?:be|opt|use|go|run|live|stay|happen|call|come|pass)\b",
+        ASSISTANT,
+    ),
+    _cue("pattern", 0.6, "other existing", r"\b(?:other|existing) [\w -]{0,25}(?:already|all) (?:do|use|follow)\b"),
+    # --- architecture: how the parts fit together ---------------------------------------------
+    _cue(
+        "architecture",
+        0.7,
+        "talk communicat connect speak",
+        r"\b(?:talks?|communicates?|connects?|speaks?) (?:to|with)\b",
+    ),
+    _cue("architecture", 0.75, "responsible", r"\b(?:is|are) (?:solely |only |the one )?responsible for\b"),
+    _cue(
+        "architecture",
+        0.7,
+        "data flow",
+        r"\bdata flows?\b|\b(?:request|data|the) flow (?:is|goes)\b|\bflows? through\b",
+    ),
+    _cue(
+        "architecture",
+        0.7,
+        "built backed fits",
+        r"\b(?:is|are) built (?:on|on top of|around|with)\b|\bbacked by\b|\bfits together\b",
+    ),
+    _cue("architecture", 0.6, "sit", r"\bsits? (?:behind|in front of|on top of|between)\b"),
+    _cue("architecture", 0.6, "live located defined implemented", r"\b(?:lives?|located|defined|implemented) in\b"),
+    _cue(
+        "architecture",
+        0.7,
+        "via over through",
+        r"\b(?:via|over|through) (?:grpc|http|https|rest|graphql|websockets?|a queue|kafka|nats|"
+        r"rabbitmq|sqs|pub/?sub|ipc|a socket|the [\w-]+ (?:client|api|queue|bus|layer|service|sdk))\b",
+    ),
+    _cue(
+        "architecture",
+        0.6,
+        "forward prox rout dispatch delegat publish push send",
+        r"\b(?:forwards?|proxies|proxy|routes?|dispatches|delegates?|publishes|pushes|sends) "
+        r"(?:\S+ ){0,6}to\b",
+    ),
+    _cue(
+        "architecture",
+        0.75,
+        "only",
+        r"\bis the only (?:place|service|module|thing|component|layer|code|one)\b|"
+        r"\bonly (?:ever )?(?:sees|reads|writes|talks|calls)\b",
+    ),
+    _cue(
+        "architecture",
+        0.75,
+        "stored kept persisted cached live",
+        r"\b(?:stored|kept|persisted|cached|live|lives) in (?:redis|postgres\w*|mysql|sqlite|s3|"
+        r"memory|the database|dynamo\w*|mongo\w*|elastic\w*|a \w+ table|the \w+ table)\b",
+    ),
+    _cue(
+        "architecture",
+        0.6,
+        "win precedence overrid flag option argument variable env config setting file layer value",
+        r"\b(?:flag|option|argument|variable|env|config|setting|file|layer|value)s? (?:always )?wins?\b|"
+        r"\bwins? over\b|\btakes? precedence\b|\boverrides? (?:the|a|any|every)\b",
+    ),
+    _cue(
+        "architecture",
+        0.5,
+        "entry layer architecture pipeline middleware",
+        r"\b(?:entry ?point|layers?|layering|architecture|pipeline|middleware)\b",
+    ),
+    _cue("architecture", 0.55, "owns wraps exposes", r"\b(?:owns|wraps|exposes) (?:the|a|all)\b"),
+    # --- progress: done ------------------------------------------------------------------------
+    _cue(
+        "done",
+        0.75,
+        "all done fixed implemented added completed finished shipped merged published deployed "
+        "released resolved complete",
+        r"^(?:all )?(?:done|fixed|implemented|added|completed|finished|shipped|merged|published|"
+        r"deployed|released|resolved|complete)\b\s*[:!.,—–-]",
+    ),
+    _cue(
+        "done",
+        0.65,
+        "i've ive i we've weve we",
+        r"^(?:i'?ve|i have|we'?ve|we have) (?:now |also )?(?:successfully )?(?:\w+ed|built|made|"
+        r"written|rewritten|set up|put|split|run|done)\b",
+        ASSISTANT,
+    ),
+    _cue("done", 0.6, _VERBS_DONE, r"^(?:" + _VERBS_DONE.replace(" ", "|") + r")\b", ASSISTANT),
+    _cue(
+        "done",
+        0.6,
+        "is are",
+        r"\b(?:is|are) (?:now )?(?:done|complete|completed|finished|merged|deployed|published|live|"
+        r"rotated|green)\b",
+    ),
+    _cue(
+        "done",
+        0.55,
+        "pass",
+        r"\b(?:tests?|suite|specs?|checks?|ci|build) (?:now )?pass(?:es|ed)?\b",
+    ),
+    _cue(
+        "done",
+        0.5,
+        "passed passing out runs tests",
+        r"\b\d+ (?:tests? )?(?:passed|passing)\b|\b\d+ out of \d+ runs\b|\b\d+/\d+ (?:runs|tests)\b",
+    ),
+    _cue(
+        "done",
+        0.55,
+        "now",
+        r"\bnow (?:run|runs|work|works|pass|passes|handle|handles|use|uses|return|returns|support|"
+        r"supports|do|does|tag|tags|reuse|reuses|go|goes|live|lives)\b",
+    ),
+    # --- progress: what remains -------------------------------------------------------------------
+    _cue("next", 0.75, "todo to-do", r"\b(?:todo|to-do)\b\s*:|^todo\b"),
+    _cue(
+        "next",
+        0.7,
+        "next",
+        r"\bnext steps?\b|\bnext up\b|\bnext,? (?:i'?d|we'?d|we should|i should)\b|\bnext:",
+    ),
+    _cue(
+        "next",
+        0.75,
+        "still",
+        r"\bstill (?:need|needs|needed|to do|missing|has to|have to|open|pending|todo|to be done|"
+        r"starts|uses|runs|points|reads|calls|has|references)\b|\bstill to do\b",
+    ),
+    _cue(
+        "next",
+        0.7,
+        "remaining what left not outstanding follow",
+        r"\bremaining(?: work| items| tasks| steps| issues)?\s*:|\bthe remaining (?:work|items|tasks|"
+        r"steps|issues)\b|\bwhat'?s left\b|\bleft to do\b|\bnot (?:yet )?done\b|\boutstanding\b|"
+        r"\bfollow[- ]ups?\s*:",
+    ),
+    _cue("next", 0.6, "before", r"\bbefore (?:this|it|we) can (?:ship|merge|land|go out|release)\b"),
+    _cue("next", 0.55, "should needs need", r"\bshould get the same\b|\bneeds? the same (?:fix|change)\b"),
+    # --- coordination: who owns what, who waits for whom ----------------------------------------------
+    _cue(
+        "coordination",
+        0.85,
+        "owns maintains responsible charge owner taking takes take handling owned",
+        r"(?-i)\b" + _NAME + r" (?:owns|maintains|is responsible for|is in charge of|is the owner of|"
+        r"is taking over|takes over|will take over|is handling)\b|\bowned by " + _NAME,
+    ),
+    _cue(
+        "coordination",
+        0.8,
+        "ask ping check talk loop coordinate sync run get",
+        r"\b(?:ask|ping|check with|talk to|loop in|coordinate with|sync with|run it by|"
+        r"get (?:an? )?(?:ok|approval|sign-?off) from) (?-i:" + _NAME + r")",
+    ),
+    _cue(
+        "coordination",
+        0.85,
+        "don do please no nobody never",
+        r"(?:^|[,;:]\s*|\bplease\s+|\bso\s+)(?:don'?t|do not|please don'?t|no one should|nobody should|"
+        r"never) (?:\w+ ){0,2}(?:touch|merge|change|edit|deploy|push|release|modify|refactor)\w*\b"
+        r".*?\b(?:until|without|before|unless)\b",
+    ),
+    _cue("coordination", 0.8, "blocked blocker", r"\bblocked (?:on|by|until)\b|\bblocker\b|\bis blocked\b"),
+    _cue(
+        "coordination",
+        0.75,
+        "waiting",
+        r"\bwaiting (?:for|on) (?:(?-i:" + _NAME + r")|\w+'s|review|approval|sign-?off|the \w+ team)",
+    ),
+    _cue(
+        "coordination",
+        0.8,
+        "hand handing handed handoff hand-off handover taking takes take picking",
+        r"\b(?:hand(?:ing|ed)? (?:it |this |that )?(?:over|off)|handoff|hand-off|handover|"
+        r"taking over|takes over|take over|picking (?:this|it) up)\b",
+    ),
+    _cue(
+        "coordination",
+        0.6,
+        "sign signs signed code frozen",
+        r"\bsigns? off\b|\bsign-?off\b|\bsigned off\b|\bcode freeze\b|\bfrozen\b",
+    ),
+    _cue(
+        "coordination",
+        0.6,
+        "i'm im i is",
+        r"\b(?:i'?m|i am|(?-i:[A-Z][a-z]+) is) (?:off|out|away|on leave|on vacation|ooo)\b",
+        USER,
+    ),
+    _cue(
+        "coordination",
+        0.6,
+        "halfway mid middle",
+        r"\bhalfway through\b|\bmid-?(?:migration|refactor|rewrite)\b|\bin the middle of\b",
+    ),
+)
+
+_WORDS = re.compile(r"[a-z][a-z'-]*")
+_BY_PREFIX: dict[str, list[tuple[str, Cue]]] = {}
+for _c in CUES:
+    for _t in _c.triggers:
+        _BY_PREFIX.setdefault(_t[:2], []).append((_t, _c))
+
+
+def _gated(lower: str) -> list[Cue]:
+    """Cues whose trigger prefixes occur among the words of ``lower``, in table order."""
+    hits: set[int] = set()
+    for word in set(_WORDS.findall(lower)):
+        for trigger, cue in _BY_PREFIX.get(word[:2], ()):
+            if word.startswith(trigger):
+                hits.add(id(cue))
+    return [c for c in CUES if id(c) in hits]
+
+
+# --- what rules a sentence out ---------------------------------------------------------------------
+
+_QUESTION = re.compile(
+    r"\?\s*[\"')\]]*\s*$|^(?:so,? |and |but )?(?:why|how come|how about|shall (?:we|i)|"
+    r"should (?:we|i)|could (?:we|you|i)|can (?:we|you|i)|would (?:we|you|it)|do (?:we|you)|"
+    r"does (?:it|this|that|anyone)|did (?:we|you|it)|is (?:it|there|this|that)|are (?:we|there|you)|"
+    r"will (?:we|you|it)|what (?:if|about|do|does|did|should|would|is|are)|which (?:one|is|should)|"
+    r"how (?:do|does|should|would|can|did|is))\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:maybe|perhaps|i wonder|wondering|what if|not sure|unsure|thinking out loud|just "
+    r"thinking|at some point|some ?day|might be worth|might want|could (?:also )?(?:try|look|"
+    r"consider|explore)|i'?d lean|lean towards|possibly|worth considering|worth a look|nice to have|"
+    r"would be nice|in theory|if you want|happy to|up to you|your call|one option|an option|"
+    r"alternatively|for example|for instance|e\.g\.|noted (?:as|for)|a possible)",
+    re.IGNORECASE,
+)
+_CHATTER = re.compile(
+    r"^(?:(?:thanks|thank you|thx|ty|great|perfect|nice|awesome|cool|ok|okay|sure|yes|yep|yeah|"
+    r"sounds good|lgtm|good (?:idea|find|catch|point|call)|you'?re (?:welcome|right|absolutely "
+    r"right)|got it|understood|excellent|will do|of course|no problem|exactly|agreed|done|"
+    r"noted|makes sense|ugh|hmm|wow|oops|right|nah|nope|no|not now|not yet|later|whatever)"
+    r"[\s!.,:;)🙏👍🎉-]*)+$",
+    re.IGNORECASE,
+)
+_NARRATION = re.compile(
+    r"^(?:(?:now|next|first|then|ok(?:ay)?|great|good|perfect|alright|excellent|sure|so|and|"
+    r"also|finally)[,!.]?\s+)*(?:let me|let'?s (?:look|check|see|run|start|try|read|first|now|"
+    r"verify|confirm)|i'?ll|i will|i'?m going to|i am going to|i need to|i'?m (?:now|going|"
+    r"looking|checking|reading|running|adding|updating|creating|fixing)|we need to (?:check|look|"
+    r"read|see|find)|looking at|checking|reading|running|here'?s|here is|now,? |i can see|"
+    r"i see|i understand|i notice)",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(r"^(?:(?:ok|so|and|also|hey)[,!]?\s+)*(?:can|could|would|will) you\b", re.I)
+_CODE = re.compile(r"[{};]\s*$|^\s*(?:\$ |>>>|import |from \S+ import|def |class |func |fn |const |let |var |#include|SELECT |UPDATE )")
+_SYMBOLS = re.compile(r"[{}()\[\];=<>$|\\&]")
+
+
+def rejection(text: str, role: str) -> str | None:
+    """Why ``text`` can never be an observation, or ``None`` when it might be one."""
+    words = text.split()
+    if len(words) < 3:
+        return "too short"
+    if _QUESTION.search(text):
+        return "question"
+    if _HEDGE.search(text):
+        return "hedge"
+    if _CHATTER.match(text):
+        return "chatter"
+    if _REQUEST.match(text):
+        return "request"
+    if _CODE.search(text) or len(_SYMBOLS.findall(text)) > max(6, len(text) // 12):
+        return "code"
+    if role == "assistant" and _NARRATION.match(text):
+        return "narration"
+    return None
+
+
+def is_narration(text: str) -> bool:
+    return bool(_NARRATION.match(text))
+
+
+def cues(text: str, role: str) -> list[Cue]:
+    """Every cue ``text`` carries when ``role`` says it, strongest first."""
+    found = [c for c in _gated(text.lower()) if role in c.roles and c.pattern.search(text)]
+    return sorted(found, key=lambda c: -c.weight)
+
+
+_CAUSAL = re.compile(
+    r"\b(?:because|since|so (?:the|that|every|any|it|we|a|when)|which (?:means|made|makes|"
+    r"caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|treats?|infers?|expects?|"
+    r"assumes?|instead of|rather than|only|never|whenever|every time|each time|as soon as|"
+    r"there is no|there's no|has to|have to|needs? to|must)\b",
+    re.IGNORECASE,
+)
+
+
+def is_causal(text: str) -> bool:
+    """Whether a sentence explains (a cause, a mechanism, a requirement) rather than narrates."""
+    return bool(_CAUSAL.search(text))
