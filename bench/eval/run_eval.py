@@ -62,6 +62,7 @@ class ScenarioResult:
     questions: int
     found_at_5: int
     missed_facts: list[str] = field(default_factory=list)
+    mistyped: list[str] = field(default_factory=list)
     missed_questions: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
 
@@ -221,6 +222,12 @@ def evaluate_scenario(
         questions=len(spec["questions"]),
         found_at_5=found,
         missed_facts=[f["id"] for f in facts if f not in captured_any],
+        mistyped=[
+            f"{f['id']}: planted {f['type']}, captured as "
+            + "/".join(sorted({o.type for o in by_fact[f['id']]}))
+            for f in captured_any
+            if f not in captured
+        ],
         missed_questions=missed_questions,
         titles=[f"{o.type}: {o.title}" for o in observations],
     )
@@ -320,6 +327,8 @@ def main() -> int:
                 print(f"   {title}")
             for fact in s.missed_facts:
                 print(f"   MISSED fact: {fact}")
+            for fact in s.mistyped:
+                print(f"   MISTYPED: {fact}")
             for question in s.missed_questions:
                 print(f"   MISSED question: {question}")
             for leak in s.leaks:

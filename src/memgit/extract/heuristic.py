@@ -37,7 +37,7 @@ from memgit.model import Observation
 MAX_PER_CHUNK = 6
 MAX_PER_KIND = {"done": 2, "next": 2}
 MAX_PER_TYPE = 3
-MIN_SCORE = 0.6
+MIN_SCORE = 0.65
 MAX_FACTS = 4
 EDIT_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
 _TYPE = {"done": "progress", "next": "progress"}
@@ -85,13 +85,30 @@ _REASON_START = re.compile(
     r"^(?:because|since|as|it|that|this|otherwise|else|apply|the \w+ (?:alone|situation))\b",
     re.IGNORECASE,
 )
-_OPTION = re.compile(r"^\s*(?:\*\*|__)([^*_]{1,40}?)(?:\*\*|__)|^\s*`?([\w.+#/ -]{1,30}?)`?\s*[:—–]\s")
+_OPTION = re.compile(
+    r"^\s*(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__)(?:option \w+\s*[:.)—–-]\s*)?`?(?P<bold>[^*_`]{1,40}?)`?"
+    r"(?:\*\*|__)\s*[:—–-]?\s*(?P<after>.*)$"
+    r"|^\s*(?:[-*+]|\d{1,2}[.)])\s+(?:option \w+\s*[:.)—–-]\s*)?`?(?P<plain>[\w.+#/ -]{1,30}?)`?\s*[:—–]\s+(?P<rest>.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _PICK_LEAD = re.compile(
     r"^(?:(?:ok|okay|fine|alright|yes|yeah|sure|hmm|right)[,.!]?\s+)*(?:let'?s (?:do|go with|use|"
     r"pick|take)|go with|use|pick|take|i'?d (?:say|go with)|option)?\s*",
     re.IGNORECASE,
 )
-_FIRST_PERSON_PLAN = re.compile(r"\b(?:i'?ll|i will|let me|i'?m going to|i am going to)\b", re.I)
+_FIRST_PERSON_PLAN = re.compile(
+    r"\b(?:i'?ll|i will|let me|i'?m going to|i am going to|i should|i need to|i can|i could|"
+    r"my (?:change|edit|fix|mistake)|i (?:removed|added|changed|suppressed|forgot|missed|broke))\b",
+    re.IGNORECASE,
+)
+_SYMPTOM = re.compile(
+    r"\b(?:fail\w*|broken|breaks?|error\w*|wrong|off by|bug\w*|flak\w*|crash\w*|slow\w*|"
+    r"doesn'?t|can'?t|won'?t|isn'?t|issue|problem|twice|missing|stuck|hangs?|leak\w*)\b",
+    re.IGNORECASE,
+)
+_FAILURE_STATUS = re.compile(
+    r"\b\d+ (?:test |lint |type )?(?:failures?|errors?|issues?)\b|\btests? (?:fail|failed|failing)\b", re.I
+)
 _PAST_VERB = re.compile(r"^[A-Z][a-z]+ed\b")
 _SOFT_HEDGE = re.compile(r"\b(?:probably|might|could|likely|seems?|guess)\b", re.IGNORECASE)
 _SPECIFIC = re.compile(r"`[^`]+`|\b\w+/[\w./-]+|\b\w+\.(?:py|ts|tsx|js|go|rs|rb|java|yaml|yml|toml|json|sql)\b|\b[a-z]+[A-Z]\w+|\b\w+_\w+|\d")
@@ -153,7 +170,8 @@ class _Reading:
                 drafts.append(picked)
             skip = picked.last + 1 if picked is not None else 0
             drafts.extend(self._block_drafts(block, skip=skip))
-        drafts.extend(self._tests_passed(drafts))
+        drafts = _same_incident(drafts)
+        self._tests_passed(drafts)
         for draft in drafts:
             self._finish(draft)
         return drafts
@@ -180,7 +198,7 @@ class _Reading:
                 continue
             if corrected and kind in ("decision", "pattern"):
                 weight += 0.1
-            if corrected and not kind and reason is None and not found:
+            if corrected and not kind and reason is None and not found and _SPECIFIC.search(text):
                 kind, weight = "decision", 0.7
             if not kind:
                 continue
@@ -209,6 +227,11 @@ class _Reading:
             best.setdefault(cue.kind, cue.weight)
         if after_error and is_causal(text):
             best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, 0.6)
+        for pattern, kind, weight in _HEADING_KINDS:
+            first = self._first_under(sentence)
+            if heading and pattern.search(heading) and sentence.position <= first + 1:
+                edge = 0.05 if sentence.position == first else 0.0
+                best[kind] = max(best.get(kind, 0.0), weight + edge)
         if sentence.bullet and heading and role == "assistant":
             if _NEXT_HEADING.search(heading):
                 best["next"] = max(best.get("next", 0.0), 0.7)
@@ -221,6 +244,13 @@ class _Reading:
         kind = max(best, key=lambda k: (best[k], _PRIORITY.get(k, 0)))
         return kind, best[kind]
 
+    def _first_under(self, sentence: Sentence) -> int:
+        """Position of the first sentence under the same heading as ``sentence``."""
+        for other in self.sentences[sentence.block]:
+            if other.heading == sentence.heading:
+                return other.position
+        return sentence.position
+
     def _option_pick(self, block: Block) -> _Draft | None:
         """A short user answer naming one of the options the assistant just listed."""
         items = self.sentences[block.index]
@@ -231,20 +261,19 @@ class _Reading:
         answer = _PICK_LEAD.sub("", first).strip(" .!,")
         if not answer or len(answer.split()) > 4:
             return None
-        options = []
-        for sentence in self.sentences[before.index]:
-            match = _OPTION.match(sentence.text) if sentence.bullet else None
-            if match:
-                options.append((match.group(1) or match.group(2)).strip())
+        options = _options(before.text)
         chosen = next(
-            (o for o in options if re.search(rf"\b{re.escape(o.lower())}\b", answer.lower())), None
+            (o for o in options if re.search(rf"\b{re.escape(o[0].lower())}\b", answer.lower())),
+            None,
         )
         if chosen is None:
             return None
-        others = [o for o in options if o != chosen]
-        title = f"Use {chosen}" + (f" over {', '.join(others[:3])}" if others else "")
+        name, description = chosen
+        others = [o[0] for o in options if o[0] != name]
+        title = f"Use {name}" + (f" over {', '.join(others[:3])}" if others else "")
         reasons = [s for s in items[1:3] if rejection(plain(s.text), "user") is None]
-        text = " ".join(plain(s.text) for s in reasons) or first
+        offered = f"{name}: {description}" if description else ""
+        text = " ".join(plain(s.text) for s in reasons) or offered or first
         draft = _Draft("decision", 0.85, items[0], text, title=title)
         draft.last = reasons[-1].position if reasons else 0
         asked = self._previous_prose(before, "user")
@@ -252,17 +281,13 @@ class _Reading:
             draft.context = "Asked: " + shorten(plain(asked.text), 160)
         return draft
 
-    def _tests_passed(self, drafts: list[_Draft]) -> list[_Draft]:
-        """A passing test run after edits supports the chunk's progress (or a done note)."""
-        if not self.edited:
-            return []
-        run = self._last_test_run()
-        if run is None:
-            return []
-        for draft in drafts:
-            if draft.kind == "done":
-                draft.facts.append(run)
-        return []
+    def _tests_passed(self, drafts: list[_Draft]) -> None:
+        """A passing test run after edits supports the chunk's progress notes."""
+        run = self._last_test_run() if self.edited else None
+        if run is not None:
+            for draft in drafts:
+                if draft.kind == "done":
+                    draft.facts.append(run)
 
     def _last_test_run(self) -> str | None:
         last: str | None = None
@@ -326,6 +351,17 @@ class _Reading:
                 return later
         return None
 
+    def _symptom(self, block: Block) -> str:
+        """What the user reported as wrong in the prompt that led to this explanation."""
+        for earlier in reversed(self.blocks[: block.index]):
+            if earlier.role == "user" and not earlier.command:
+                for sentence in self.sentences[earlier.index][:3]:
+                    text = plain(sentence.text)
+                    if _SYMPTOM.search(text):
+                        return shorten(text, 160)
+                return ""
+        return ""
+
     def _nearby_targets(self, index: int) -> list[str]:
         """Files of the tool calls around a message: read before it, edited right after it."""
         found: list[str] = []
@@ -350,6 +386,11 @@ class _Reading:
             draft.title = _title(draft, items)
         draft.narrative = _narrative(draft, items)
         facts = [*draft.support, *draft.facts]
+        if draft.kind == "gotcha":
+            facts += _explanation_tail(draft, items)
+            symptom = self._symptom(block)
+            if symptom:
+                facts.append(f"Symptom: {symptom}")
         if draft.context:
             label = "" if draft.context.startswith("Asked:") else "Error: "
             facts.append(label + draft.context)
@@ -391,6 +432,13 @@ class _Reading:
         return []
 
 
+_HEADING_KINDS = (
+    (re.compile(r"^(?:the |proposed |chosen )?(?:change|changes|decision|decisions|approach|solution|design|proposal)$"), "decision", 0.7),
+    (re.compile(r"gotcha|pitfall|caveat|lesson|learned|watch out|known issue|root cause|why it (?:failed|broke)"), "gotcha", 0.7),
+    (re.compile(r"convention|rules|guideline|style guide|do's|don'ts"), "pattern", 0.7),
+    (re.compile(r"^(?:architecture|overview|how it works|data flow|structure|components)$"), "architecture", 0.6),
+)
+
 _PRIORITY = {
     "coordination": 6,
     "gotcha": 5,
@@ -414,12 +462,33 @@ def _bonus(text: str, kind: str) -> float:
         bonus -= 0.15
     if kind != "decision" and _FIRST_PERSON_PLAN.search(text):
         bonus -= 0.15
+    if kind == "gotcha" and _FAILURE_STATUS.search(text):
+        bonus -= 0.1
     words = len(text.split())
     if words > 60:
         bonus -= 0.1
     if words < 5:
         bonus -= 0.1
     return bonus
+
+
+def _same_incident(drafts: list[_Draft]) -> list[_Draft]:
+    """Gotchas explained over several messages after the same error become one."""
+    kept: list[_Draft] = []
+    for draft in drafts:
+        first = next(
+            (d for d in kept if draft.kind == d.kind == "gotcha" and draft.context and d.context == draft.context),
+            None,
+        )
+        if first is None:
+            kept.append(draft)
+            continue
+        lead, other = (first, draft) if first.score >= draft.score else (draft, first)
+        lead.support = _unique([*lead.support, other.text, *other.support])
+        lead.score = max(lead.score, other.score) + 0.03
+        if lead is draft:
+            kept[kept.index(first)] = draft
+    return kept
 
 
 def _fold(found: list[_Draft]) -> list[_Draft]:
@@ -431,8 +500,13 @@ def _fold(found: list[_Draft]) -> list[_Draft]:
                 d
                 for d in reversed(folded)
                 if d.kind == draft.kind
-                and draft.sentence.heading == d.sentence.heading
-                and (d.kind == "gotcha" or draft.sentence.position - d.last <= 2)
+                and (
+                    d.kind in ("done", "next")
+                    or (
+                        draft.sentence.heading == d.sentence.heading
+                        and (d.kind == "gotcha" or draft.sentence.position - d.last <= 2)
+                    )
+                )
             ),
             None,
         )
@@ -454,6 +528,7 @@ def _fold(found: list[_Draft]) -> list[_Draft]:
 def _select(drafts: list[_Draft]) -> list[_Draft]:
     """The best drafts of the chunk: above the floor, no near-duplicates, within the caps."""
     kept: list[_Draft] = []
+    words: dict[int, frozenset[str]] = {}
     per_kind: dict[str, int] = {}
     per_type: dict[str, int] = {}
     for draft in sorted(drafts, key=lambda d: (-d.score, d.order)):
@@ -464,10 +539,8 @@ def _select(drafts: list[_Draft]) -> list[_Draft]:
             continue
         if per_type.get(kind_type, 0) >= MAX_PER_TYPE:
             continue
-        words = tokens(f"{draft.title} {draft.text}")
-        twin = next(
-            (k for k in kept if jaccard(words, tokens(f"{k.title} {k.text}")) >= 0.5), None
-        )
+        mine = words[id(draft)] = tokens(f"{draft.title} {draft.text}")
+        twin = next((k for k in kept if jaccard(mine, words[id(k)]) >= 0.5), None)
         if twin is not None:
             twin.facts = _unique([*twin.facts, draft.text])[:MAX_FACTS]
             continue
@@ -495,6 +568,9 @@ def _wording(draft: _Draft, led: str, items: list[Sentence]) -> str:
         core = _surprise(_impact_clause(core))
     if draft.kind == "decision":
         core, because = _choice_first(core)
+        short = _SHORT_CHOICE.match(core)
+        if short:
+            core = f"Use {short.group(1)}"
         if because:
             return with_reason(tidy(shorten(core, 90)), because)
     if draft.kind == "next":
@@ -514,6 +590,7 @@ def _wording(draft: _Draft, led: str, items: list[Sentence]) -> str:
     return title
 
 
+_SHORT_CHOICE = re.compile(r"^(?:do|go with|try|pick|take|choose|switch to|stick with) (\S+(?: \S+){0,2})$", re.I)
 _BUT = re.compile(r", but (?!also\b|not\b|only\b)", re.IGNORECASE)
 _SO_CHOICE = re.compile(
     r"^(?P<why>.{12,}?),? so (?:let'?s|we'?ll|we will|we should|i'?d) (?P<what>.{8,})$", re.IGNORECASE
@@ -561,6 +638,21 @@ def _choice_first(text: str) -> tuple[str, str]:
     return match.group("what"), match.group("why")
 
 
+def _explanation_tail(draft: _Draft, items: list[Sentence]) -> list[str]:
+    """The sentences that carry on an explanation: usually the fix, after the cause."""
+    tail = []
+    for sentence in items:
+        if sentence.position <= draft.last or sentence.heading != draft.sentence.heading:
+            continue
+        text = plain(sentence.text)
+        if rejection(text, sentence.role) is not None or text in draft.support:
+            break
+        tail.append(text)
+        if len(tail) == 2:
+            break
+    return tail
+
+
 def _reason_after(draft: _Draft, items: list[Sentence]) -> str:
     position = draft.sentence.position
     following = [s for s in items if s.position == position + 1]
@@ -577,12 +669,17 @@ def _narrative(draft: _Draft, items: list[Sentence]) -> str:
     it when the sentence alone is too short to explain anything."""
     text = draft.text
     position = draft.sentence.position
-    after = [s for s in items if s.position == draft.last + 1]
+    heading = draft.sentence.heading
+    after = [s for s in items if s.position == draft.last + 1 and s.heading == heading]
     if after and len(text) < 80 and draft.kind in ("gotcha", "decision", "architecture"):
         following = plain(after[0].text)
         if rejection(following, after[0].role) is None and following not in draft.support:
             text = f"{text} {following}"
-    before = [s for s in items if s.position == position - 1]
+    before = [
+        s
+        for s in items
+        if s.position == position - 1 and s.heading == heading and s.bullet == draft.sentence.bullet
+    ]
     if before and draft.kind in ("decision", "gotcha", "pattern", "coordination"):
         previous = plain(before[0].text)
         if (
@@ -607,6 +704,17 @@ def _candidate(draft: _Draft) -> Candidate:
         tags=tags(body_words, draft.files),
         confidence=round(min(0.95, max(0.3, draft.score)), 2),
     )
+
+
+def _options(text: str) -> list[tuple[str, str]]:
+    """The options an assistant message lists: ``**Name**: why`` or ``1. Name — why`` lines."""
+    found: list[tuple[str, str]] = []
+    for match in _OPTION.finditer(text):
+        name = (match.group("bold") or match.group("plain") or "").strip(" :")
+        about = plain(match.group("after") or match.group("rest") or "").strip(" ()")
+        if name and len(name.split()) <= 4 and name.lower() not in {o[0].lower() for o in found}:
+            found.append((name, about))
+    return found
 
 
 def _error_line(text: str) -> str:

@@ -17,16 +17,19 @@ from memgit.model import TITLE_MAX
 
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^)\s]+)\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
+_IMAGE = re.compile(r"\[image(?: #\d+)?\]", re.IGNORECASE)
 _EMOJI = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff\u2705\u274c\u2714\u2716\ufe0f]")
-_SPACE = re.compile(r"\s+")
 
 
 def plain(text: str) -> str:
     """Text without markdown emphasis, links, emoji or line breaks; code spans keep backticks."""
-    text = _LINK.sub(r"\1", text)
-    text = _EMPHASIS.sub("", text)
-    text = _EMOJI.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    if "[" in text:
+        text = _IMAGE.sub("", _LINK.sub(r"\1", text))
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub("", text)
+    if not text.isascii():
+        text = _EMOJI.sub("", text)
+    return " ".join(text.split())
 
 
 def unticked(text: str) -> str:
@@ -37,15 +40,17 @@ def unticked(text: str) -> str:
 _LEAD_INS = re.compile(
     r"^(?:"
     r"(?:so|ok|okay|and|but|also|plus|btw|by the way|fyi|oh|well|right|yes|yeah|yep|hmm|ugh|"
-    r"alright|great|good|perfect|nice|cool|thanks|honestly|basically|anyway|one more thing"
+    r"alright|great|good|perfect|nice|cool|fine|thanks|honestly|basically|anyway|currently|now|"
+    r"one more thing"
     r"(?: you won'?t see in the code)?|in short|tl;?dr|that said|importantly|ideally|first|second|"
     r"third|finally|heads up|note|important|warning|careful with this one|careful|summary|"
     r"in summary|to summari[sz]e|result|outcome)\s*[,:;.!—–-]+\s*"
     r"|(?:so|and|but|also|plus|oh|well|ok|okay|then|btw|fyi|anyway|basically|honestly)\s+"
     # "Heads up before you start:", "Some context:", "One more thing you won't see in the code:"
-    r"|[\w' ]{0,50}?\b(?:heads up|note|summary|cause|problem|issue|catch|reason|result|tl;?dr|"
+    r"|[\w' ,—–-]{0,50}?\b(?:heads up|note|summary|cause|problem|issue|catch|reason|result|tl;?dr|"
     r"update|status|fyi|important|gotcha|takeaway|lesson|hiccup|context|background|orientation|"
-    r"overview|reminder|thing|explanation|short version|bottom line)\b[\w' ]{0,50}?:\s+"
+    r"overview|reminder|thing|explanation|short version|bottom line|consideration|caveat|clear|"
+    r"noting|aside|hiccup|lesson|takeaway)\b[\w' ,—–-]{0,50}?:\s+"
     r"|(?:the |this )?(?:test|error|output|log|trace|failure|stack trace|traceback|diff) "
     r"(?:shows|says|tells us|means|confirms)(?: that)?\s+"
     r"|(?:you|we) (?:can|could|should) (?:just )?(?=[a-z])"
@@ -82,12 +87,11 @@ _DONE_LEAD = re.compile(
     r"deployed|released|resolved)\s*[:!.,—–-]+\s*",
     re.IGNORECASE,
 )
-_TRAILING = re.compile(r"[\s,;:.!—–-]+$")
-_POLITE = re.compile(r"\s*,?\s*\b(?:please|thanks|thank you|pls)\b[.!]*$", re.IGNORECASE)
-_DANGLING = re.compile(
-    r"\s+(?:the|a|an|to|of|and|or|but|with|for|in|at|by|from|as|that|which|so|because|"
-    r"since|is|are|was|were|be|it|its|this|these|those|when|if|then|than|via|into)$",
-    re.IGNORECASE,
+_TRAILING = " \t\n,;:.!—–-"
+_POLITE = ("please", "thanks", "thank you", "pls")
+_DANGLING = frozenset(
+    """the a an to of and or but with for in at by from as that which so because since is are was
+    were be it its this these those when if then than via into""".split()
 )
 
 
@@ -112,9 +116,15 @@ def done_lead(text: str) -> tuple[str, str]:
 
 def tidy(text: str) -> str:
     """Trim the trailing punctuation and politeness, capitalise the first word of prose."""
-    text = _POLITE.sub("", text.strip())
-    text = _TRAILING.sub("", text)
-    text = text.strip(" \"'")
+    text = text.strip()
+    lower = text.lower().rstrip(" .!")
+    for word in _POLITE:
+        if lower.endswith(word) and (len(lower) == len(word) or not lower[-len(word) - 1].isalnum()):
+            text = text[: len(lower) - len(word)]
+            break
+    text = _clean_end(text)
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1]
     if text and text[0].islower() and _plain_word(text):
         text = text[0].upper() + text[1:]
     return text
@@ -155,7 +165,7 @@ def shorten(text: str, limit: int = TITLE_MAX) -> str:
         return text
     without = re.sub(r"\s*\([^()]*\)", "", text)
     if len(without) <= limit and len(without) >= 30:
-        return _TRAILING.sub("", without)
+        return without.rstrip(_TRAILING)
     text = without if len(without) >= 30 else text
     # A clause that fills most of the line is best. A short clean clause beats a cut mid-clause,
     # unless the text is only a little too long: then the cut loses less than the clause would.
@@ -172,22 +182,23 @@ def shorten(text: str, limit: int = TITLE_MAX) -> str:
 
 
 def _clean_end(text: str) -> str:
-    text = _TRAILING.sub("", text)
+    """No trailing punctuation, dangling little word, open bracket or open code span."""
+    text = text.rstrip(_TRAILING)
     for _ in range(3):
-        trimmed = _DANGLING.sub("", text)
-        if trimmed == text:
+        head, _, last = text.rpartition(" ")
+        if not head or last.lower() not in _DANGLING:
             break
-        text = trimmed
+        text = head.rstrip(_TRAILING)
     if text.count("(") > text.count(")"):
         text = text[: text.rfind("(")].rstrip()
     if text.count("`") % 2:
         text = text[: text.rfind("`")].rstrip()
-    return _TRAILING.sub("", text)
+    return text.rstrip(_TRAILING)
 
 
 def with_reason(title: str, reason: str, limit: int = TITLE_MAX) -> str:
     """``title (reason)`` when both fit in ``limit``; otherwise the title alone."""
-    reason = _TRAILING.sub("", reason.strip())
+    reason = reason.strip().rstrip(_TRAILING)
     if reason and reason[0].isupper() and _plain_word(reason[0].lower() + reason[1:]):
         reason = reason[0].lower() + reason[1:]
     joined = f"{title} ({reason})"
@@ -233,7 +244,7 @@ def resolve_files(words: Iterable[str], known: Sequence[str]) -> list[str]:
     """Repo paths for path-like ``words``, using ``known`` (the chunk's files) to complete them."""
     out: list[str] = []
     for word in words:
-        path = word.lstrip("./") if not word.startswith("/") else word
+        path = word.removeprefix("./")
         match = next(
             (k for k in known if k == path or k.endswith("/" + path) or path.endswith("/" + k)),
             None,
@@ -247,6 +258,8 @@ def resolve_files(words: Iterable[str], known: Sequence[str]) -> list[str]:
 
 # --- tags ----------------------------------------------------------------------------------------
 
+_TAG = re.compile(r"^[a-z][a-z0-9_.+#-]*$|^[0-9][a-z0-9_.+#-]*[a-z][a-z0-9_.+#-]*$")
+_MARKED = re.compile(r"[_.+#\d-]")
 _TICKED = re.compile(r"`([^`\s]{2,40})`")
 _WORD = re.compile(r"[A-Za-z][\w.+#/-]*[\w+#]|[A-Za-z]")
 GENERIC = frozenset(
@@ -270,10 +283,10 @@ def tags(text: str, files: Sequence[str] = (), limit: int = 5) -> tuple[str, ...
     scored: dict[str, float] = {}
 
     def add(word: str, score: float) -> None:
-        word = word.strip(".,:;()[]{}'\"").lower()
+        word = word.split("(", 1)[0].strip(".,:;()[]{}'\"-+").lower()
         if len(word) < 3 or len(word) > 30 or word in STOP_WORDS or word in GENERIC:
             return
-        if not re.search(r"[a-z]", word) or "/" in word:
+        if not _TAG.match(word):
             return
         scored[word] = max(scored.get(word, 0.0), score)
 
@@ -288,13 +301,14 @@ def tags(text: str, files: Sequence[str] = (), limit: int = 5) -> tuple[str, ...
     for i, word in enumerate(words):
         if "/" in word:
             continue
-        inner_caps = any(c.isupper() for c in word[1:])
-        marked = any(c in word for c in "_.+#-") or any(c.isdigit() for c in word)
+        inner_caps = word[1:] != word[1:].lower()
+        marked = _MARKED.search(word) is not None
         if inner_caps or marked:
             add(word, 2.5)
         elif word[0].isupper() and i > 0 and not words[i - 1].endswith("."):
             add(word, 2.0)
         elif len(word) >= 6:
             add(word, 1.0 + len(word) / 100)
-    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], list(scored).index(kv[0])))
+    order = {word: i for i, word in enumerate(scored)}
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], order[kv[0]]))
     return tuple(word for word, _ in ranked[:limit])

@@ -155,6 +155,8 @@ def sentences(block: Block) -> list[Sentence]:
                 out.append(Sentence(item[:MAX_SENTENCE], block.index, block.role, heading, True,
                                     len(out)))
             continue
+        if paragraph and paragraph[-1][-1:].isalnum() and line[:1].isupper():
+            flush()  # a line without a full stop, then a capital: a new item, not a wrapped line
         paragraph.append(line)
     flush()
     return out

@@ -45,7 +45,7 @@ def _cue(
 
 
 _VERBS_DONE = (
-    "published added fixed implemented updated created removed replaced moved wrote rewrote "
+    "published added fixed implemented updated created removed replaced moved wrote rewrote changed "
     "refactored renamed migrated ported merged deployed released bumped upgraded converted "
     "switched extracted consolidated cleaned"
 )
@@ -81,7 +81,14 @@ CUES: tuple[Cue, ...] = (
         "chose choose picked pick prefer went",
         r"\b(?:chose|choose|picked|pick|prefer(?:red)?|went for) [\w.+#/-]+(?: [\w.+#/-]+)? over\b",
     ),
-    _cue("decision", 0.55, "instead rather favor favour", r"\binstead of\b|\brather than\b|\bin favou?r of\b"),
+    _cue(
+        "decision",
+        0.65,
+        "instead rather favor favour",
+        r"\b(?:use|using|used|go|went|switch\w*|mov\w*|chose|choose|prefer\w*|pick\w*|replac\w*|"
+        r"keep|stick|write|wrote|call|run|store|put|do|drop\w*)\b[^.;]{0,60}\b(?:instead of|rather than|"
+        r"in favou?r of)\b|\b(?:instead of|rather than)\b[^.;]{0,60}\b(?:use|go with|switch|stick)\b",
+    ),
     _cue("decision", 0.7, "rule", r"\brule[sd]? (?:\w+ )?out\b"),
     _cue(
         "decision",
@@ -152,7 +159,8 @@ CUES: tuple[Cue, ...] = (
         "doesn does won will can never",
         r"\b(?:does(?:n'?t| not)|won'?t|will not|can(?:'?t|not)|never) (?:actually )?(?:work|match|"
         r"fire|run|load|resolve|deserialize|serialize|parse|pickle|import|compile|persist|survive|"
-        r"propagate|apply|trigger|see|find|pick up)s?\b",
+        r"propagate|apply|trigger|see|find|pick up|expose|support|accept|allow|handle|include|"
+        r"return|provide|respect|honou?r|preserve|exist)s?\b",
     ),
     _cue(
         "gotcha",
@@ -160,6 +168,19 @@ CUES: tuple[Cue, ...] = (
         "never doesn does won will refuse reject",
         r"\b(?:never|doesn'?t|does not|won'?t|will not) (?:let|allow|permit)s? (?:you|us|it|anyone)\b|"
         r"\brefuses? to\b|\brejects?\b",
+    ),
+    _cue(
+        "gotcha",
+        0.6,
+        "but",
+        r"\bbut (?:it |they |that |this )?(?:doesn'?t|does not|won'?t|will not|isn'?t|is not|never|"
+        r"can'?t|cannot|didn'?t|did not|wasn'?t)\b",
+    ),
+    _cue(
+        "gotcha",
+        0.75,
+        "hiccup gotcha lesson takeaway caveat pitfall surprise warning",
+        r"^(?:hiccup|gotcha|lessons?(?: learned)?|takeaway|caveat|pitfall|surprise|warning)\b[^:]{0,30}:",
     ),
     _cue("gotcha", 0.7, "deprecated", r"\b(?:is|are|was|got) deprecated\b|\bdeprecated in favou?r of\b"),
     _cue(
@@ -207,7 +228,8 @@ CUES: tuple[Cue, ...] = (
         "pattern",
         0.85,
         "always never",
-        r"(?<!\bi )(?<!i've )(?<!i have )(?<!i'd )(?<!i had )\b(?:always|never)\b",
+        r"(?<!\bi )(?<!i've )(?<!i have )(?<!i'd )(?<!i had )(?<!can )(?<!could )(?<!will )"
+        r"(?<!would )(?<!'ll )\b(?:always|never)\b",
         USER,
     ),
     _cue("pattern", 0.5, "always never", r"\b(?:always|never)\b", ASSISTANT),
@@ -238,7 +260,8 @@ CUES: tuple[Cue, ...] = (
         "pattern",
         0.7,
         "don do please no nobody",
-        r"\b(?:don'?t|do not|please don'?t|no one should|nobody should) \w+",
+        r"(?:^|[,;:]\s*|\b(?:so|and|but|please|just|also)\s+)(?:don'?t|do not|never|no one should|"
+        r"nobody should) \w+",
         USER,
     ),
     _cue(
@@ -367,7 +390,7 @@ CUES: tuple[Cue, ...] = (
         r"supports|do|does|tag|tags|reuse|reuses|go|goes|live|lives)\b",
     ),
     # --- progress: what remains -------------------------------------------------------------------
-    _cue("next", 0.75, "todo to-do", r"\b(?:todo|to-do)\b\s*:|^todo\b"),
+    _cue("next", 0.75, "todo to-do", r"\b(?:todo|to-do)(?:\s*:|\s+[—–-]\s)|(?-i:\bTODO\b)(?! app| list| items?\b)"),
     _cue(
         "next",
         0.7,
@@ -425,8 +448,9 @@ CUES: tuple[Cue, ...] = (
         "coordination",
         0.8,
         "hand handing handed handoff hand-off handover taking takes take picking",
-        r"\b(?:hand(?:ing|ed)? (?:it |this |that )?(?:over|off)|handoff|hand-off|handover|"
-        r"taking over|takes over|take over|picking (?:this|it) up)\b",
+        r"\bhand(?:s|ing|ed)? (?:it |this |that |\w+ )?(?:over|off) (?:\w+ ){0,3}to\b|"
+        r"\b(?:handoff|hand-off|handover) (?:note|doc|to|from)\b|\bhanding (?:it |this )?(?:over|off)\b|"
+        r"\b(?:is|am|are|'s|'m) taking over\b|\btakes? over (?:the|from|as)\b|\bpicking (?:this|it) up\b",
     ),
     _cue(
         "coordination",
@@ -481,7 +505,8 @@ _HEDGE = re.compile(
     r"thinking|at some point|some ?day|might be worth|might want|could (?:also )?(?:try|look|"
     r"consider|explore)|i'?d lean|lean towards|possibly|worth considering|worth a look|nice to have|"
     r"would be nice|in theory|if you want|happy to|up to you|your call|one option|an option|"
-    r"alternatively|for example|for instance|e\.g\.|noted (?:as|for)|a possible)",
+    r"alternatively|for example|for instance|e\.g\.|noted (?:as|for)|a possible|i think|i guess|"
+    r"i believe|i suspect|i feel like|not 100%)",
     re.IGNORECASE,
 )
 _CHATTER = re.compile(
@@ -501,7 +526,12 @@ _NARRATION = re.compile(
     r"i see|i understand|i notice)",
     re.IGNORECASE,
 )
-_REQUEST = re.compile(r"^(?:(?:ok|so|and|also|hey)[,!]?\s+)*(?:can|could|would|will) you\b", re.I)
+_REQUEST = re.compile(
+    r"^(?:(?:ok|so|and|also|hey|hi|hello)(?: \w+)?[,!]?\s+)*(?:(?:can|could|would|will) you|i'?d like|"
+    r"i would like|i want you|i need you|help me|please (?:add|create|implement|fix|write|make|"
+    r"update|help|find|check|look|investigate|review|run|commit|push|open|figure|dig|explain|walk))\b",
+    re.I,
+)
 _CODE = re.compile(r"[{};]\s*$|^\s*(?:\$ |>>>|import |from \S+ import|def |class |func |fn |const |let |var |#include|SELECT |UPDATE )")
 _SYMBOLS = re.compile(r"[{}()\[\];=<>$|\\&]")
 
@@ -539,8 +569,9 @@ def cues(text: str, role: str) -> list[Cue]:
 _CAUSAL = re.compile(
     r"\b(?:because|since|so (?:the|that|every|any|it|we|a|when)|which (?:means|made|makes|"
     r"caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|treats?|infers?|expects?|"
-    r"assumes?|instead of|rather than|only|never|whenever|every time|each time|as soon as|"
-    r"there is no|there's no|has to|have to|needs? to|must)\b",
+    r"assumes?|instead of|rather than|whenever|every time|each time|as soon as|there is no|"
+    r"there's no|has to|have to|needs? to|must|(?:doesn'?t|does not|no longer) exists?|"
+    r"already (?:merged|exists|published|deleted|taken|in use|running|closed|released))\b",
     re.IGNORECASE,
 )
 
