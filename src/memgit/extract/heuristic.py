@@ -34,7 +34,7 @@ from memgit.extract.segment import Block, Sentence, blocks, sentences
 from memgit.extract.signals import cues, is_causal, is_narration, rejection
 from memgit.model import Observation
 
-MAX_PER_CHUNK = 6
+MAX_PER_CHUNK = 8
 MAX_PER_KIND = {"done": 2, "next": 2}
 MAX_PER_TYPE = 3
 MIN_SCORE = 0.65
@@ -109,9 +109,28 @@ _SYMPTOM = re.compile(
 _FAILURE_STATUS = re.compile(
     r"\b\d+ (?:test |lint |type )?(?:failures?|errors?|issues?)\b|\btests? (?:fail|failed|failing)\b", re.I
 )
+_APPROVAL = re.compile(
+    r"^(?:(?:ok|okay|yes|yep|yeah|sure|great|perfect|agreed|right)[,.!]?\s*)*(?:yes|yep|yeah|sure|"
+    r"ok|okay|sounds (?:good|right|great)|agreed|go (?:with|for|ahead)|do (?:it|that|this)|"
+    r"let'?s do (?:it|that|this)|lgtm|makes sense|ship it|works for me|fine by me)\b",
+    re.IGNORECASE,
+)
+_PROPOSAL = re.compile(
+    r"\b(?:i'?d (?:rather|suggest|recommend|go|use|prefer|write|add|keep)|i (?:suggest|recommend|"
+    r"propose)|i'?ll (?:\w+ ){0,4}instead|instead of|rather than|we (?:could|should)|my (?:suggestion|"
+    r"recommendation)|the (?:better|safer|simpler|cleanest|best) (?:option|approach|way|fix) is)\b",
+    re.IGNORECASE,
+)
+_HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|might|not sure|if you want)\b", re.IGNORECASE)
+_PROPOSER = re.compile(
+    r"^(?:(?:so|then|instead)[, ]+)?(?:i'?ll|i will|i'?d|i would|i suggest(?: that| we)?|"
+    r"i recommend(?: that| we)?|i propose(?: that| we)?|we could|we should|let'?s)\s+"
+    r"(?:rather\s+|instead\s+)?",
+    re.IGNORECASE,
+)
 _PAST_VERB = re.compile(r"^[A-Z][a-z]+ed\b")
 _SOFT_HEDGE = re.compile(r"\b(?:probably|might|could|likely|seems?|guess)\b", re.IGNORECASE)
-_SPECIFIC = re.compile(r"`[^`]+`|\b\w+/[\w./-]+|\b\w+\.(?:py|ts|tsx|js|go|rs|rb|java|yaml|yml|toml|json|sql)\b|\b[a-z]+[A-Z]\w+|\b\w+_\w+|\d")
+_SPECIFIC = re.compile(r"`[^`]+`|\b[a-z_]\w*\.[a-z_]\w{2,}|\b\w+/[\w./-]+|\b\w+\.(?:py|ts|tsx|js|go|rs|rb|java|yaml|yml|toml|json|sql)\b|\b[a-z]+[A-Z]\w+|\b\w+_\w+|\d")
 
 
 @dataclass
@@ -165,7 +184,9 @@ class _Reading:
     def drafts(self) -> list[_Draft]:
         drafts: list[_Draft] = []
         for block in self.prose:
-            picked = self._option_pick(block) if block.role == "user" else None
+            picked = None
+            if block.role == "user":
+                picked = self._option_pick(block) or self._approval(block)
             if picked is not None:
                 drafts.append(picked)
             skip = picked.last + 1 if picked is not None else 0
@@ -217,11 +238,19 @@ class _Reading:
         heading = sentence.heading
         if reason == "narration":
             # "I'll write a command instead of a data migration" is still a choice.
-            found = [c for c in cues(text, role) if c.kind == "decision" and "instead" in c.name]
+            found = [
+                c
+                for c in cues(text, role)
+                if c.kind == "decision" and "instead of" in c.pattern.pattern
+            ]
             return ("decision", found[0].weight - 0.1) if found else ("", 0.0)
         if reason is not None:
             return "", 0.0
         found = cues(text, role)
+        if role == "user":
+            bare = strip_lead(text)  # "yep, go with X": the cue follows the acknowledgement
+            if bare != text:
+                found = sorted({*found, *cues(bare, role)}, key=lambda c: -c.weight)
         best = {}
         for cue in found:
             best.setdefault(cue.kind, cue.weight)
@@ -279,6 +308,33 @@ class _Reading:
         asked = self._previous_prose(before, "user")
         if asked is not None:
             draft.context = "Asked: " + shorten(plain(asked.text), 160)
+        return draft
+
+    def _approval(self, block: Block) -> _Draft | None:
+        """The user approving what the assistant just proposed: the proposal is the decision."""
+        items = self.sentences[block.index]
+        before = self._previous_prose(block, "assistant")
+        if not items or before is None:
+            return None
+        answer = plain(items[0].text)
+        if len(answer.split()) > 14 or not _APPROVAL.match(answer):
+            return None
+        proposals = self.sentences[before.index]
+        best = None
+        for sentence in proposals:
+            text = plain(sentence.text)
+            if _PROPOSAL.search(text) and not _HEDGE_WORDS.search(text):
+                best = sentence
+        if best is None:
+            return None
+        text = plain(best.text)
+        draft = _Draft("decision", 0.8, best, text)
+        draft.title = _keep_case(text, tidy(shorten(unticked(_PROPOSER.sub("", text)))))
+        previous = [s for s in proposals if s.position == best.position - 1]
+        if previous and rejection(plain(previous[0].text), "assistant") in (None, "too short"):
+            draft.support.append(plain(previous[0].text))
+        draft.context = "Agreed: " + shorten(answer, 160)
+        draft.last = 0
         return draft
 
     def _tests_passed(self, drafts: list[_Draft]) -> None:
@@ -504,7 +560,13 @@ def _fold(found: list[_Draft]) -> list[_Draft]:
                     d.kind in ("done", "next")
                     or (
                         draft.sentence.heading == d.sentence.heading
-                        and (d.kind == "gotcha" or draft.sentence.position - d.last <= 2)
+                        and (
+                            (d.kind == "gotcha" and draft.sentence.position - d.last <= 3)
+                            or (
+                                draft.sentence.position - d.last <= 1
+                                and len(tokens(draft.text) & tokens(d.text)) >= 2
+                            )
+                        )
                     )
                 )
             ),

@@ -51,6 +51,7 @@ _LEAD_INS = re.compile(
     r"update|status|fyi|important|gotcha|takeaway|lesson|hiccup|context|background|orientation|"
     r"overview|reminder|thing|explanation|short version|bottom line|consideration|caveat|clear|"
     r"noting|aside|hiccup|lesson|takeaway)\b[\w' ,—–-]{0,50}?:\s+"
+    r"|here(?:'?s| is) [\w' ]{0,40}:\s+"
     r"|(?:the |this )?(?:test|error|output|log|trace|failure|stack trace|traceback|diff) "
     r"(?:shows|says|tells us|means|confirms)(?: that)?\s+"
     r"|(?:you|we) (?:can|could|should) (?:just )?(?=[a-z])"

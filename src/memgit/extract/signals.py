@@ -64,8 +64,19 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.8,
         "let",
-        r"\blet'?s (?:use|switch|move|migrate|drop|remove|rip|replace|keep|stick|adopt|stop|"
+        r"\blet'?s (?:also |just |now |then |instead |actually )?(?:use|switch|move|migrate|drop|"
+        r"remove|rip|replace|keep|stick|adopt|stop|"
         r"standardi[sz]e|do|try|pin|vendor|revert|split|merge|rename)\b",
+        USER,
+    ),
+    _cue(
+        "decision",
+        0.7,
+        "let",
+        r"\blet'?s (?:also |just |now |then |instead |actually )?(?!see\b|look\b|check\b|figure\b|"
+        r"start\b|begin\b|think\b|talk\b|discuss\b|debug\b|find\b|first\b|wait\b|continue\b|"
+        r"get started\b|dig\b|investigate\b|explore\b|review\b|read\b|run\b|verify\b|confirm\b|"
+        r"make sure\b|be\b|not\b|hope\b)[a-z]{2,}\b",
         USER,
     ),
     _cue(
@@ -99,6 +110,7 @@ CUES: tuple[Cue, ...] = (
         USER,
     ),
     _cue("decision", 0.6, "longer going won", r"\b(?:no longer|not going to|won'?t) (?:use|need|support)\b"),
+    _cue("decision", 0.6, "we no", r"\bwe (?:don'?t|do not) need\b|\bno need (?:for|to)\b"),
     _cue(
         "decision",
         0.7,
@@ -253,7 +265,13 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:is|are) (?:banned|forbidden|not allowed|prohibited|off[- ]limits)\b",
     ),
     _cue("pattern", 0.7, "make", r"\bmake sure (?:to|that|you|we|it|every|all)\b"),
-    _cue("pattern", 0.7, "we", r"\bwe (?:always|never|prefer|don'?t|do not|only|use \S+ for)\b"),
+    _cue(
+        "pattern",
+        0.7,
+        "we",
+        r"\bwe (?:always|never|prefer|only|use \S+ for|(?:don'?t|do not) (?!need\b|have\b|know\b|"
+        r"want\b|see\b|get\b|think\b))\b",
+    ),
     _cue("pattern", 0.6, "prefer", r"\bprefer(?:s|red|ably)?\b"),
     _cue("pattern", 0.75, "must should", r"\b(?:must|should) (?:always|never|not)\b|\bmust be\b"),
     _cue(
@@ -522,7 +540,7 @@ _NARRATION = re.compile(
     r"also|finally)[,!.]?\s+)*(?:let me|let'?s (?:look|check|see|run|start|try|read|first|now|"
     r"verify|confirm)|i'?ll|i will|i'?m going to|i am going to|i need to|i'?m (?:now|going|"
     r"looking|checking|reading|running|adding|updating|creating|fixing)|we need to (?:check|look|"
-    r"read|see|find)|looking at|checking|reading|running|here'?s|here is|now,? |i can see|"
+    r"read|see|find)|looking at|checking|reading|running|now,? |i can see|"
     r"i see|i understand|i notice)",
     re.IGNORECASE,
 )
