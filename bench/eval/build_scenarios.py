@@ -1133,6 +1133,259 @@ def release_handoff() -> Scenario:
     )
 
 
+# --- held out: written after the extractor, with phrasing chosen to differ from the first ten -----
+
+
+def staging_crashloop() -> Scenario:
+    s = Session("staging-crashloop", "/home/lin/src/orders", "fix/staging-secrets", "2026-03-16T08:10:00")
+    s.user("staging deploy has been red since last night, orders-api pods are in CrashLoopBackOff")
+    s.say("Checking the pod logs.")
+    s.bash(
+        "kubectl -n staging logs deploy/orders-api --previous | tail -5",
+        "2026-03-16T08:11:02Z INFO booting orders-api 3.8.0\n"
+        "2026-03-16T08:11:02Z FATAL config: secret \"db-creds\" not found in namespace staging\n"
+        "panic: missing database credentials",
+        code=1,
+    )
+    s.bash(
+        "kubectl -n staging get secrets | grep -i cred",
+        "database-credentials   Opaque   3   412d",
+    )
+    s.read(
+        "deploy/chart/templates/deployment.yaml",
+        "        envFrom:\n          - secretRef:\n"
+        "              name: {{ if .Values.global.legacyNames }}database-credentials{{ else }}db-creds{{ end }}\n",
+    )
+    s.say(
+        "Ah, so the app wants `db-creds` but staging only has `database-credentials`. The chart "
+        "picks the old name only when `global.legacyNames` is true, and yesterday's values cleanup "
+        "dropped that flag from values-staging.yaml, so the pods went looking for the new name. "
+        "Prod still sets the flag, which is why prod is fine."
+    )
+    s.user(
+        "right. mind you, Omar's team owns the staging values, so open a PR on infra-config "
+        "rather than patching the file in this repo. and until every env has the renamed secret "
+        "we pin the chart at 4.2.x"
+    )
+    s.say("Makes sense. I'll prepare the change for infra-config and pin the chart version here.")
+    s.edit("deploy/Chart.lock", "version: 4.3.0", "version: 4.2.7")
+    s.bash(
+        "gh pr create -R acme/infra-config --title 'staging: restore global.legacyNames' --body '...'",
+        "https://github.com/acme/infra-config/pull/812",
+    )
+    s.say(
+        "Opened acme/infra-config#812 to put `global.legacyNames: true` back for staging, and "
+        "pinned the chart to 4.2.7 in Chart.lock. The deploy will stay red until Omar's team "
+        "merges #812."
+    )
+    return Scenario(
+        s,
+        "Held out. A crash loop from a renamed secret (explained without cue words), ownership of "
+        "staging values, a version pin, and a pending PR.",
+        facts=[
+            Fact(
+                "legacy-names",
+                "gotcha",
+                [["legacynames", "legacy names", "database-credentials", "db-creds"], ["secret", "staging", "flag"]],
+                "Staging needs global.legacyNames: true, or pods look for db-creds.",
+            ),
+            Fact("omar", "coordination", [["omar"], ["staging", "values", "infra-config"]], "Omar's team owns staging values."),
+            Fact("pin", "decision", [["4.2", "4.2.x", "4.2.7"], ["chart", "pin", "pinned"]], "Chart pinned at 4.2.x."),
+            Fact("pr-812", "coordination", [["812", "infra-config"], ["merge", "merges", "red", "until", "waiting"]], "Deploy red until #812 merges."),
+        ],
+        questions=[
+            Question("why are orders-api pods crashlooping on staging?", "legacy-names"),
+            Question("who owns the staging helm values?", "omar"),
+            Question("which chart version do we use?", "pin"),
+        ],
+    )
+
+
+def ios_deeplinks() -> Scenario:
+    s = Session("ios-deeplinks", "/Users/mo/dev/Sprout", "bugfix/ios16-launch-crash", "2026-03-17T13:30:00")
+    s.user(
+        "TestFlight 2.14 crashes on launch for everyone on iOS 16. 17 is fine. crash log attached "
+        "in the ticket says EXC_BREAKPOINT in AppDelegate"
+    )
+    s.read(
+        "Sprout/AppDelegate.swift",
+        "func application(_ app: UIApplication, didFinishLaunchingWithOptions ...) -> Bool {\n"
+        "    let callback = URL(string: Config.shared.authCallback)!\n"
+        "    router.register(callback)\n    return true\n}\n",
+    )
+    s.read("Sprout/Config/Release.xcconfig", "AUTH_CALLBACK = sprout_app://auth/callback\n")
+    s.bash(
+        "xcrun simctl launch booted com.sprout.app --console | tail -3",
+        "Fatal error: Unexpectedly found nil while unwrapping an Optional value\n"
+        "Sprout/AppDelegate.swift:14",
+        code=1,
+    )
+    s.say(
+        "On iOS 16, `URL(string:)` gives back nil for `sprout_app://auth/callback` because an "
+        "underscore isn't legal in a URL scheme, and the force-unwrap in AppDelegate turns that "
+        "into a crash at launch. iOS 17 parses URLs with the newer RFC 3986 rules and accepts it, "
+        "which is why only 16 crashes. I'll switch the scheme to `sprout-app` (hyphens are legal "
+        "everywhere) and drop the force-unwrap."
+    )
+    s.edit("Sprout/Config/Release.xcconfig", "AUTH_CALLBACK = sprout_app://auth/callback", "AUTH_CALLBACK = sprout-app://auth/callback")
+    s.edit(
+        "Sprout/AppDelegate.swift",
+        "    let callback = URL(string: Config.shared.authCallback)!",
+        "    guard let callback = URL(string: Config.shared.authCallback) else {\n"
+        "        Log.error(\"bad auth callback\"); return true\n    }",
+    )
+    s.user(
+        "good. iOS 16 stays supported through December, so no force-unwrapping anything that "
+        "comes from config or the network, ever. also the backend's allowed redirect list needs "
+        "the new scheme, that's Kemal's service"
+    )
+    s.say(
+        "Understood. For orientation, since it matters here: deep links land in AppDelegate, which "
+        "only hands the URL to `Router`; `Router.swift` maps the path to a coordinator and nothing "
+        "else parses URLs."
+    )
+    s.bash("xcodebuild test -scheme Sprout -destination 'platform=iOS Simulator,name=iPhone 14,OS=16.4' | tail -2", "Test Suite 'All tests' passed\n** TEST SUCCEEDED **")
+    s.say(
+        "Launch works on the iOS 16.4 simulator now and the test suite passes. Remaining: Kemal's "
+        "auth service must allow `sprout-app://auth/callback` as a redirect before the next "
+        "TestFlight build, otherwise login will fail."
+    )
+    return Scenario(
+        s,
+        "Held out. An iOS 16 URL parsing crash, a rule about force-unwrapping, routing architecture, "
+        "and a dependency on another person's service.",
+        facts=[
+            Fact("underscore", "gotcha", [["underscore", "sprout_app"], ["ios 16", "url", "scheme", "nil"]], "Underscore in URL scheme parses to nil on iOS 16."),
+            Fact("no-force-unwrap", "pattern", [["force-unwrap", "force-unwrapping", "force unwrap"], ["config", "network"]], "No force-unwrapping of config/network values."),
+            Fact("router", "architecture", [["router", "router.swift"], ["deep link", "deep links", "coordinator", "appdelegate"]], "AppDelegate forwards deep links to Router."),
+            Fact("kemal", "coordination", [["kemal"], ["redirect", "scheme", "auth"]], "Kemal's auth service must allow the new redirect scheme."),
+        ],
+        questions=[
+            Question("why does the app crash on launch on iOS 16?", "underscore"),
+            Question("can I force unwrap a URL from config?", "no-force-unwrap"),
+            Question("how are deep links handled?", "router"),
+            Question("what does the backend need for the new callback scheme?", "kemal"),
+        ],
+    )
+
+
+def go_json_pool() -> Scenario:
+    s = Session("go-json-pool", "/home/ana/go/src/feedgen", "perf/encoder-pool", "2026-03-18T10:00:00")
+    s.user(
+        "feed generation got slow after we added the rich snippets. pprof says ~40% of CPU is in "
+        "encoding/json. ideas?"
+    )
+    s.bash(
+        "go test -bench=BenchmarkRender -benchmem ./render",
+        "BenchmarkRender-8   \t     620\t   1912344 ns/op\t  812233 B/op\t   9120 allocs/op\nok  \tfeedgen/render\t2.1s",
+    )
+    s.say(
+        "Options I see:\n\n- **easyjson**: generated marshalers, typically 3-4x faster, but adds a "
+        "codegen step to the build.\n- **sonic**: very fast, but amd64-only and uses unsafe tricks.\n"
+        "- **pooled encoders**: reuse `bytes.Buffer` + `json.Encoder` through a `sync.Pool`; smaller "
+        "win, no new dependency.\n\nI'd go with easyjson for the biggest gain."
+    )
+    s.user(
+        "hmm, I'd rather not have codegen in the build, it bit us with protobuf last year. do the "
+        "pooled encoders first and let's see the numbers"
+    )
+    s.write(
+        "render/pool.go",
+        "var encPool = sync.Pool{New: func() any { b := new(bytes.Buffer); return &enc{b, json.NewEncoder(b)} }}\n",
+    )
+    s.bash(
+        "go test -bench=BenchmarkRender -benchmem ./render",
+        "BenchmarkRender-8   \t     910\t   1304551 ns/op\t  301927 B/op\t   3015 allocs/op\nok  \tfeedgen/render\t2.0s",
+    )
+    s.say(
+        "With pooled encoders: 1.91 ms → 1.30 ms per render and 3x fewer allocations. One thing "
+        "that bit me: `json.Encoder.Encode` appends a newline after every value, so the pooled "
+        "path produced `\"title\":\"x\"\\n` inside the snippet and broke two golden tests until I "
+        "trimmed the trailing newline."
+    )
+    s.bash("go test ./...", "ok  \tfeedgen/render\t0.31s\nok  \tfeedgen/feed\t0.12s")
+    s.user("nice, 30% is plenty for now. we could also look at sonic later maybe")
+    s.say(
+        "Done: render uses pooled encoders (render/pool.go), all tests pass. The same pooling "
+        "would help the access-log writer in `logx/writer.go`, which still allocates an encoder per "
+        "line; worth doing next."
+    )
+    return Scenario(
+        s,
+        "Held out. A performance decision against codegen, a json.Encoder newline surprise, and a "
+        "follow-up; sonic stays a maybe.",
+        facts=[
+            Fact("no-codegen", "decision", [["easyjson", "codegen"], ["pool", "pooled", "sync.pool"]], "Pooled encoders instead of easyjson: no codegen in the build."),
+            Fact("newline", "gotcha", [["newline"], ["encode", "encoder", "json.encoder"]], "json.Encoder.Encode appends a newline."),
+            Fact("logx-next", "progress", [["logx", "access-log", "writer.go", "log writer"], ["pool", "pooling", "encoder"]], "Next: pool the access-log writer's encoder."),
+        ],
+        distractors=[Distractor([["sonic"], ["later", "maybe"]], "a maybe-later about sonic")],
+        questions=[
+            Question("why didn't we use easyjson?", "no-codegen"),
+            Question("why do pooled json encoders add a newline?", "newline"),
+            Question("what else should use the encoder pool?", "logx-next"),
+        ],
+    )
+
+
+def bf16_nan() -> Scenario:
+    s = Session("bf16-nan", "/data/home/priyanka/llm-train", "fix/nan-loss", "2026-03-19T21:00:00")
+    s.user(
+        "loss goes to NaN around step 2k on the 1.3B run with bf16, fp32 is fine but doesn't fit "
+        "in memory at our batch size"
+    )
+    s.read(
+        "model/attention.py",
+        "scores = q @ k.transpose(-2, -1) / math.sqrt(d)\nscores = scores.masked_fill(mask, -1e9)\n"
+        "probs = scores.softmax(-1)\n",
+    )
+    s.bash(
+        "python -m train --config configs/1b3.yaml --max-steps 2100 --detect-anomaly 2>&1 | tail -4",
+        "step 2047 loss 3.118\nRuntimeError: Function 'SoftmaxBackward0' returned nan values in its 0th output.\n"
+        "  File \"model/attention.py\", line 3, in forward",
+        code=1,
+    )
+    s.say(
+        "The -1e9 fill is the problem. In bf16, -1e9 rounds to a huge value, and once a whole row "
+        "is masked (padding-only rows, which start appearing when the curriculum switches to long "
+        "sequences near step 2k), softmax gets inf - inf and returns NaN. Using the dtype's own "
+        "minimum, `torch.finfo(scores.dtype).min`, keeps it finite in every precision."
+    )
+    s.edit(
+        "model/attention.py",
+        "scores = scores.masked_fill(mask, -1e9)",
+        "scores = scores.masked_fill(mask, torch.finfo(scores.dtype).min)",
+    )
+    s.user(
+        "makes sense. we stay on bf16 then, memory is the bottleneck, not precision. and please "
+        "put that kind of numeric constant in configs/defaults.yaml if it's tunable, we keep magic "
+        "numbers out of the model code"
+    )
+    s.bash(
+        "python -m train --config configs/1b3.yaml --max-steps 3000 2>&1 | tail -2",
+        "step 2999 loss 2.874\ntraining finished: 3000 steps, no anomalies",
+    )
+    s.say(
+        "The 1.3B run now trains past step 3000 in bf16 without NaNs. The mask fill value isn't "
+        "tunable (it's tied to the dtype), so it stays in code; I didn't add it to defaults.yaml."
+    )
+    return Scenario(
+        s,
+        "Held out. A bf16 NaN from a mask constant, the decision to stay on bf16, and a rule about "
+        "where tunable constants live.",
+        facts=[
+            Fact("finfo", "gotcha", [["1e9", "finfo", "mask"], ["nan", "bf16", "softmax"]], "-1e9 mask fill overflows in bf16; use finfo.min."),
+            Fact("stay-bf16", "decision", [["bf16"], ["memory", "fp32"]], "Stay on bf16: memory is the bottleneck."),
+            Fact("defaults-yaml", "pattern", [["defaults.yaml", "magic numbers", "magic"], ["config", "configs", "model code", "constant", "constants"]], "Tunable constants go in configs/defaults.yaml."),
+        ],
+        questions=[
+            Question("why did the loss become NaN in bf16?", "finfo"),
+            Question("why don't we train in fp32?", "stay-bf16"),
+            Question("where should tunable constants go?", "defaults-yaml"),
+        ],
+    )
+
+
 BUILDERS: tuple[Callable[[], Scenario], ...] = (
     celery_to_rq,
     harbor_timestamps,
@@ -1144,7 +1397,13 @@ BUILDERS: tuple[Callable[[], Scenario], ...] = (
     auth_architecture,
     pandas_report,
     release_handoff,
+    staging_crashloop,
+    ios_deeplinks,
+    go_json_pool,
+    bf16_nan,
 )
+HELD_OUT = frozenset({"staging-crashloop", "ios-deeplinks", "go-json-pool", "bf16-nan"})
+"""Written after the extractor existed, to see how it does on phrasing it was not built from."""
 
 
 def build(folder: Path = SCENARIOS) -> dict[str, object]:
@@ -1161,6 +1420,7 @@ def build(folder: Path = SCENARIOS) -> dict[str, object]:
                 "facts": [asdict(f) for f in scenario.facts],
                 "distractors": [asdict(d) for d in scenario.distractors],
                 "questions": [asdict(q) for q in scenario.questions],
+                "held_out": scenario.session.slug in HELD_OUT,
             }
         )
     labels = {

@@ -224,6 +224,8 @@ class _Reading:
             if not kind:
                 continue
             weight += _bonus(text, kind)
+            if block.role == "user" and kind == "gotcha" and weight < 0.8:
+                weight -= 0.15  # a user describing a failure is a report, not an explanation
             if long_doc:
                 weight -= 0.1
             found.append(_Draft(kind, weight, sentence, text))
@@ -281,34 +283,41 @@ class _Reading:
         return sentence.position
 
     def _option_pick(self, block: Block) -> _Draft | None:
-        """A short user answer naming one of the options the assistant just listed."""
-        items = self.sentences[block.index]
+        """The user naming one of the options the assistant just listed: "TOML.", "do X first"."""
+        items = self.sentences[block.index][:3]
         before = self._previous_prose(block, "assistant")
-        if not items or before is None:
+        options = _options(before.text) if items and before is not None else []
+        if len(options) < 2 or before is None:
             return None
-        first = plain(items[0].text)
-        answer = _PICK_LEAD.sub("", first).strip(" .!,")
-        if not answer or len(answer.split()) > 4:
-            return None
-        options = _options(before.text)
-        chosen = next(
-            (o for o in options if re.search(rf"\b{re.escape(o[0].lower())}\b", answer.lower())),
-            None,
-        )
-        if chosen is None:
-            return None
-        name, description = chosen
-        others = [o[0] for o in options if o[0] != name]
-        title = f"Use {name}" + (f" over {', '.join(others[:3])}" if others else "")
-        reasons = [s for s in items[1:3] if rejection(plain(s.text), "user") is None]
-        offered = f"{name}: {description}" if description else ""
-        text = " ".join(plain(s.text) for s in reasons) or offered or first
-        draft = _Draft("decision", 0.85, items[0], text, title=title)
-        draft.last = reasons[-1].position if reasons else 0
-        asked = self._previous_prose(before, "user")
-        if asked is not None:
-            draft.context = "Asked: " + shorten(plain(asked.text), 160)
-        return draft
+        for pick in items:
+            text = plain(pick.text)
+            answer = _PICK_LEAD.sub("", text).strip(" .!,")
+            if rejection(text, "user") not in (None, "too short") or not answer:
+                continue
+            named = [o for o in options if _names(o[0], answer) == "yes"]
+            declined = [o for o in options if _names(o[0], answer) == "no"]
+            short = len(answer.split()) <= 4 or _PICK_VERB.match(answer)
+            if len(named) != 1 or not short:
+                continue
+            name, description = named[0]
+            others = [o[0] for o in options if o[0] != name]
+            title = f"Use {name}" + (f" over {', '.join(others[:3])}" if others else "")
+            reasons = [
+                s
+                for s in items
+                if s is not pick and rejection(plain(s.text), "user") is None
+            ]
+            offered = f"{name}: {description}" if description else ""
+            words = " ".join(plain(s.text) for s in reasons) or offered or text
+            draft = _Draft("decision", 0.85, pick, words, title=title)
+            draft.last = max(s.position for s in [pick, *reasons])
+            if declined:
+                draft.support.append("Declined: " + ", ".join(o[0] for o in declined))
+            asked = self._previous_prose(before, "user")
+            if asked is not None:
+                draft.context = "Asked: " + shorten(plain(asked.text), 160)
+            return draft
+        return None
 
     def _approval(self, block: Block) -> _Draft | None:
         """The user approving what the assistant just proposed: the proposal is the decision."""
@@ -766,6 +775,18 @@ def _candidate(draft: _Draft) -> Candidate:
         tags=tags(body_words, draft.files),
         confidence=round(min(0.95, max(0.3, draft.score)), 2),
     )
+
+
+_PICK_VERB = re.compile(r"^(?:do|use|go with|try|pick|take|start with|let'?s (?:do|use|try|go with))\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|no|without|avoid|don'?t|instead of|rather than|over)\W+(?:\w+\W+){0,3}$", re.I)
+
+
+def _names(option: str, text: str) -> str:
+    """Whether ``text`` names ``option`` ("yes"), names it to decline it ("no"), or not at all."""
+    match = re.search(rf"\b{re.escape(option.lower())}\b", text.lower())
+    if match is None:
+        return ""
+    return "no" if _NEGATED.search(text[: match.start()]) else "yes"
 
 
 def _options(text: str) -> list[tuple[str, str]]:

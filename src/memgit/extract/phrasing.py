@@ -41,6 +41,7 @@ _LEAD_INS = re.compile(
     r"^(?:"
     r"(?:so|ok|okay|and|but|also|plus|btw|by the way|fyi|oh|well|right|yes|yeah|yep|hmm|ugh|"
     r"alright|great|good|perfect|nice|cool|fine|thanks|honestly|basically|anyway|currently|now|"
+    r"mind you|ah|right|makes sense|understood|sounds good|got it|"
     r"one more thing"
     r"(?: you won'?t see in the code)?|in short|tl;?dr|that said|importantly|ideally|first|second|"
     r"third|finally|heads up|note|important|warning|careful with this one|careful|summary|"

@@ -113,6 +113,28 @@ CUES: tuple[Cue, ...] = (
     _cue("decision", 0.6, "we no", r"\bwe (?:don'?t|do not) need\b|\bno need (?:for|to)\b"),
     _cue(
         "decision",
+        0.75,
+        "i'd id rather",
+        r"\bi'?d (?:much )?rather (?:not|we|you|use|go|keep|avoid|stick|stay|do|have)\b|\bi'?d prefer\b",
+        USER,
+    ),
+    _cue(
+        "decision",
+        0.75,
+        "we",
+        r"\bwe(?:'re| are)? (?:stay(?:ing)? (?:on|with)|stick(?:ing)? with|pin(?:ning)?|"
+        r"target(?:ing)?|go(?:ing)? with|settle on)\b",
+        USER,
+    ),
+    _cue(
+        "decision",
+        0.7,
+        "pin lock freeze hold",
+        r"\b(?:pin|pinned|pinning|lock|locked|freeze|frozen|hold|holding)\b[^.;]{0,40}\b(?:at|to|on)\s+"
+        r"v?\d+(?:\.\d+|\.x)+",
+    ),
+    _cue(
+        "decision",
         0.7,
         "go use switch stick keep pick choose drop vectori",
         r"^(?:go with|use|switch to|stick with|keep|pick|choose|drop|vectori[sz]e) \S",
@@ -158,6 +180,18 @@ CUES: tuple[Cue, ...] = (
         r"\bfound (?:it|the (?:\w+ )?(?:problem|issue|bug|cause|culprit))\b|\bthere it is\b",
     ),
     _cue("gotcha", 0.8, "turn", r"\bturn(?:s|ed) out\b"),
+    _cue(
+        "gotcha",
+        0.8,
+        "is was",
+        r"\b(?:is|was|'s) (?:the|our) (?:real )?(?:problem|issue|culprit|cause|bug|root cause)\b",
+    ),
+    _cue(
+        "gotcha",
+        0.75,
+        "bit bites bitten tripped trips caught burned burnt",
+        r"\b(?:bit|bites|bitten|tripped(?: up)?|trips(?: up)?|caught|burned|burnt) (?:me|us|you|them|everyone)\b",
+    ),
     _cue(
         "gotcha",
         0.75,
@@ -293,6 +327,22 @@ CUES: tuple[Cue, ...] = (
     _cue("pattern", 0.8, "full exception", r"\bfull stop\b|\bno exceptions\b|\bwithout exception\b"),
     _cue(
         "pattern",
+        0.75,
+        "no",
+        r"(?:^|[,;:]\s*|\b(?:so|and|but|also|then|just)\s+)no [\w-]+ing\b|\bno [\w-]+(?: [\w-]+)? "
+        r"(?:anywhere|ever|in (?:the|this|our) (?:repo|codebase|code))\b",
+        USER,
+    ),
+    _cue("pattern", 0.6, "ever", r"\bever[.!]*$", USER),
+    _cue(
+        "pattern",
+        0.7,
+        "we",
+        r"\bwe (?:keep|put|store|run|avoid|require|always|generally|usually|normally) (?!it\b|going\b)",
+        USER,
+    ),
+    _cue(
+        "pattern",
         0.55,
         "has have need",
         r"\b(?:has|have|need|needs) to (?:be|opt|use|go|run|live|stay|happen|call|come|pass)\b",
@@ -320,7 +370,12 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:is|are) built (?:on|on top of|around|with)\b|\bbacked by\b|\bfits together\b",
     ),
     _cue("architecture", 0.6, "sit", r"\bsits? (?:behind|in front of|on top of|between)\b"),
-    _cue("architecture", 0.6, "live located defined implemented", r"\b(?:lives?|located|defined|implemented) in\b"),
+    _cue(
+        "architecture",
+        0.6,
+        "live located defined implemented land",
+        r"\b(?:lives?|located|defined|implemented|lands?) in\b",
+    ),
     _cue(
         "architecture",
         0.7,
@@ -331,15 +386,16 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "architecture",
         0.6,
-        "forward prox rout dispatch delegat publish push send",
-        r"\b(?:forwards?|proxies|proxy|routes?|dispatches|delegates?|publishes|pushes|sends) "
-        r"(?:\S+ ){0,6}to\b",
+        "forward prox rout dispatch delegat publish push send hand pass map emit",
+        r"\b(?:forwards?|proxies|proxy|routes?|dispatches|delegates?|publishes|pushes|sends|hands|"
+        r"passes|maps|emits) (?:\S+ ){0,6}to\b",
     ),
     _cue(
         "architecture",
         0.75,
-        "only",
-        r"\bis the only (?:place|service|module|thing|component|layer|code|one)\b|"
+        "only nothing no",
+        r"\bis the only (?:place|service|module|thing|component|layer|code|one)\b|\bnothing else\b|"
+        r"\bno other (?:module|service|code|place|component|layer|class)\b|"
         r"\bonly (?:ever )?(?:sees|reads|writes|talks|calls)\b",
     ),
     _cue(
@@ -431,13 +487,27 @@ CUES: tuple[Cue, ...] = (
         r"\bfollow[- ]ups?\s*:",
     ),
     _cue("next", 0.6, "before", r"\bbefore (?:this|it|we) can (?:ship|merge|land|go out|release)\b"),
+    _cue(
+        "next",
+        0.7,
+        "worth do doing tackle handle look next",
+        r"\b(?:worth doing|do(?:ing)?|tackle|handle|look at|fix) (?:that |this |it )?next\b|"
+        r"\bnext time\b",
+    ),
+    _cue(
+        "next",
+        0.6,
+        "still",
+        r"\bstill (?!works\b|passes\b|holds\b|applies\b|exists\b|compiles\b|builds\b|"
+        r"matters\b|makes\b|seems\b|looks\b)[a-z]+s\b",
+    ),
     _cue("next", 0.55, "should needs need", r"\bshould get the same\b|\bneeds? the same (?:fix|change)\b"),
     # --- coordination: who owns what, who waits for whom ----------------------------------------------
     _cue(
         "coordination",
         0.85,
         "owns maintains responsible charge owner taking takes take handling owned",
-        r"(?-i)\b" + _NAME + r" (?:owns|maintains|is responsible for|is in charge of|is the owner of|"
+        r"(?-i)\b" + _NAME + r"(?:'s team| team)? (?:owns|own|maintains|is responsible for|is in charge of|is the owner of|"
         r"is taking over|takes over|will take over|is handling)\b|\bowned by " + _NAME,
     ),
     _cue(
@@ -456,6 +526,20 @@ CUES: tuple[Cue, ...] = (
         r".*?\b(?:until|without|before|unless)\b",
     ),
     _cue("coordination", 0.8, "blocked blocker", r"\bblocked (?:on|by|until)\b|\bblocker\b|\bis blocked\b"),
+    _cue(
+        "coordination",
+        0.75,
+        "until",
+        r"\buntil (?:(?-i:" + _NAME + r")(?:'s team)?|the \w+ team|\w+'s team) (?:merges?|approves?|"
+        r"reviews?|signs? off|lands?|ships?|deploys?|fixes|finishes|releases?|updates?|allows?)\b",
+    ),
+    _cue(
+        "coordination",
+        0.7,
+        "that's thats it's its is",
+        r"\b(?:that'?s|it'?s|is) (?-i:[A-Z][a-z]+)'s (?:service|module|code|area|team|repo|package|"
+        r"component|domain|baby|project)\b",
+    ),
     _cue(
         "coordination",
         0.75,
@@ -587,7 +671,7 @@ def cues(text: str, role: str) -> list[Cue]:
 _CAUSAL = re.compile(
     r"\b(?:because|since|so (?:the|that|every|any|it|we|a|when)|which (?:means|made|makes|"
     r"caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|treats?|infers?|expects?|"
-    r"assumes?|instead of|rather than|whenever|every time|each time|as soon as|there is no|"
+    r"assumes?|instead of|rather than|whenever|every time|each time|as soon as|once|there is no|"
     r"there's no|has to|have to|needs? to|must|(?:doesn'?t|does not|no longer) exists?|"
     r"already (?:merged|exists|published|deleted|taken|in use|running|closed|released))\b",
     re.IGNORECASE,
