@@ -1,6 +1,6 @@
 """Write the labelled eval scenarios: realistic Claude Code sessions plus what they should teach.
 
-    python bench/eval/build_scenarios.py        # rewrites bench/eval/scenarios/*.jsonl + labels.json
+    python bench/eval/build_scenarios.py   # rewrites bench/eval/scenarios/*.jsonl, labels.json
 
 Each scenario is a session as Claude Code records it (prompts, assistant messages split per
 block, tool calls with their results, failing commands, edits) in which a few facts worth
@@ -17,10 +17,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from builder import Session  # noqa: E402
+from builder import Session
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE / "scenarios"
@@ -60,7 +61,9 @@ class Scenario:
 
 
 def celery_to_rq() -> Scenario:
-    s = Session("celery-to-rq", "/home/maya/code/tidewater", "chore/drop-celery", "2026-03-02T09:14:00")
+    s = Session(
+        "celery-to-rq", "/home/maya/code/tidewater", "chore/drop-celery", "2026-03-02T09:14:00"
+    )
     s.user(
         "ok so the celery workers on staging are at 2.3GB RSS again and beat fired the nightly "
         "digest twice after yesterday's deploy. I'm done babysitting it. we already run redis for "
@@ -68,7 +71,9 @@ def celery_to_rq() -> Scenario:
         "there are only five jobs, see jobs/"
     )
     s.say("Got it. Let me look at how the jobs are defined and scheduled today.")
-    s.grep("shared_task|periodic_task", ["jobs/tasks.py", "jobs/schedule.py", "tidewater/celery.py"])
+    s.grep(
+        "shared_task|periodic_task", ["jobs/tasks.py", "jobs/schedule.py", "tidewater/celery.py"]
+    )
     s.read(
         "jobs/schedule.py",
         "from celery.schedules import crontab\n\nfrom tidewater.celery import app\n\n"
@@ -76,7 +81,8 @@ def celery_to_rq() -> Scenario:
         "        digest.delay()\n\n    app.conf.beat_schedule = {\n"
         "        'nightly-digest': {'task': 'jobs.tasks.digest', 'schedule': crontab(hour=2)},\n"
         "        # always keep the cleanup last\n"
-        "        'cleanup': {'task': 'jobs.tasks.cleanup', 'schedule': crontab(minute=0)},\n    }\n",
+        "        'cleanup': {'task': 'jobs.tasks.cleanup', 'schedule': crontab(minute=0)},\n    }"
+        "\n",
     )
     s.read(
         "jobs/tasks.py",
@@ -141,7 +147,11 @@ def celery_to_rq() -> Scenario:
         "Sure, noted as a possible follow-up only. Let me finish porting the remaining jobs and "
         "the dependency list."
     )
-    s.edit("pyproject.toml", '    "celery[redis]>=5.3",\n', '    "rq>=1.16",\n    "rq-scheduler>=0.13",\n')
+    s.edit(
+        "pyproject.toml",
+        '    "celery[redis]>=5.3",\n',
+        '    "rq>=1.16",\n    "rq-scheduler>=0.13",\n',
+    )
     s.bash("python -m pytest -q", "........................................\n40 passed in 3.12s")
     s.todos(
         [
@@ -171,7 +181,10 @@ def celery_to_rq() -> Scenario:
             Fact(
                 "rq-toplevel",
                 "gotcha",
-                [["rq", "worker", "workers"], ["top-level", "module level", "__main__", "importable", "nested"]],
+                [
+                    ["rq", "worker", "workers"],
+                    ["top-level", "module level", "__main__", "importable", "nested"],
+                ],
                 "RQ workers import jobs by dotted path: nested functions cannot be enqueued.",
             ),
             Fact(
@@ -188,7 +201,9 @@ def celery_to_rq() -> Scenario:
         questions=[
             Question("why did we drop celery?", "drop-celery"),
             Question("what background job queue do we use?", "drop-celery"),
-            Question("Functions from the __main__ module cannot be processed by workers", "rq-toplevel"),
+            Question(
+                "Functions from the __main__ module cannot be processed by workers", "rq-toplevel"
+            ),
             Question("what is left to do for the celery removal?", "helm-remaining"),
         ],
     )
@@ -242,7 +257,9 @@ def harbor_timestamps() -> Scenario:
         '    ts = datetime.strptime(row["time"], "%Y-%m-%d %H:%M")',
         '    ts = datetime.strptime(row["time"], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)',
     )
-    s.edit("tidepool/parse.py", "from datetime import datetime", "from datetime import UTC, datetime")
+    s.edit(
+        "tidepool/parse.py", "from datetime import datetime", "from datetime import UTC, datetime"
+    )
     s.bash(
         "TZ=Europe/Oslo python -m pytest -q tests/test_parse.py && python -m pytest -q",
         "....\n4 passed in 0.18s\n..........................\n26 passed in 1.02s",
@@ -308,13 +325,13 @@ def harbor_timestamps() -> Scenario:
     )
 
 
-# --- 3. monorepo conventions -----------------------------------------------------------------------
+# --- 3. monorepo conventions ---------------------------------------------------------------------
 
 
 def web_monorepo() -> Scenario:
     s = Session("web-export-csv", "/Users/sam/src/atlas", "feat/export-csv", "2026-03-04T10:30:00")
     s.user(
-        "Add an \"Export CSV\" button to the invoices table. Some orientation first since you "
+        'Add an "Export CSV" button to the invoices table. Some orientation first since you '
         "haven't worked in this repo: apps/web is the Next app, and it only talks to the backend "
         "through the generated client in packages/api-client. Components never call fetch "
         "themselves. If you need a new endpoint in the client, regenerate it from openapi.yaml "
@@ -330,7 +347,10 @@ def web_monorepo() -> Scenario:
         "import { useInvoices } from '@atlas/api-client';\n\nexport function InvoiceTable() {\n"
         "  const { data } = useInvoices();\n  return <Table rows={data} />;\n}\n",
     )
-    s.say("The export endpoint is in the spec. I need papaparse for the CSV formatting, installing it.")
+    s.say(
+        "The export endpoint is in the spec. I need papaparse for the CSV formatting, installing i"
+        "t."
+    )
     s.bash(
         "npm install papaparse",
         "npm warn EBADENGINE Unsupported engine\nadded 1 package, and audited 1422 packages in 9s",
@@ -344,25 +364,31 @@ def web_monorepo() -> Scenario:
         "You're right, sorry about that. I'll remove the lockfile npm created and use the "
         "endpoint's CSV directly."
     )
-    s.bash("rm package-lock.json && git checkout package.json apps/web/package.json && pnpm install", "Lockfile is up to date\nDone in 2.1s")
+    s.bash(
+        "rm package-lock.json && git checkout package.json apps/web/package.json && pnpm install",
+        "Lockfile is up to date\nDone in 2.1s",
+    )
     s.edit(
         "apps/web/src/invoices/InvoiceTable.tsx",
         "  return <Table rows={data} />;",
         "  const exportCsv = useExportInvoices();\n"
-        "  return (\n    <>\n      <Button onClick={() => exportCsv.download()}>Export CSV</Button>\n"
+        "  return (\n    <>\n      <Button onClick={() => exportCsv.download()}>Export CSV</Button"
+        ">\n"
         "      <Table rows={data} />\n    </>\n  );",
     )
     s.write(
         "apps/web/src/invoices/InvoiceTable.test.tsx",
         "import { render, screen } from '@testing-library/react';\n"
-        "import { InvoiceTable } from './InvoiceTable';\n\ntest('shows the export button', () => {\n"
-        "  render(<InvoiceTable />);\n  expect(screen.getByText('Export CSV')).toBeTruthy();\n});\n",
+        "import { InvoiceTable } from './InvoiceTable';\n\ntest('shows the export button', () => {"
+        "\n"
+        "  render(<InvoiceTable />);\n  expect(screen.getByText('Export CSV')).toBeTruthy();\n});"
+        "\n",
     )
     s.bash(
         "pnpm --filter web test InvoiceTable",
         " FAIL  src/invoices/InvoiceTable.test.tsx > shows the export button\n"
         "ReferenceError: document is not defined\n"
-        " ❯ render node_modules/@testing-library/react/dist/pure.js:257:5\n"
+        " ❯ render node_modules/@testing-library/react/dist/pure.js:257:5\n"  # noqa: RUF001
         " Test Files  1 failed (1)\n      Tests  1 failed (1)",
         code=1,
     )
@@ -383,10 +409,14 @@ def web_monorepo() -> Scenario:
         "import { render, screen } from '@testing-library/react';",
         "// @vitest-environment jsdom\nimport { render, screen } from '@testing-library/react';",
     )
-    s.bash("pnpm --filter web test InvoiceTable", " ✓ src/invoices/InvoiceTable.test.tsx (1 test) 41ms\n Test Files  1 passed (1)")
+    s.bash(
+        "pnpm --filter web test InvoiceTable",
+        " ✓ src/invoices/InvoiceTable.test.tsx (1 test) 41ms\n Test Files  1 passed (1)",
+    )
     s.user("should we maybe switch the whole web app to bun at some point? just thinking out loud")
     s.say(
-        "It could speed up installs, but the workspace tooling (changesets, the pnpm filters in CI) "
+        "It could speed up installs, but the workspace tooling (changesets, the pnpm filters in CI"
+        ") "
         "would all need changing, so I'd treat it as a separate discussion."
     )
     s.say(
@@ -409,7 +439,10 @@ def web_monorepo() -> Scenario:
             Fact(
                 "gen-api",
                 "pattern",
-                [["gen:api", "regenerate", "openapi.yaml", "openapi"], ["client", "generated", "api-client"]],
+                [
+                    ["gen:api", "regenerate", "openapi.yaml", "openapi"],
+                    ["client", "generated", "api-client"],
+                ],
                 "Regenerate the client from openapi.yaml with pnpm gen:api; never hand-edit.",
             ),
             Fact(
@@ -438,11 +471,13 @@ def web_monorepo() -> Scenario:
     )
 
 
-# --- 4. payments: ownership and a retry bug ---------------------------------------------------------
+# --- 4. payments: ownership and a retry bug ------------------------------------------------------
 
 
 def payments_retry() -> Scenario:
-    s = Session("payments-retry", "/home/ko/work/paygate", "fix/double-charge", "2026-03-05T16:20:00")
+    s = Session(
+        "payments-retry", "/home/ko/work/paygate", "fix/double-charge", "2026-03-05T16:20:00"
+    )
     s.user(
         "Support says a handful of customers got charged twice last night, all around the time "
         "the Stripe API was flaky. Please find out why. Heads up before you start: Priya owns "
@@ -459,11 +494,12 @@ def payments_retry() -> Scenario:
     s.read(
         "internal/charge/charge.go",
         "func (c *Client) Charge(ctx context.Context, req ChargeRequest) (*Charge, error) {\n"
-        "\treturn c.doRequest(ctx, \"POST\", \"/v1/charges\", req)\n}\n\n"
-        "func (c *Client) doRequest(ctx context.Context, method, path string, body any) (*Charge, error) {\n"
+        '\treturn c.doRequest(ctx, "POST", "/v1/charges", req)\n}\n\n'
+        "func (c *Client) doRequest(ctx context.Context, method, path string, body any) (*Charge, "
+        "error) {\n"
         "\tfor attempt := 0; attempt < c.maxAttempts; attempt++ {\n"
         "\t\treq := c.newRequest(method, path, body)\n"
-        "\t\treq.Header.Set(\"Idempotency-Key\", uuid.NewString())\n"
+        '\t\treq.Header.Set("Idempotency-Key", uuid.NewString())\n'
         "\t\tresp, err := c.http.Do(req)\n\t\tif retryable(resp, err) { continue }\n"
         "\t\treturn decode(resp)\n\t}\n\treturn nil, ErrGaveUp\n}\n",
     )
@@ -477,7 +513,8 @@ def payments_retry() -> Scenario:
     s.bash(
         "go test ./internal/charge/ -run TestChargeRetry",
         "--- FAIL: TestChargeRetryUsesOneIdempotencyKey (0.01s)\n"
-        "    charge_test.go:9: \n        Error: \"[3f1c... 9ab2...]\" should have 1 item(s), but has 2\n"
+        "    charge_test.go:9: \n"
+        '        Error: "[3f1c... 9ab2...]" should have 1 item(s), but has 2\n'
         "FAIL\nFAIL\tgithub.com/ko/paygate/internal/charge\t0.021s",
         code=1,
     )
@@ -489,14 +526,14 @@ def payments_retry() -> Scenario:
     )
     s.edit(
         "internal/charge/charge.go",
-        "\treturn c.doRequest(ctx, \"POST\", \"/v1/charges\", req)",
+        '\treturn c.doRequest(ctx, "POST", "/v1/charges", req)',
         "\tkey := uuid.NewString() // one key for every attempt of this charge\n"
-        "\treturn c.doRequest(ctx, \"POST\", \"/v1/charges\", req, key)",
+        '\treturn c.doRequest(ctx, "POST", "/v1/charges", req, key)',
     )
     s.edit(
         "internal/charge/charge.go",
-        "\t\treq.Header.Set(\"Idempotency-Key\", uuid.NewString())",
-        "\t\treq.Header.Set(\"Idempotency-Key\", key)",
+        '\t\treq.Header.Set("Idempotency-Key", uuid.NewString())',
+        '\t\treq.Header.Set("Idempotency-Key", key)',
     )
     s.bash("go test ./internal/charge/...", "ok  \tgithub.com/ko/paygate/internal/charge\t0.034s")
     s.user(
@@ -546,7 +583,9 @@ def payments_retry() -> Scenario:
             Question("who owns the ledger package?", "priya-ledger"),
             Question("why were customers charged twice?", "idempotency"),
             Question("how are idempotency keys generated for stripe charges?", "idempotency"),
-            Question("what is the unique constraint on charge_id waiting for?", "constraint-blocked"),
+            Question(
+                "what is the unique constraint on charge_id waiting for?", "constraint-blocked"
+            ),
         ],
     )
 
@@ -556,9 +595,7 @@ def payments_retry() -> Scenario:
 
 def rust_config() -> Scenario:
     s = Session("tack-config", "/home/ines/dev/tack", "feat/config-file", "2026-03-06T08:45:00")
-    s.user(
-        "tack needs a config file. right now everything is flags. what format should we use?"
-    )
+    s.user("tack needs a config file. right now everything is flags. what format should we use?")
     s.say(
         "A few options:\n\n1. **TOML**: the Rust ecosystem default (Cargo, rustfmt, clippy), "
         "with mature serde support via the `toml` crate.\n2. **YAML**: familiar from CI tools, "
@@ -572,43 +609,50 @@ def rust_config() -> Scenario:
     s.say("TOML it is. Let me look at how the flags are parsed today.")
     s.read(
         "src/cli.rs",
-        "#[derive(Parser)]\npub struct Cli {\n    #[arg(long, default_value = \"30s\")]\n"
+        '#[derive(Parser)]\npub struct Cli {\n    #[arg(long, default_value = "30s")]\n'
         "    pub timeout: String,\n    #[arg(long)]\n    pub remote: Option<String>,\n}\n",
     )
     s.write(
         "src/config.rs",
         "use serde::Deserialize;\nuse std::time::Duration;\n\n#[derive(Deserialize, Default)]\n"
-        "pub struct FileConfig {\n    pub timeout: Option<Duration>,\n    pub remote: Option<String>,\n}\n",
+        "pub struct FileConfig {\n    pub timeout: Option<Duration>,\n    pub remote: Option<Strin"
+        "g>,\n}\n",
     )
     s.bash(
         "cargo test",
         "   Compiling tack v0.4.0 (/home/ines/dev/tack)\n"
         "error[E0277]: the trait bound `Duration: Deserialize<'_>` is not satisfied in a way "
-        "that accepts \"30s\"\n  --> src/config.rs:6:18\n"
+        'that accepts "30s"\n  --> src/config.rs:6:18\n'
         "test config::tests::reads_timeout ... FAILED\n"
         "---- config::tests::reads_timeout stdout ----\n"
         "thread 'config::tests::reads_timeout' panicked at src/config.rs:31:\n"
-        "called `Result::unwrap()` on an `Err` value: Error { message: \"invalid type: string "
-        "\\\"30s\\\", expected struct Duration\" }",
+        'called `Result::unwrap()` on an `Err` value: Error { message: "invalid type: string '
+        '\\"30s\\", expected struct Duration" }',
         code=101,
     )
     s.say(
-        "The test shows that serde's built-in `Duration` format is a struct of secs and nanos, so a "
-        "human string like `\"30s\"` in the TOML file doesn't deserialize. Adding "
-        "`humantime-serde` and annotating the field with `#[serde(with = \"humantime_serde\")]` "
+        "The test shows that serde's built-in `Duration` format is a struct of secs and nanos, so "
+        "a "
+        'human string like `"30s"` in the TOML file doesn\'t deserialize. Adding '
+        '`humantime-serde` and annotating the field with `#[serde(with = "humantime_serde")]` '
         "makes `30s`, `2m` and `1h30m` work the same way they do on the command line."
     )
     s.edit(
         "src/config.rs",
         "    pub timeout: Option<Duration>,",
-        "    #[serde(default, with = \"humantime_serde\")]\n    pub timeout: Option<Duration>,",
+        '    #[serde(default, with = "humantime_serde")]\n    pub timeout: Option<Duration>,',
     )
-    s.bash("cargo add humantime-serde && cargo test", "    Finished test [unoptimized + debuginfo]\nrunning 12 tests\ntest result: ok. 12 passed; 0 failed")
+    s.bash(
+        "cargo add humantime-serde && cargo test",
+        "    Finished test [unoptimized + debuginfo]\nrunning 12 tests\ntest result: ok. 12 passed"
+        "; 0 failed",
+    )
     s.write(
         "src/settings.rs",
         "/// Defaults, then ~/.config/tack/config.toml, then ./tack.toml, then flags.\n"
         "pub fn load(cli: &Cli) -> Result<Settings> {\n    let mut s = Settings::default();\n"
-        "    s.merge(FileConfig::read(home_config())?);\n    s.merge(FileConfig::read(\"tack.toml\")?);\n"
+        "    s.merge(FileConfig::read(home_config())?);\n"
+        '    s.merge(FileConfig::read("tack.toml")?);\n'
         "    s.merge(cli.into());\n    Ok(s)\n}\n",
     )
     s.bash("cargo test", "running 15 tests\ntest result: ok. 15 passed; 0 failed")
@@ -621,7 +665,8 @@ def rust_config() -> Scenario:
     )
     return Scenario(
         s,
-        "Choosing TOML over YAML/JSON with reasons, a serde Duration gotcha found through a failing "
+        "Choosing TOML over YAML/JSON with reasons, a serde Duration gotcha found through a failin"
+        "g "
         "cargo test, and how config layers are merged; a what-if about JSON.",
         facts=[
             Fact(
@@ -639,11 +684,16 @@ def rust_config() -> Scenario:
             Fact(
                 "layers",
                 "architecture",
-                [["settings", "settings::load", "layer", "layering", "merged"], ["flag", "flags", "tack.toml", "config.toml"]],
+                [
+                    ["settings", "settings::load", "layer", "layering", "merged"],
+                    ["flag", "flags", "tack.toml", "config.toml"],
+                ],
                 "Settings = defaults < ~/.config/tack/config.toml < ./tack.toml < flags.",
             ),
         ],
-        distractors=[Distractor([["json as well", "support json"]], "a passing what-if about JSON")],
+        distractors=[
+            Distractor([["json as well", "support json"]], "a passing what-if about JSON")
+        ],
         questions=[
             Question("why did we choose TOML for the config file?", "toml"),
             Question("how do I parse a duration like 30s from the config?", "humantime"),
@@ -652,11 +702,13 @@ def rust_config() -> Scenario:
     )
 
 
-# --- 6. a big-table migration ----------------------------------------------------------------------
+# --- 6. a big-table migration --------------------------------------------------------------------
 
 
 def django_backfill() -> Scenario:
-    s = Session("events-archived-at", "/srv/dev/ledgerly", "feat/archive-events", "2026-03-09T11:05:00")
+    s = Session(
+        "events-archived-at", "/srv/dev/ledgerly", "feat/archive-events", "2026-03-09T11:05:00"
+    )
     s.user(
         "I need an archived_at timestamp on Event so we can hide old events from the feed. keep in "
         "mind events is our biggest table, ~40M rows in prod. and the usual rule: never edit a "
@@ -665,10 +717,15 @@ def django_backfill() -> Scenario:
     s.say("Let me look at the model and the latest migration.")
     s.read(
         "events/models.py",
-        "class Event(models.Model):\n    project = models.ForeignKey(Project, on_delete=models.CASCADE)\n"
-        "    kind = models.CharField(max_length=40)\n    created = models.DateTimeField(auto_now_add=True)\n",
+        "class Event(models.Model):\n    project = models.ForeignKey(Project, on_delete=models.CAS"
+        "CADE)\n"
+        "    kind = models.CharField(max_length=40)\n    created = models.DateTimeField(auto_now_a"
+        "dd=True)\n",
     )
-    s.bash("ls events/migrations | tail -3", "0041_event_kind_index.py\n0042_event_payload_json.py\n__init__.py")
+    s.bash(
+        "ls events/migrations | tail -3",
+        "0041_event_kind_index.py\n0042_event_payload_json.py\n__init__.py",
+    )
     s.edit(
         "events/models.py",
         "    created = models.DateTimeField(auto_now_add=True)\n",
@@ -679,12 +736,13 @@ def django_backfill() -> Scenario:
         "python manage.py makemigrations events && python manage.py sqlmigrate events 0043",
         "Migrations for 'events':\n  events/migrations/0043_event_archived_at.py\n"
         "    - Add field archived_at to event\nBEGIN;\n"
-        "ALTER TABLE \"events_event\" ADD COLUMN \"archived_at\" timestamp with time zone "
+        'ALTER TABLE "events_event" ADD COLUMN "archived_at" timestamp with time zone '
         "DEFAULT '2026-03-09T11:07:12.532Z'::timestamptz NOT NULL;\n"
-        "ALTER TABLE \"events_event\" ALTER COLUMN \"archived_at\" DROP DEFAULT;\nCOMMIT;",
+        'ALTER TABLE "events_event" ALTER COLUMN "archived_at" DROP DEFAULT;\nCOMMIT;',
     )
     s.say(
-        "Careful with this one. With `default=timezone.now` Django computes the value in Python and "
+        "Careful with this one. With `default=timezone.now` Django computes the value in Python an"
+        "d "
         "the migration adds a NOT NULL column; on the 40M-row events table that holds an ACCESS "
         "EXCLUSIVE lock on the table while Postgres fills every row, which would stall writes in "
         "prod for minutes. The safe shape for a big table is a nullable column with no default, "
@@ -695,10 +753,12 @@ def django_backfill() -> Scenario:
         "    archived_at = models.DateTimeField(default=timezone.now)\n",
         "    archived_at = models.DateTimeField(null=True, blank=True)\n",
     )
-    s.bash("rm events/migrations/0043_event_archived_at.py && python manage.py makemigrations events", "Migrations for 'events':\n  events/migrations/0043_event_archived_at.py\n    - Add field archived_at to event")
-    s.user(
-        "ok. how do we backfill it? a data migration?"
+    s.bash(
+        "rm events/migrations/0043_event_archived_at.py && python manage.py makemigrations events",
+        "Migrations for 'events':\n  events/migrations/0043_event_archived_at.py\n    - Add field "
+        "archived_at to event",
     )
+    s.user("ok. how do we backfill it? a data migration?")
     s.say(
         "I'd rather not: a RunPython data migration runs inside the deploy and in one transaction. "
         "I'll write a management command instead, `backfill_archived_at`, that updates 10,000 rows "
@@ -714,7 +774,8 @@ def django_backfill() -> Scenario:
     )
     s.bash("python -m pytest events -q", "...................\n19 passed in 4.51s")
     s.say(
-        "Done:\n- `0043_event_archived_at`: nullable `archived_at`, no default (no table rewrite).\n"
+        "Done:\n- `0043_event_archived_at`: nullable `archived_at`, no default (no table rewrite)."
+        "\n"
         "- `backfill_archived_at` management command, 10k rows per batch, resumable with "
         "`--start-id`.\n\nNext step: run the backfill on staging, then prod after Thursday's "
         "deploy; only after that can the feed query filter on `archived_at`."
@@ -727,20 +788,30 @@ def django_backfill() -> Scenario:
             Fact(
                 "never-edit-migration",
                 "pattern",
-                [["migration", "migrations"], ["never edit", "new one", "already on main", "add a new"]],
+                [
+                    ["migration", "migrations"],
+                    ["never edit", "new one", "already on main", "add a new"],
+                ],
                 "Never edit a migration already on main; add a new one.",
             ),
             Fact(
                 "lock",
                 "gotcha",
-                [["lock", "locks", "rewrite", "access exclusive"], ["default", "not null", "nullable", "40m"]],
+                [
+                    ["lock", "locks", "rewrite", "access exclusive"],
+                    ["default", "not null", "nullable", "40m"],
+                ],
                 "NOT NULL column with a Python default locks the 40M-row table; add nullable.",
             ),
             Fact(
                 "backfill-command",
                 "decision",
-                [["backfill", "backfill_archived_at"], ["batch", "batches", "10k", "10,000", "management command"]],
-                "Backfill with a resumable management command in 10k batches, not a data migration.",
+                [
+                    ["backfill", "backfill_archived_at"],
+                    ["batch", "batches", "10k", "10,000", "management command"],
+                ],
+                "Backfill with a resumable management command in 10k batches, not a data migration"
+                ".",
             ),
             Fact(
                 "rollout",
@@ -758,18 +829,20 @@ def django_backfill() -> Scenario:
     )
 
 
-# --- 7. a flaky end-to-end test, after a compaction ------------------------------------------------
+# --- 7. a flaky end-to-end test, after a compaction ----------------------------------------------
 
 
 def flaky_e2e() -> Scenario:
-    s = Session("checkout-flake", "/home/teo/code/shopfront", "fix/checkout-flake", "2026-03-10T13:00:00")
+    s = Session(
+        "checkout-flake", "/home/teo/code/shopfront", "fix/checkout-flake", "2026-03-10T13:00:00"
+    )
     s.user("the checkout e2e spec fails maybe 1 in 5 runs on CI. can you dig into it?")
     s.say("Let me run it in a loop locally to see whether it reproduces.")
     s.bash(
         "npx playwright test e2e/checkout.spec.ts --repeat-each=20 --reporter=line",
-        "  ✘  e2e/checkout.spec.ts:31:3 › saves the shipping address (run 7)\n"
-        "    Error: expect(received).toHaveText(expected)\n    Expected: \"12 Rue Oberkampf\"\n"
-        "    Received: \"12 Rue Oberkam\"\n  4 failed\n  16 passed (1.2m)",
+        "  ✘  e2e/checkout.spec.ts:31:3 › saves the shipping address (run 7)\n"  # noqa: RUF001
+        '    Error: expect(received).toHaveText(expected)\n    Expected: "12 Rue Oberkampf"\n'
+        '    Received: "12 Rue Oberkam"\n  4 failed\n  16 passed (1.2m)',
         code=1,
     )
     s.read(
@@ -777,7 +850,8 @@ def flaky_e2e() -> Scenario:
         "test('saves the shipping address', async ({ page }) => {\n"
         "  await page.fill('#street', '12 Rue Oberkampf');\n"
         "  await page.waitForTimeout(300);\n  await page.click('text=Save');\n"
-        "  await page.reload();\n  await expect(page.locator('#street')).toHaveText('12 Rue Oberkampf');\n});\n",
+        "  await page.reload();\n  await expect(page.locator('#street')).toHaveText('12 Rue Oberka"
+        "mpf');\n});\n",
     )
     s.compact(
         "1. Primary request: the user asked to investigate the flaky checkout e2e spec "
@@ -789,7 +863,7 @@ def flaky_e2e() -> Scenario:
     s.read(
         "src/checkout/AddressForm.tsx",
         "const save = useDebouncedCallback((v) => api.saveAddress(v), 500);\n"
-        "<input id=\"street\" onChange={(e) => save({ street: e.target.value })} />\n"
+        '<input id="street" onChange={(e) => save({ street: e.target.value })} />\n'
         "<button onClick={() => api.saveAddress(form)}>Save</button>\n",
     )
     s.say(
@@ -804,7 +878,8 @@ def flaky_e2e() -> Scenario:
     s.edit(
         "e2e/checkout.spec.ts",
         "  await page.waitForTimeout(300);\n  await page.click('text=Save');",
-        "  await Promise.all([\n    page.waitForResponse((r) => r.url().includes('/address') && r.request().method() === 'PUT'),\n"
+        "  await Promise.all([\n    page.waitForResponse((r) => r.url().includes('/address') && r."
+        "request().method() === 'PUT'),\n"
         "    page.click('text=Save'),\n  ]);",
     )
     s.edit(
@@ -856,7 +931,10 @@ def flaky_e2e() -> Scenario:
             ),
         ],
         distractors=[
-            Distractor([["retries"], ["0", "zero", "visible"]], "a decision stated only in the compaction summary"),
+            Distractor(
+                [["retries"], ["0", "zero", "visible"]],
+                "a decision stated only in the compaction summary",
+            ),
         ],
         questions=[
             Question("why was the checkout e2e test flaky?", "race"),
@@ -865,11 +943,13 @@ def flaky_e2e() -> Scenario:
     )
 
 
-# --- 8. how auth works -----------------------------------------------------------------------------
+# --- 8. how auth works ---------------------------------------------------------------------------
 
 
 def auth_architecture() -> Scenario:
-    s = Session("auth-keys", "/home/aki/src/platform", "chore/rotate-signing-key", "2026-03-11T09:30:00")
+    s = Session(
+        "auth-keys", "/home/aki/src/platform", "chore/rotate-signing-key", "2026-03-11T09:30:00"
+    )
     s.user(
         "I have to rotate the JWT signing key this week and I've never touched auth. before "
         "anything, walk me through how a login request flows through the system"
@@ -877,7 +957,8 @@ def auth_architecture() -> Scenario:
     s.say("Let me read the gateway and auth service entry points first.")
     s.read(
         "services/gateway/routes.go",
-        "r.Handle(\"/auth/\", grpcProxy(authConn))\nr.Use(verifyJWT(jwks.NewCache(cfg.AuthJWKSURL, 10*time.Minute)))\n",
+        'r.Handle("/auth/", grpcProxy(authConn))\n'
+        "r.Use(verifyJWT(jwks.NewCache(cfg.AuthJWKSURL, 10*time.Minute)))\n",
     )
     s.read(
         "services/auth/server.go",
@@ -917,18 +998,23 @@ def auth_architecture() -> Scenario:
     )
     s.edit(
         "scripts/rotate-key.sh",
-        "vault_put signing \"$NEW\"\nactivate \"$NEW\"",
-        "vault_put signing-next \"$NEW\"   # phase 1: published in JWKS, not used\n"
+        'vault_put signing "$NEW"\nactivate "$NEW"',
+        'vault_put signing-next "$NEW"   # phase 1: published in JWKS, not used\n'
         "echo 'wait >= 10 minutes (gateway JWKS cache), then run with --activate'",
     )
-    s.bash("./scripts/rotate-key.sh --env staging && sleep 660 && ./scripts/rotate-key.sh --env staging --activate", "phase 1 done\nphase 2: auth signing with kid=2026-03-11\ngateway: 0 errors")
+    s.bash(
+        "./scripts/rotate-key.sh --env staging && sleep 660 && ./scripts/rotate-key.sh --env stagi"
+        "ng --activate",
+        "phase 1 done\nphase 2: auth signing with kid=2026-03-11\ngateway: 0 errors",
+    )
     s.say(
         "Staging is rotated with no 401s. The script now does the two phases; prod rotation is "
         "still to do, and needs the same 10+ minute wait between the two runs."
     )
     return Scenario(
         s,
-        "Explaining an auth architecture (gateway, auth service, Vault, JWKS cache), a fact only the "
+        "Explaining an auth architecture (gateway, auth service, Vault, JWKS cache), a fact only t"
+        "he "
         "user knows (sessions in redis), and a rotation gotcha from a failed run.",
         facts=[
             Fact(
@@ -946,7 +1032,10 @@ def auth_architecture() -> Scenario:
             Fact(
                 "two-phase",
                 "gotcha",
-                [["rotate", "rotation", "new key", "signing key"], ["10 minutes", "cache", "jwks", "two phases", "phase"]],
+                [
+                    ["rotate", "rotation", "new key", "signing key"],
+                    ["10 minutes", "cache", "jwks", "two phases", "phase"],
+                ],
                 "Publish the new key in JWKS, wait the 10-minute cache TTL, then sign with it.",
             ),
         ],
@@ -958,7 +1047,7 @@ def auth_architecture() -> Scenario:
     )
 
 
-# --- 9. a pandas report -----------------------------------------------------------------------------
+# --- 9. a pandas report --------------------------------------------------------------------------
 
 
 def pandas_report() -> Scenario:
@@ -970,7 +1059,8 @@ def pandas_report() -> Scenario:
     s.read(
         "reports/regions.py",
         "df = pd.read_csv(path)\n"
-        "df['score'] = df.apply(lambda r: r.revenue * 0.7 if r.plan == 'pro' else r.revenue * 0.4, axis=1)\n"
+        "df['score'] = df.apply(lambda r: r.revenue * 0.7 if r.plan == 'pro' else r.revenue * 0.4,"
+        " axis=1)\n"
         "boston = df[df.zip.astype(str).str.startswith('021')]\n",
     )
     s.say(
@@ -979,7 +1069,8 @@ def pandas_report() -> Scenario:
         "like after loading."
     )
     s.bash(
-        "python -c \"import pandas as pd; df = pd.read_csv('data/sample.csv'); print(df.zip.dtype, df.zip.head(3).tolist())\"",
+        "python -c \"import pandas as pd; df = pd.read_csv('data/sample.csv'); print(df.zip.dtype,"
+        ' df.zip.head(3).tolist())"',
         "int64 [2139, 2116, 94110]",
     )
     s.say(
@@ -987,8 +1078,12 @@ def pandas_report() -> Scenario:
         "`2139` and the leading zero is gone. Then `startswith('021')` never matches Boston zips. "
         "Reading it with `dtype={'zip': str}` keeps zips as text."
     )
-    s.edit("reports/regions.py", "df = pd.read_csv(path)", "df = pd.read_csv(path, dtype={'zip': str})")
-    s.say("For the score I could keep `apply` but cache the intermediate results in a dict per plan.")
+    s.edit(
+        "reports/regions.py", "df = pd.read_csv(path)", "df = pd.read_csv(path, dtype={'zip': str})"
+    )
+    s.say(
+        "For the score I could keep `apply` but cache the intermediate results in a dict per plan."
+    )
     s.user(
         "no, don't keep apply at all, just vectorise it with np.where. apply over millions of rows "
         "is what made this slow in the first place"
@@ -996,10 +1091,14 @@ def pandas_report() -> Scenario:
     s.say("You're right, vectorising is simpler and much faster.")
     s.edit(
         "reports/regions.py",
-        "df['score'] = df.apply(lambda r: r.revenue * 0.7 if r.plan == 'pro' else r.revenue * 0.4, axis=1)",
+        "df['score'] = df.apply(lambda r: r.revenue * 0.7 if r.plan == 'pro' else r.revenue * 0.4,"
+        " axis=1)",
         "df['score'] = df.revenue * np.where(df.plan == 'pro', 0.7, 0.4)",
     )
-    s.bash("time python -m reports.regions --week 2026-10", "wrote reports/out/regions-2026-10.csv\n\nreal\t0m41.2s")
+    s.bash(
+        "time python -m reports.regions --week 2026-10",
+        "wrote reports/out/regions-2026-10.csv\n\nreal\t0m41.2s",
+    )
     s.user("could we cache the parsed csv as parquet too?")
     s.say(
         "We could, but at 41 seconds it's probably not worth another artifact to manage. Happy to "
@@ -1047,7 +1146,7 @@ def pandas_report() -> Scenario:
     )
 
 
-# --- 10. a release handoff ---------------------------------------------------------------------------
+# --- 10. a release handoff -----------------------------------------------------------------------
 
 
 def release_handoff() -> Scenario:
@@ -1064,19 +1163,30 @@ def release_handoff() -> Scenario:
     s.bash(
         "npm publish --access public",
         "npm notice Publishing to https://registry.npmjs.org/\n"
-        "npm ERR! code E403\nnpm ERR! 403 403 Forbidden - PUT https://registry.npmjs.org/@quill%2feditor "
+        "npm ERR! code E403\nnpm ERR! 403 403 Forbidden - PUT https://registry.npmjs.org/@quill%2f"
+        "editor "
         "- You cannot publish over the previously published versions: 2.4.0.",
         code=1,
     )
-    s.bash("npm view @quill/editor time --json | tail -3", "  \"2.4.0\": \"2026-03-13T09:12:44.381Z\"\n}")
+    s.bash(
+        "npm view @quill/editor time --json | tail -3", '  "2.4.0": "2026-03-13T09:12:44.381Z"\n}'
+    )
     s.say(
         "2.4.0 was already published this morning (09:12 UTC), probably by the CI release job "
         "that ran on the tag push. npm never lets you publish the same version twice, even after "
         "an unpublish, so the only way forward is a new version number. Since the published 2.4.0 "
         "is missing the last two fixes, I'll publish them as 2.4.1."
     )
-    s.bash("npm version 2.4.1 --no-git-tag-version && npm publish --access public", "v2.4.1\n+ @quill/editor@2.4.1")
-    s.edit("CHANGELOG.md", "## 2.4.0 (2026-03-13)", "## 2.4.1 (2026-03-13)\n\n- Fix caret jump on paste\n- Fix toolbar overflow\n\n## 2.4.0 (2026-03-13)")
+    s.bash(
+        "npm version 2.4.1 --no-git-tag-version && npm publish --access public",
+        "v2.4.1\n+ @quill/editor@2.4.1",
+    )
+    s.edit(
+        "CHANGELOG.md",
+        "## 2.4.0 (2026-03-13)",
+        "## 2.4.1 (2026-03-13)\n\n- Fix caret jump on paste\n- Fix toolbar overflow\n\n## 2.4.0 (2"
+        "026-03-13)",
+    )
     s.user(
         "ugh, the CI job. ok whatever. leave a handoff note for Marco: the docs site still needs "
         "the 2.4 tag, and he should delete the release job's npm token once he's moved publishing "
@@ -1114,7 +1224,10 @@ def release_handoff() -> Scenario:
             Fact(
                 "npm-republish",
                 "gotcha",
-                [["npm", "publish"], ["same version", "previously published", "twice", "new version", "2.4.1"]],
+                [
+                    ["npm", "publish"],
+                    ["same version", "previously published", "twice", "new version", "2.4.1"],
+                ],
                 "npm refuses to publish a version twice; 2.4.0 was already out, so 2.4.1.",
             ),
             Fact(
@@ -1133,17 +1246,19 @@ def release_handoff() -> Scenario:
     )
 
 
-# --- held out: written after the extractor, with phrasing chosen to differ from the first ten -----
+# --- written after the extractor's first version, with phrasing chosen to differ from the first ten
 
 
 def staging_crashloop() -> Scenario:
-    s = Session("staging-crashloop", "/home/lin/src/orders", "fix/staging-secrets", "2026-03-16T08:10:00")
+    s = Session(
+        "staging-crashloop", "/home/lin/src/orders", "fix/staging-secrets", "2026-03-16T08:10:00"
+    )
     s.user("staging deploy has been red since last night, orders-api pods are in CrashLoopBackOff")
     s.say("Checking the pod logs.")
     s.bash(
         "kubectl -n staging logs deploy/orders-api --previous | tail -5",
         "2026-03-16T08:11:02Z INFO booting orders-api 3.8.0\n"
-        "2026-03-16T08:11:02Z FATAL config: secret \"db-creds\" not found in namespace staging\n"
+        '2026-03-16T08:11:02Z FATAL config: secret "db-creds" not found in namespace staging\n'
         "panic: missing database credentials",
         code=1,
     )
@@ -1154,7 +1269,8 @@ def staging_crashloop() -> Scenario:
     s.read(
         "deploy/chart/templates/deployment.yaml",
         "        envFrom:\n          - secretRef:\n"
-        "              name: {{ if .Values.global.legacyNames }}database-credentials{{ else }}db-creds{{ end }}\n",
+        "              name: {{ if .Values.global.legacyNames }}database-credentials{{ else }}db-c"
+        "reds{{ end }}\n",
     )
     s.say(
         "Ah, so the app wants `db-creds` but staging only has `database-credentials`. The chart "
@@ -1170,7 +1286,8 @@ def staging_crashloop() -> Scenario:
     s.say("Makes sense. I'll prepare the change for infra-config and pin the chart version here.")
     s.edit("deploy/Chart.lock", "version: 4.3.0", "version: 4.2.7")
     s.bash(
-        "gh pr create -R acme/infra-config --title 'staging: restore global.legacyNames' --body '...'",
+        "gh pr create -R acme/infra-config --title 'staging: restore global.legacyNames' --body '."
+        "..'",
         "https://github.com/acme/infra-config/pull/812",
     )
     s.say(
@@ -1180,18 +1297,37 @@ def staging_crashloop() -> Scenario:
     )
     return Scenario(
         s,
-        "Held out. A crash loop from a renamed secret (explained without cue words), ownership of "
+        "Written late. A crash loop from a renamed secret (explained without cue words), ownership"
+        " of "
         "staging values, a version pin, and a pending PR.",
         facts=[
             Fact(
                 "legacy-names",
                 "gotcha",
-                [["legacynames", "legacy names", "database-credentials", "db-creds"], ["secret", "staging", "flag"]],
+                [
+                    ["legacynames", "legacy names", "database-credentials", "db-creds"],
+                    ["secret", "staging", "flag"],
+                ],
                 "Staging needs global.legacyNames: true, or pods look for db-creds.",
             ),
-            Fact("omar", "coordination", [["omar"], ["staging", "values", "infra-config"]], "Omar's team owns staging values."),
-            Fact("pin", "decision", [["4.2", "4.2.x", "4.2.7"], ["chart", "pin", "pinned"]], "Chart pinned at 4.2.x."),
-            Fact("pr-812", "coordination", [["812", "infra-config"], ["merge", "merges", "red", "until", "waiting"]], "Deploy red until #812 merges."),
+            Fact(
+                "omar",
+                "coordination",
+                [["omar"], ["staging", "values", "infra-config"]],
+                "Omar's team owns staging values.",
+            ),
+            Fact(
+                "pin",
+                "decision",
+                [["4.2", "4.2.x", "4.2.7"], ["chart", "pin", "pinned"]],
+                "Chart pinned at 4.2.x.",
+            ),
+            Fact(
+                "pr-812",
+                "coordination",
+                [["812", "infra-config"], ["merge", "merges", "red", "until", "waiting"]],
+                "Deploy red until #812 merges.",
+            ),
         ],
         questions=[
             Question("why are orders-api pods crashlooping on staging?", "legacy-names"),
@@ -1202,7 +1338,9 @@ def staging_crashloop() -> Scenario:
 
 
 def ios_deeplinks() -> Scenario:
-    s = Session("ios-deeplinks", "/Users/mo/dev/Sprout", "bugfix/ios16-launch-crash", "2026-03-17T13:30:00")
+    s = Session(
+        "ios-deeplinks", "/Users/mo/dev/Sprout", "bugfix/ios16-launch-crash", "2026-03-17T13:30:00"
+    )
     s.user(
         "TestFlight 2.14 crashes on launch for everyone on iOS 16. 17 is fine. crash log attached "
         "in the ticket says EXC_BREAKPOINT in AppDelegate"
@@ -1227,12 +1365,16 @@ def ios_deeplinks() -> Scenario:
         "which is why only 16 crashes. I'll switch the scheme to `sprout-app` (hyphens are legal "
         "everywhere) and drop the force-unwrap."
     )
-    s.edit("Sprout/Config/Release.xcconfig", "AUTH_CALLBACK = sprout_app://auth/callback", "AUTH_CALLBACK = sprout-app://auth/callback")
+    s.edit(
+        "Sprout/Config/Release.xcconfig",
+        "AUTH_CALLBACK = sprout_app://auth/callback",
+        "AUTH_CALLBACK = sprout-app://auth/callback",
+    )
     s.edit(
         "Sprout/AppDelegate.swift",
         "    let callback = URL(string: Config.shared.authCallback)!",
         "    guard let callback = URL(string: Config.shared.authCallback) else {\n"
-        "        Log.error(\"bad auth callback\"); return true\n    }",
+        '        Log.error("bad auth callback"); return true\n    }',
     )
     s.user(
         "good. iOS 16 stays supported through December, so no force-unwrapping anything that "
@@ -1244,7 +1386,11 @@ def ios_deeplinks() -> Scenario:
         "only hands the URL to `Router`; `Router.swift` maps the path to a coordinator and nothing "
         "else parses URLs."
     )
-    s.bash("xcodebuild test -scheme Sprout -destination 'platform=iOS Simulator,name=iPhone 14,OS=16.4' | tail -2", "Test Suite 'All tests' passed\n** TEST SUCCEEDED **")
+    s.bash(
+        "xcodebuild test -scheme Sprout -destination 'platform=iOS Simulator,name=iPhone 14,OS=16."
+        "4' | tail -2",
+        "Test Suite 'All tests' passed\n** TEST SUCCEEDED **",
+    )
     s.say(
         "Launch works on the iOS 16.4 simulator now and the test suite passes. Remaining: Kemal's "
         "auth service must allow `sprout-app://auth/callback` as a redirect before the next "
@@ -1252,13 +1398,37 @@ def ios_deeplinks() -> Scenario:
     )
     return Scenario(
         s,
-        "Held out. An iOS 16 URL parsing crash, a rule about force-unwrapping, routing architecture, "
+        "Written late. An iOS 16 URL parsing crash, a rule about force-unwrapping, routing archite"
+        "cture, "
         "and a dependency on another person's service.",
         facts=[
-            Fact("underscore", "gotcha", [["underscore", "sprout_app"], ["ios 16", "url", "scheme", "nil"]], "Underscore in URL scheme parses to nil on iOS 16."),
-            Fact("no-force-unwrap", "pattern", [["force-unwrap", "force-unwrapping", "force unwrap"], ["config", "network"]], "No force-unwrapping of config/network values."),
-            Fact("router", "architecture", [["router", "router.swift"], ["deep link", "deep links", "coordinator", "appdelegate"]], "AppDelegate forwards deep links to Router."),
-            Fact("kemal", "coordination", [["kemal"], ["redirect", "scheme", "auth"]], "Kemal's auth service must allow the new redirect scheme."),
+            Fact(
+                "underscore",
+                "gotcha",
+                [["underscore", "sprout_app"], ["ios 16", "url", "scheme", "nil"]],
+                "Underscore in URL scheme parses to nil on iOS 16.",
+            ),
+            Fact(
+                "no-force-unwrap",
+                "pattern",
+                [["force-unwrap", "force-unwrapping", "force unwrap"], ["config", "network"]],
+                "No force-unwrapping of config/network values.",
+            ),
+            Fact(
+                "router",
+                "architecture",
+                [
+                    ["router", "router.swift"],
+                    ["deep link", "deep links", "coordinator", "appdelegate"],
+                ],
+                "AppDelegate forwards deep links to Router.",
+            ),
+            Fact(
+                "kemal",
+                "coordination",
+                [["kemal"], ["redirect", "scheme", "auth"]],
+                "Kemal's auth service must allow the new redirect scheme.",
+            ),
         ],
         questions=[
             Question("why does the app crash on launch on iOS 16?", "underscore"),
@@ -1270,19 +1440,24 @@ def ios_deeplinks() -> Scenario:
 
 
 def go_json_pool() -> Scenario:
-    s = Session("go-json-pool", "/home/ana/go/src/feedgen", "perf/encoder-pool", "2026-03-18T10:00:00")
+    s = Session(
+        "go-json-pool", "/home/ana/go/src/feedgen", "perf/encoder-pool", "2026-03-18T10:00:00"
+    )
     s.user(
         "feed generation got slow after we added the rich snippets. pprof says ~40% of CPU is in "
         "encoding/json. ideas?"
     )
     s.bash(
         "go test -bench=BenchmarkRender -benchmem ./render",
-        "BenchmarkRender-8   \t     620\t   1912344 ns/op\t  812233 B/op\t   9120 allocs/op\nok  \tfeedgen/render\t2.1s",
+        "BenchmarkRender-8   \t     620\t   1912344 ns/op\t  812233 B/op\t   9120 allocs/op\nok  "
+        "\tfeedgen/render\t2.1s",
     )
     s.say(
         "Options I see:\n\n- **easyjson**: generated marshalers, typically 3-4x faster, but adds a "
-        "codegen step to the build.\n- **sonic**: very fast, but amd64-only and uses unsafe tricks.\n"
-        "- **pooled encoders**: reuse `bytes.Buffer` + `json.Encoder` through a `sync.Pool`; smaller "
+        "codegen step to the build.\n- **sonic**: very fast, but amd64-only and uses unsafe tricks"
+        ".\n"
+        "- **pooled encoders**: reuse `bytes.Buffer` + `json.Encoder` through a `sync.Pool`; small"
+        "er "
         "win, no new dependency.\n\nI'd go with easyjson for the biggest gain."
     )
     s.user(
@@ -1291,33 +1466,52 @@ def go_json_pool() -> Scenario:
     )
     s.write(
         "render/pool.go",
-        "var encPool = sync.Pool{New: func() any { b := new(bytes.Buffer); return &enc{b, json.NewEncoder(b)} }}\n",
+        "var encPool = sync.Pool{New: func() any { b := new(bytes.Buffer); return &enc{b, json.New"
+        "Encoder(b)} }}\n",
     )
     s.bash(
         "go test -bench=BenchmarkRender -benchmem ./render",
-        "BenchmarkRender-8   \t     910\t   1304551 ns/op\t  301927 B/op\t   3015 allocs/op\nok  \tfeedgen/render\t2.0s",
+        "BenchmarkRender-8   \t     910\t   1304551 ns/op\t  301927 B/op\t   3015 allocs/op\nok  "
+        "\tfeedgen/render\t2.0s",
     )
     s.say(
         "With pooled encoders: 1.91 ms → 1.30 ms per render and 3x fewer allocations. One thing "
         "that bit me: `json.Encoder.Encode` appends a newline after every value, so the pooled "
-        "path produced `\"title\":\"x\"\\n` inside the snippet and broke two golden tests until I "
+        'path produced `"title":"x"\\n` inside the snippet and broke two golden tests until I '
         "trimmed the trailing newline."
     )
     s.bash("go test ./...", "ok  \tfeedgen/render\t0.31s\nok  \tfeedgen/feed\t0.12s")
     s.user("nice, 30% is plenty for now. we could also look at sonic later maybe")
     s.say(
         "Done: render uses pooled encoders (render/pool.go), all tests pass. The same pooling "
-        "would help the access-log writer in `logx/writer.go`, which still allocates an encoder per "
+        "would help the access-log writer in `logx/writer.go`, which still allocates an encoder pe"
+        "r "
         "line; worth doing next."
     )
     return Scenario(
         s,
-        "Held out. A performance decision against codegen, a json.Encoder newline surprise, and a "
+        "Written late. A performance decision against codegen, a json.Encoder newline surprise, an"
+        "d a "
         "follow-up; sonic stays a maybe.",
         facts=[
-            Fact("no-codegen", "decision", [["easyjson", "codegen"], ["pool", "pooled", "sync.pool"]], "Pooled encoders instead of easyjson: no codegen in the build."),
-            Fact("newline", "gotcha", [["newline"], ["encode", "encoder", "json.encoder"]], "json.Encoder.Encode appends a newline."),
-            Fact("logx-next", "progress", [["logx", "access-log", "writer.go", "log writer"], ["pool", "pooling", "encoder"]], "Next: pool the access-log writer's encoder."),
+            Fact(
+                "no-codegen",
+                "decision",
+                [["easyjson", "codegen"], ["pool", "pooled", "sync.pool"]],
+                "Pooled encoders instead of easyjson: no codegen in the build.",
+            ),
+            Fact(
+                "newline",
+                "gotcha",
+                [["newline"], ["encode", "encoder", "json.encoder"]],
+                "json.Encoder.Encode appends a newline.",
+            ),
+            Fact(
+                "logx-next",
+                "progress",
+                [["logx", "access-log", "writer.go", "log writer"], ["pool", "pooling", "encoder"]],
+                "Next: pool the access-log writer's encoder.",
+            ),
         ],
         distractors=[Distractor([["sonic"], ["later", "maybe"]], "a maybe-later about sonic")],
         questions=[
@@ -1340,9 +1534,11 @@ def bf16_nan() -> Scenario:
         "probs = scores.softmax(-1)\n",
     )
     s.bash(
-        "python -m train --config configs/1b3.yaml --max-steps 2100 --detect-anomaly 2>&1 | tail -4",
-        "step 2047 loss 3.118\nRuntimeError: Function 'SoftmaxBackward0' returned nan values in its 0th output.\n"
-        "  File \"model/attention.py\", line 3, in forward",
+        "python -m train --config configs/1b3.yaml --max-steps 2100 --detect-anomaly 2>&1 | tail -"
+        "4",
+        "step 2047 loss 3.118\nRuntimeError: Function 'SoftmaxBackward0' returned nan values in it"
+        "s 0th output.\n"
+        '  File "model/attention.py", line 3, in forward',
         code=1,
     )
     s.say(
@@ -1371,12 +1567,31 @@ def bf16_nan() -> Scenario:
     )
     return Scenario(
         s,
-        "Held out. A bf16 NaN from a mask constant, the decision to stay on bf16, and a rule about "
+        "Written late. A bf16 NaN from a mask constant, the decision to stay on bf16, and a rule a"
+        "bout "
         "where tunable constants live.",
         facts=[
-            Fact("finfo", "gotcha", [["1e9", "finfo", "mask"], ["nan", "bf16", "softmax"]], "-1e9 mask fill overflows in bf16; use finfo.min."),
-            Fact("stay-bf16", "decision", [["bf16"], ["memory", "fp32"]], "Stay on bf16: memory is the bottleneck."),
-            Fact("defaults-yaml", "pattern", [["defaults.yaml", "magic numbers", "magic"], ["config", "configs", "model code", "constant", "constants"]], "Tunable constants go in configs/defaults.yaml."),
+            Fact(
+                "finfo",
+                "gotcha",
+                [["1e9", "finfo", "mask"], ["nan", "bf16", "softmax"]],
+                "-1e9 mask fill overflows in bf16; use finfo.min.",
+            ),
+            Fact(
+                "stay-bf16",
+                "decision",
+                [["bf16"], ["memory", "fp32"]],
+                "Stay on bf16: memory is the bottleneck.",
+            ),
+            Fact(
+                "defaults-yaml",
+                "pattern",
+                [
+                    ["defaults.yaml", "magic numbers", "magic"],
+                    ["config", "configs", "model code", "constant", "constants"],
+                ],
+                "Tunable constants go in configs/defaults.yaml.",
+            ),
         ],
         questions=[
             Question("why did the loss become NaN in bf16?", "finfo"),
@@ -1402,11 +1617,12 @@ BUILDERS: tuple[Callable[[], Scenario], ...] = (
     go_json_pool,
     bf16_nan,
 )
-HELD_OUT = frozenset({"staging-crashloop", "ios-deeplinks", "go-json-pool", "bf16-nan"})
-"""Written after the extractor existed, to see how it does on phrasing it was not built from."""
+LATE = frozenset({"staging-crashloop", "ios-deeplinks", "go-json-pool", "bf16-nan"})
+"""Written after the first version of the extractor, to see how it did on phrasing it was not
+built from (it captured 5 of their 14 facts on the first run; the misses led to general cues)."""
 
 
-def build(folder: Path = SCENARIOS) -> dict[str, object]:
+def build(folder: Path = SCENARIOS) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     scenarios = []
     for make in BUILDERS:
@@ -1420,10 +1636,10 @@ def build(folder: Path = SCENARIOS) -> dict[str, object]:
                 "facts": [asdict(f) for f in scenario.facts],
                 "distractors": [asdict(d) for d in scenario.distractors],
                 "questions": [asdict(q) for q in scenario.questions],
-                "held_out": scenario.session.slug in HELD_OUT,
+                "written_after_extractor": scenario.session.slug in LATE,
             }
         )
-    labels = {
+    labels: dict[str, Any] = {
         "about": (
             "Planted facts per scenario: a fact is captured when one observation's title or body "
             "contains a term of every group (case-insensitive, whole words). Distractors must not "

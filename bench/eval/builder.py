@@ -43,7 +43,7 @@ class Session:
         return self
 
     def compact(self, summary: str) -> Session:
-        """Claude Code compacting the conversation: a boundary, then the summary as a user record."""
+        """Claude Code compacting the conversation: a boundary, then the summary record."""
         self._message = None
         self._record(
             "system",
@@ -127,13 +127,15 @@ class Session:
         full = [self._path(f) for f in files]
         text = f"Found {len(full)} file{'s' if len(full) != 1 else ''}\n" + "\n".join(full)
         structured = {"mode": "files_with_matches", "filenames": full, "numFiles": len(full)}
-        return self._tool("Grep", {"pattern": pattern, "output_mode": "files_with_matches"}, text,
-                          structured)
+        return self._tool(
+            "Grep", {"pattern": pattern, "output_mode": "files_with_matches"}, text, structured
+        )
 
     def todos(self, items: list[tuple[str, str]]) -> Session:
         """TodoWrite with (status, content) pairs."""
         todos = [
-            {"content": content, "status": status, "activeForm": content} for status, content in items
+            {"content": content, "status": status, "activeForm": content}
+            for status, content in items
         ]
         text = (
             "Todos have been modified successfully. Ensure that you continue to use the todo list "
@@ -184,7 +186,9 @@ class Session:
     def _assistant(self, block: dict[str, Any]) -> None:
         if self._message is None:
             self._count += 1
-            self._message = f"msg_{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.slug}/m{self._count}').hex[:24]}"
+            self._message = (
+                f"msg_{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.slug}/m{self._count}').hex[:24]}"
+            )
         message = {
             "model": MODEL,
             "id": self._message,

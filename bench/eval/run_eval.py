@@ -128,7 +128,10 @@ class Report:
             "distractor_leaks": self.leaks,
             "scenarios": [asdict(s) for s in self.scenarios],
         }
-        for label, speed in (("scenario_speed", self.scenario_speed), ("fixture_speed", self.fixture_speed)):
+        for label, speed in (
+            ("scenario_speed", self.scenario_speed),
+            ("fixture_speed", self.fixture_speed),
+        ):
             if speed is not None:
                 data[label] = {
                     **asdict(speed),
@@ -156,8 +159,7 @@ def matches(obs: Observation, groups: Sequence[Sequence[str]]) -> bool:
 
 def _git_repo(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    env_free = {"GIT_CONFIG_NOSYSTEM": "1"}
-    subprocess.run(["git", "init", "-q", "-b", "main", str(folder)], check=True, env=env_free)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(folder)], check=True)
     initialize(find_paths(folder))
     return folder
 
@@ -200,7 +202,9 @@ def evaluate_scenario(
     captured_any = [f for f in facts if by_fact[f["id"]]]
     matched_ids = {o.id for found in by_fact.values() for o in found}
     leaks = [
-        d["note"] for d in spec.get("distractors", []) if any(matches(o, d["terms"]) for o in observations)
+        d["note"]
+        for d in spec.get("distractors", [])
+        if any(matches(o, d["terms"]) for o in observations)
     ]
     found = 0
     missed_questions = []
@@ -224,7 +228,7 @@ def evaluate_scenario(
         missed_facts=[f["id"] for f in facts if f not in captured_any],
         mistyped=[
             f"{f['id']}: planted {f['type']}, captured as "
-            + "/".join(sorted({o.type for o in by_fact[f['id']]}))
+            + "/".join(sorted({o.type for o in by_fact[f["id"]]}))
             for f in captured_any
             if f not in captured
         ],
@@ -244,11 +248,11 @@ def fixture_speed(paths: Iterable[Path], extractor: Extractor) -> Throughput:
         start = time.perf_counter()
         chunks = chunk_transcript(read_transcript(path, final=True))
         for chunk in chunks:
-            t0 = time.perf_counter()
+            t0 = time.process_time()  # CPU time: steadier than wall time on a shared machine
             result = extractor.extract(
                 ChunkInput(chunk.text, chunk.files, chunk.session_id, chunk.branch), []
             )
-            extract_time += time.perf_counter() - t0
+            extract_time += time.process_time() - t0
             found += len(result.candidates)
             chars += len(chunk.text)
         count += len(chunks)
@@ -306,8 +310,8 @@ def table(report: Report) -> str:
         lines.append(
             f"speed on {label}: {speed.files} files, {speed.transcript_bytes / 1e6:.2f} MB, "
             f"{speed.chunks} chunks -> {speed.candidates} candidates; extraction "
-            f"{speed.extract_mb_s:.1f} MB/s of chunk text; read+chunk+extract "
-            f"{speed.transcript_mb_s:.1f} MB/s of transcript"
+            f"{speed.extract_mb_s:.1f} MB/s of chunk text (CPU); read+chunk+extract "
+            f"{speed.transcript_mb_s:.1f} MB/s of transcript (wall)"
         )
     return "\n".join(lines)
 
@@ -315,7 +319,9 @@ def table(report: Report) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--extractor", default="heuristic", choices=["heuristic"])
-    parser.add_argument("--show", action="store_true", help="print each scenario's observations and misses")
+    parser.add_argument(
+        "--show", action="store_true", help="print each scenario's observations and misses"
+    )
     parser.add_argument("--json", type=Path, help="where to write the JSON report")
     args = parser.parse_args()
     report = run(HeuristicExtractor())
@@ -333,7 +339,9 @@ def main() -> int:
                 print(f"   MISSED question: {question}")
             for leak in s.leaks:
                 print(f"   LEAK: {leak}")
-    target = args.json or RESULTS / f"eval-{report.extractor}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    target = (
+        args.json or RESULTS / f"eval-{report.extractor}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")

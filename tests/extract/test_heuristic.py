@@ -29,9 +29,10 @@ def body(candidate: Candidate) -> str:
 
 def well_formed(candidate: Candidate) -> None:
     title = candidate.title
-    assert title.strip() == title and title, candidate
+    assert title, candidate
+    assert title.strip() == title, candidate
     assert len(title) <= TITLE_MAX, title
-    assert "\n" not in title and "**" not in title and "`" not in title, title
+    assert not any(mark in title for mark in ("\n", "**", "`")), title
     assert not re.search(r"[,;:.]$", title), title
     assert candidate.type in TYPES
     assert 0.0 < candidate.confidence <= 1.0
@@ -46,7 +47,7 @@ def test_source_and_usage() -> None:
     assert result.candidates == ()
 
 
-# --- each signal kind --------------------------------------------------------------------------------
+# --- each signal kind ----------------------------------------------------------------------------
 
 
 def test_decision_with_its_reason() -> None:
@@ -138,7 +139,8 @@ def test_project_rules_from_the_user() -> None:
         "ASSISTANT: Understood."
     )
     [rule] = only(result, "pattern")
-    assert "make migrate" in rule.title and "alembic" in rule.title.lower()
+    assert "make migrate" in rule.title
+    assert "alembic" in rule.title.lower()
     assert rule.confidence >= 0.85
 
 
@@ -170,7 +172,8 @@ def test_progress_done_and_remaining() -> None:
     assert any("crawler" in t for t in titles), titles
     done = next(p for p in progress if p.title.startswith("Done:"))
     assert any("6 passed" in f for f in done.facts)
-    assert result.notes.completed and result.notes.next_steps
+    assert result.notes.completed
+    assert result.notes.next_steps
 
 
 def test_coordination_ownership_and_blocking() -> None:
@@ -185,7 +188,7 @@ def test_coordination_ownership_and_blocking() -> None:
     assert "blocked on the data team" in titles
 
 
-# --- what must not become memory -----------------------------------------------------------------------
+# --- what must not become memory -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -198,7 +201,8 @@ def test_coordination_ownership_and_blocking() -> None:
         "ASSISTANT: Let me look at the parser first. I'll run the tests next.",
         "ASSISTANT: Now I'll update the config file and check the result.",
         "USER: can you add a button that exports the table?",
-        "TOOL Read src/app.py\nRESULT: 1→# always close the pool first\n2→# TODO: never retry here\n"
+        "TOOL Read src/app.py\nRESULT: 1→# always close the pool first\n2→# TODO: never retry here"
+        "\n"
         "3→def main():\n4→    pool.close()",
         "TOOL Bash: git log --oneline\nRESULT: 9c1e2aa fix: always retry on 502\n0a9e7b2 never log "
         "card numbers",
@@ -256,7 +260,7 @@ def test_titles_strip_lead_ins_and_fit() -> None:
     well_formed(gotcha)
 
 
-# --- session notes -------------------------------------------------------------------------------------
+# --- session notes -------------------------------------------------------------------------------
 
 
 def test_session_notes() -> None:
@@ -275,13 +279,13 @@ def test_session_notes() -> None:
     assert any("BOM" in item for item in notes.learned)
 
 
-# --- through the real reader -------------------------------------------------------------------------
+# --- through the real reader ---------------------------------------------------------------------
 
 
 def test_rendered_session_end_to_end(tmp_path: Path) -> None:
     log = Log(cwd="/home/dev/repo")
     log.prompt("The CSV import is off by an hour for people outside UTC. Please fix the parser.")
-    msg = log.call("Bash", {"command": "TZ=Europe/Oslo pytest -q"}, "t1")
+    log.call("Bash", {"command": "TZ=Europe/Oslo pytest -q"}, "t1")
     log.result(
         "t1", "Exit code 1\nE   assert 1710036000.0 == 1710039600.0\n1 failed", is_error=True
     )
@@ -303,7 +307,8 @@ def test_rendered_session_end_to_end(tmp_path: Path) -> None:
         ChunkInput(chunk.text, chunk.files, chunk.session_id, chunk.branch), []
     )
     [gotcha] = only(result, "gotcha")
-    assert "naive" in gotcha.title and gotcha.title.startswith("strptime")
+    assert "naive" in gotcha.title
+    assert gotcha.title.startswith("strptime")
     assert gotcha.files == ("tide/parse.py",)
     assert result.notes.request.startswith("The CSV import is off by an hour")
 

@@ -52,7 +52,9 @@ _DONE_HEADING = re.compile(
     r"summary|changes|what (?:was |i )?(?:done|changed|did|completed)|completed|done|fixed|"
     r"implemented|result"
 )
-_NEXT_HEADING = re.compile(r"next|todo|remaining|left|open (?:items|questions)|follow|not done|pending")
+_NEXT_HEADING = re.compile(
+    r"next|todo|remaining|left|open (?:items|questions)|follow|not done|pending"
+)
 _ERROR_WORDS = (
     (re.compile(r"\b[A-Z]\w*(?:Error|Exception)\b"), 4),
     (re.compile(r"\berror\b|ERR!|\bfatal\b|\bpanicked\b", re.IGNORECASE), 3),
@@ -86,9 +88,11 @@ _REASON_START = re.compile(
     re.IGNORECASE,
 )
 _OPTION = re.compile(
-    r"^\s*(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__)(?:option \w+\s*[:.)—–-]\s*)?`?(?P<bold>[^*_`]{1,40}?)`?"
-    r"(?:\*\*|__)\s*[:—–-]?\s*(?P<after>.*)$"
-    r"|^\s*(?:[-*+]|\d{1,2}[.)])\s+(?:option \w+\s*[:.)—–-]\s*)?`?(?P<plain>[\w.+#/ -]{1,30}?)`?\s*[:—–]\s+(?P<rest>.*)$",
+    r"^\s*(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__)(?:option \w+\s*[:.)\u2014\u2013-]\s*)?`?(?P<bold>["
+    r"^*_`]{1,40}?)`?"
+    r"(?:\*\*|__)\s*[:\u2014\u2013-]?\s*(?P<after>.*)$"
+    r"|^\s*(?:[-*+]|\d{1,2}[.)])\s+(?:option \w+\s*[:.)\u2014\u2013-]\s*)?`?(?P<plain>[\w.+#/ -]{1"
+    r",30}?)`?\s*[:\u2014\u2013]\s+(?P<rest>.*)$",
     re.IGNORECASE | re.MULTILINE,
 )
 _PICK_LEAD = re.compile(
@@ -107,7 +111,9 @@ _SYMPTOM = re.compile(
     re.IGNORECASE,
 )
 _FAILURE_STATUS = re.compile(
-    r"\b\d+ (?:test |lint |type )?(?:failures?|errors?|issues?)\b|\btests? (?:fail|failed|failing)\b", re.I
+    r"\b\d+ (?:test |lint |type )?(?:failures?|errors?|issues?)\b|\btests? (?:fail|failed|failing)"
+    r"\b",
+    re.I,
 )
 _APPROVAL = re.compile(
     r"^(?:(?:ok|okay|yes|yep|yeah|sure|great|perfect|agreed|right)[,.!]?\s*)*(?:yes|yep|yeah|sure|"
@@ -117,7 +123,8 @@ _APPROVAL = re.compile(
 )
 _PROPOSAL = re.compile(
     r"\b(?:i'?d (?:rather|suggest|recommend|go|use|prefer|write|add|keep)|i (?:suggest|recommend|"
-    r"propose)|i'?ll (?:\w+ ){0,4}instead|instead of|rather than|we (?:could|should)|my (?:suggestion|"
+    r"propose)|i'?ll (?:\w+ ){0,4}instead|instead of|rather than|we (?:could|should)|my (?:suggest"
+    r"ion|"
     r"recommendation)|the (?:better|safer|simpler|cleanest|best) (?:option|approach|way|fix) is)\b",
     re.IGNORECASE,
 )
@@ -130,7 +137,10 @@ _PROPOSER = re.compile(
 )
 _PAST_VERB = re.compile(r"^[A-Z][a-z]+ed\b")
 _SOFT_HEDGE = re.compile(r"\b(?:probably|might|could|likely|seems?|guess)\b", re.IGNORECASE)
-_SPECIFIC = re.compile(r"`[^`]+`|\b[a-z_]\w*\.[a-z_]\w{2,}|\b\w+/[\w./-]+|\b\w+\.(?:py|ts|tsx|js|go|rs|rb|java|yaml|yml|toml|json|sql)\b|\b[a-z]+[A-Z]\w+|\b\w+_\w+|\d")
+_SPECIFIC = re.compile(
+    r"`[^`]+`|\b[a-z_]\w*\.[a-z_]\w{2,}|\b\w+/[\w./-]+|\b\w+\.(?:py|ts|tsx|js|go|rs|rb|java|yaml|y"
+    r"ml|toml|json|sql)\b|\b[a-z]+[A-Z]\w+|\b\w+_\w+|\d"
+)
 
 
 @dataclass
@@ -253,16 +263,15 @@ class _Reading:
             bare = strip_lead(text)  # "yep, go with X": the cue follows the acknowledgement
             if bare != text:
                 found = sorted({*found, *cues(bare, role)}, key=lambda c: -c.weight)
-        best = {}
+        best: dict[str, float] = {}
         for cue in found:
             best.setdefault(cue.kind, cue.weight)
         if after_error and is_causal(text):
             best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, 0.6)
         for pattern, kind, weight in _HEADING_KINDS:
             first = self._first_under(sentence)
-            if heading and pattern.search(heading) and sentence.position <= first + 1:
-                edge = 0.05 if sentence.position == first else 0.0
-                best[kind] = max(best.get(kind, 0.0), weight + edge)
+            if heading and pattern.search(heading) and sentence.position == first:
+                best[kind] = max(best.get(kind, 0.0), weight)
         if sentence.bullet and heading and role == "assistant":
             if _NEXT_HEADING.search(heading):
                 best["next"] = max(best.get("next", 0.0), 0.7)
@@ -303,9 +312,7 @@ class _Reading:
             others = [o[0] for o in options if o[0] != name]
             title = f"Use {name}" + (f" over {', '.join(others[:3])}" if others else "")
             reasons = [
-                s
-                for s in items
-                if s is not pick and rejection(plain(s.text), "user") is None
+                s for s in items if s is not pick and rejection(plain(s.text), "user") is None
             ]
             offered = f"{name}: {description}" if description else ""
             words = " ".join(plain(s.text) for s in reasons) or offered or text
@@ -498,10 +505,28 @@ class _Reading:
 
 
 _HEADING_KINDS = (
-    (re.compile(r"^(?:the |proposed |chosen )?(?:change|changes|decision|decisions|approach|solution|design|proposal)$"), "decision", 0.7),
-    (re.compile(r"gotcha|pitfall|caveat|lesson|learned|watch out|known issue|root cause|why it (?:failed|broke)"), "gotcha", 0.7),
+    (
+        re.compile(
+            r"^(?:the |proposed |chosen )?(?:change|changes|decision|decisions|approach|solution|d"
+            r"esign|proposal)$"
+        ),
+        "decision",
+        0.7,
+    ),
+    (
+        re.compile(
+            r"gotcha|pitfall|caveat|lesson|learned|watch out|known issue|root cause|why it (?:fail"
+            r"ed|broke)"
+        ),
+        "gotcha",
+        0.7,
+    ),
     (re.compile(r"convention|rules|guideline|style guide|do's|don'ts"), "pattern", 0.7),
-    (re.compile(r"^(?:architecture|overview|how it works|data flow|structure|components)$"), "architecture", 0.6),
+    (
+        re.compile(r"^(?:architecture|overview|how it works|data flow|structure|components)$"),
+        "architecture",
+        0.6,
+    ),
 )
 
 _PRIORITY = {
@@ -542,7 +567,11 @@ def _same_incident(drafts: list[_Draft]) -> list[_Draft]:
     kept: list[_Draft] = []
     for draft in drafts:
         first = next(
-            (d for d in kept if draft.kind == d.kind == "gotcha" and draft.context and d.context == draft.context),
+            (
+                d
+                for d in kept
+                if draft.kind == d.kind == "gotcha" and draft.context and d.context == draft.context
+            ),
             None,
         )
         if first is None:
@@ -661,10 +690,13 @@ def _wording(draft: _Draft, led: str, items: list[Sentence]) -> str:
     return title
 
 
-_SHORT_CHOICE = re.compile(r"^(?:do|go with|try|pick|take|choose|switch to|stick with) (\S+(?: \S+){0,2})$", re.I)
+_SHORT_CHOICE = re.compile(
+    r"^(?:do|go with|try|pick|take|choose|switch to|stick with) (\S+(?: \S+){0,2})$", re.I
+)
 _BUT = re.compile(r", but (?!also\b|not\b|only\b)", re.IGNORECASE)
 _SO_CHOICE = re.compile(
-    r"^(?P<why>.{12,}?),? so (?:let'?s|we'?ll|we will|we should|i'?d) (?P<what>.{8,})$", re.IGNORECASE
+    r"^(?P<why>.{12,}?),? so (?:let'?s|we'?ll|we will|we should|i'?d) (?P<what>.{8,})$",
+    re.IGNORECASE,
 )
 
 
@@ -676,8 +708,10 @@ def _keep_case(original: str, title: str) -> str:
 
 
 _IMPACT = re.compile(
-    r"\b(?:lock\w*|stall\w*|block\w*|fail\w*|break\w*|broke|error\w*|reject\w*|lost|los(?:e|es|ing)|"
-    r"drop\w*|wrong|crash\w*|leak\w*|hang\w*|slow\w*|timeout|never|not|no|cannot|can't|doesn't|won't|"
+    r"\b(?:lock\w*|stall\w*|block\w*|fail\w*|break\w*|broke|error\w*|reject\w*|lost|los(?:e|es|ing"
+    r")|"
+    r"drop\w*|wrong|crash\w*|leak\w*|hang\w*|slow\w*|timeout|never|not|no|cannot|can't|doesn't|won"
+    r"'t|"
     r"refus\w*|duplicat\w*|twice|corrupt\w*|overwrit\w*|stale|race)\b",
     re.IGNORECASE,
 )
@@ -702,7 +736,7 @@ def _surprise(text: str) -> str:
 
 
 def _choice_first(text: str) -> tuple[str, str]:
-    """"we already run redis, so let's use RQ" reads better as "Use RQ (we already run redis)"."""
+    """ "we already run redis, so let's use RQ" reads better as "Use RQ (we already run redis)"."""
     match = _SO_CHOICE.match(text)
     if not match:
         return text, ""
@@ -777,8 +811,12 @@ def _candidate(draft: _Draft) -> Candidate:
     )
 
 
-_PICK_VERB = re.compile(r"^(?:do|use|go with|try|pick|take|start with|let'?s (?:do|use|try|go with))\b", re.I)
-_NEGATED = re.compile(r"\b(?:not|no|without|avoid|don'?t|instead of|rather than|over)\W+(?:\w+\W+){0,3}$", re.I)
+_PICK_VERB = re.compile(
+    r"^(?:do|use|go with|try|pick|take|start with|let'?s (?:do|use|try|go with))\b", re.I
+)
+_NEGATED = re.compile(
+    r"\b(?:not|no|without|avoid|don'?t|instead of|rather than|over)\W+(?:\w+\W+){0,3}$", re.I
+)
 
 
 def _names(option: str, text: str) -> str:
@@ -790,7 +828,7 @@ def _names(option: str, text: str) -> str:
 
 
 def _options(text: str) -> list[tuple[str, str]]:
-    """The options an assistant message lists: ``**Name**: why`` or ``1. Name — why`` lines."""
+    """The options an assistant message lists: ``**Name**: why`` or ``1. Name - why`` lines."""
     found: list[tuple[str, str]] = []
     for match in _OPTION.finditer(text):
         name = (match.group("bold") or match.group("plain") or "").strip(" :")
@@ -812,7 +850,11 @@ def _error_line(text: str) -> str:
             best, best_score = line, score
     if not best:
         best = next(
-            (line.strip() for line in text.splitlines() if line.strip() and not _ERROR_NOISE.match(line.strip())),
+            (
+                line.strip()
+                for line in text.splitlines()
+                if line.strip() and not _ERROR_NOISE.match(line.strip())
+            ),
             "",
         )
     return shorten(" ".join(best.split()), 200)

@@ -45,40 +45,42 @@ _LEAD_INS = re.compile(
     r"one more thing"
     r"(?: you won'?t see in the code)?|in short|tl;?dr|that said|importantly|ideally|first|second|"
     r"third|finally|heads up|note|important|warning|careful with this one|careful|summary|"
-    r"in summary|to summari[sz]e|result|outcome)\s*[,:;.!—–-]+\s*"
+    r"in summary|to summari[sz]e|result|outcome)\s*[,:;.!\u2014\u2013-]+\s*"
     r"|(?:so|and|but|also|plus|oh|well|ok|okay|then|btw|fyi|anyway|basically|honestly)\s+"
     # "Heads up before you start:", "Some context:", "One more thing you won't see in the code:"
-    r"|[\w' ,—–-]{0,50}?\b(?:heads up|note|summary|cause|problem|issue|catch|reason|result|tl;?dr|"
+    r"|[\w' ,\u2014\u2013-]{0,50}?\b(?:heads up|note|summary|cause|problem|issue|catch|reason|resu"
+    r"lt|tl;?dr|"
     r"update|status|fyi|important|gotcha|takeaway|lesson|hiccup|context|background|orientation|"
     r"overview|reminder|thing|explanation|short version|bottom line|consideration|caveat|clear|"
-    r"noting|aside|hiccup|lesson|takeaway)\b[\w' ,—–-]{0,50}?:\s+"
+    r"noting|aside|hiccup|lesson|takeaway)\b[\w' ,\u2014\u2013-]{0,50}?:\s+"
     r"|here(?:'?s| is) [\w' ]{0,40}:\s+"
     r"|(?:the |this )?(?:test|error|output|log|trace|failure|stack trace|traceback|diff) "
     r"(?:shows|says|tells us|means|confirms)(?: that)?\s+"
     r"|(?:you|we) (?:can|could|should) (?:just )?(?=[a-z])"
     r"|just (?=[a-z])"
-    r"|(?:no|nope|nah|wait|whoa|hold on|stop|actually)\s*[,.!:;—–-]+\s*"
+    r"|(?:no|nope|nah|wait|whoa|hold on|stop|actually)\s*[,.!:;\u2014\u2013-]+\s*"
     r"|actually\s+"
-    r"|found (?:it|the (?:\w+ )?(?:problem|issue|bug|cause|culprit))\s*[:.!—–-]*\s*"
+    r"|found (?:it|the (?:\w+ )?(?:problem|issue|bug|cause|culprit))\s*[:.!\u2014\u2013-]*\s*"
     r"|got it\s*[.!:]+\s*"
     r"|there it is\s*[.!:]+\s*"
-    r"|that'?s the (?:catch|problem|issue|gotcha) (?:with (?:the \w+|this|that|it)\s*)?[:.!—–-]+\s*"
+    r"|that'?s the (?:catch|problem|issue|gotcha) (?:with (?:the \w+|this|that|it)\s*)?[:.!\u2014"
+    r"\u2013-]+\s*"
     r"|(?:the |a |one )?(?:root cause|underlying (?:cause|problem|issue)|cause|issue|problem|bug|"
     r"reason|catch|gotcha|culprit|fix|workaround|solution|trick)(?: here| with (?:this|that|it))?"
-    r"(?: (?:is|was))?(?: that)?\s*[:—–-]+\s*"
+    r"(?: (?:is|was))?(?: that)?\s*[:\u2014\u2013-]+\s*"
     r"|(?:the |a )?(?:root cause|cause|issue|problem|bug|catch|culprit|reason) (?:here )?"
     r"(?:is|was) that\s+"
     r"|(?:it )?turn(?:s|ed) out(?: that)?,?\s+"
     r"|(?:please\s+)?(?:note|keep in mind|be aware|remember)(?: that)?,?\s+"
     r"|watch out(?: for)?[:,]?\s+(?=\w)"
-    r"|(?:the )?(?:usual|house|team|golden) rule\s*[:,—–-]*\s*"
-    r"|(?:from now on|going forward|from here on|in (?:the )?future)\s*[:,—–-]*\s*"
+    r"|(?:the )?(?:usual|house|team|golden) rule\s*[:,\u2014\u2013-]*\s*"
+    r"|(?:from now on|going forward|from here on|in (?:the )?future)\s*[:,\u2014\u2013-]*\s*"
     r"|(?:we|i) (?:have )?(?:decided|agreed)(?: to| that| on)?\s+"
-    r"|(?:the )?decision(?: is| was)?\s*[:—–-]+\s*"
+    r"|(?:the )?decision(?: is| was)?\s*[:\u2014\u2013-]+\s*"
     r"|let'?s\s+"
     r"|please\s+(?!don)"
     r"|(?:todo|to-do|next steps?|next up|what'?s left|not done|still to do|remaining|left to do|"
-    r"follow[- ]ups?)\s*[:—–-]+\s*"
+    r"follow[- ]ups?)\s*[:\u2014\u2013-]+\s*"
     r"|(?:i'?ve|i have|we'?ve|we have)\s+(?:now\s+|also\s+)?(?:successfully\s+)?(?=\w+ed\b|built|"
     r"made|written|set up|put|split)"
     r")",
@@ -86,10 +88,10 @@ _LEAD_INS = re.compile(
 )
 _DONE_LEAD = re.compile(
     r"^(?:all )?(?:done|fixed|implemented|added|completed|finished|shipped|merged|published|"
-    r"deployed|released|resolved)\s*[:!.,—–-]+\s*",
+    r"deployed|released|resolved)\s*[:!.,\u2014\u2013-]+\s*",
     re.IGNORECASE,
 )
-_TRAILING = " \t\n,;:.!—–-"
+_TRAILING = " \t\n,;:.!\u2014\u2013-"
 _POLITE = ("please", "thanks", "thank you", "pls")
 _DANGLING = frozenset(
     """the a an to of and or but with for in at by from as that which so because since is are was
@@ -112,7 +114,7 @@ def done_lead(text: str) -> tuple[str, str]:
     match = _DONE_LEAD.match(text)
     if not match:
         return "", text
-    label = match.group(0).strip(" :!.,—–-").capitalize()
+    label = match.group(0).strip(" :!.,\u2014\u2013-").capitalize()
     return label, text[match.end() :]
 
 
@@ -121,7 +123,9 @@ def tidy(text: str) -> str:
     text = text.strip()
     lower = text.lower().rstrip(" .!")
     for word in _POLITE:
-        if lower.endswith(word) and (len(lower) == len(word) or not lower[-len(word) - 1].isalnum()):
+        if lower.endswith(word) and (
+            len(lower) == len(word) or not lower[-len(word) - 1].isalnum()
+        ):
             text = text[: len(lower) - len(word)]
             break
     text = _clean_end(text)
@@ -140,8 +144,8 @@ def _plain_word(text: str) -> bool:
 
 _BOUNDARIES = (
     "; ",
-    " — ",
-    " – ",
+    " \u2014 ",
+    " \u2013 ",
     " - ",
     ": ",
     ", so ",
@@ -220,7 +224,9 @@ _PATH = re.compile(
     r"(?![\w/-]|\.\w)",
     re.IGNORECASE,
 )
-_NOT_PATH = re.compile(r"^(?:\d+(?:\.\d+)*|[a-z]\.[a-z]|e\.g|i\.e|n/a|and/or|i/o|w/o|km/h|\d+/\d+)$", re.I)
+_NOT_PATH = re.compile(
+    r"^(?:\d+(?:\.\d+)*|[a-z]\.[a-z]|e\.g|i\.e|n/a|and/or|i/o|w/o|km/h|\d+/\d+)$", re.I
+)
 
 
 _FILE_NAME = re.compile(r"/[\w@+-][\w@.+-]*\.[A-Za-z]\w*$|/(?:Dockerfile|Makefile|Procfile)$")

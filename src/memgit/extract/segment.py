@@ -100,7 +100,7 @@ def _tool_head(rest: str) -> tuple[str, str]:
     return "", (line + "\n" + more).strip()
 
 
-# --- prose to sentences ----------------------------------------------------------------------------
+# --- prose to sentences --------------------------------------------------------------------------
 
 _FENCE = re.compile(r"^\s*(```|~~~).*?(?:^\s*\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -152,8 +152,9 @@ def sentences(block: Block) -> list[Sentence]:
             flush()
             item = bullet.group(1).strip()
             if item:
-                out.append(Sentence(item[:MAX_SENTENCE], block.index, block.role, heading, True,
-                                    len(out)))
+                out.append(
+                    Sentence(item[:MAX_SENTENCE], block.index, block.role, heading, True, len(out))
+                )
             continue
         if paragraph and paragraph[-1][-1:].isalnum() and line[:1].isupper():
             flush()  # a line without a full stop, then a capital: a new item, not a wrapped line

@@ -45,7 +45,8 @@ def _cue(
 
 
 _VERBS_DONE = (
-    "published added fixed implemented updated created removed replaced moved wrote rewrote changed "
+    "published added fixed implemented updated created removed replaced moved wrote rewrote change"
+    "d "
     "refactored renamed migrated ported merged deployed released bumped upgraded converted "
     "switched extracted consolidated cleaned"
 )
@@ -58,8 +59,18 @@ CUES: tuple[Cue, ...] = (
         "decided agreed chose opted settled",
         r"\b(?:we|i|they)(?:'ve| have)? (?:decided|agreed|chose|opted|settled)\b",
     ),
-    _cue("decision", 0.8, "decision decided", r"\b(?:the )?decision (?:is|was|here)\b|\bdecided (?:to|on|against)\b"),
-    _cue("decision", 0.8, "go", r"\b(?:let'?s|we'?ll|we will|i'?d|we should) go (?:with|for)\b|^go with\b"),
+    _cue(
+        "decision",
+        0.8,
+        "decision decided",
+        r"\b(?:the )?decision (?:is|was|here)\b|\bdecided (?:to|on|against)\b",
+    ),
+    _cue(
+        "decision",
+        0.8,
+        "go",
+        r"\b(?:let'?s|we'?ll|we will|i'?d|we should) go (?:with|for)\b|^go with\b",
+    ),
     _cue(
         "decision",
         0.8,
@@ -71,12 +82,14 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "decision",
-        0.7,
+        0.6,
         "let",
         r"\blet'?s (?:also |just |now |then |instead |actually )?(?!see\b|look\b|check\b|figure\b|"
         r"start\b|begin\b|think\b|talk\b|discuss\b|debug\b|find\b|first\b|wait\b|continue\b|"
-        r"get started\b|dig\b|investigate\b|explore\b|review\b|read\b|run\b|verify\b|confirm\b|"
-        r"make sure\b|be\b|not\b|hope\b)[a-z]{2,}\b",
+        r"get\b|dig\b|investigate\b|explore\b|review\b|read\b|run\b|verify\b|confirm\b|"
+        r"make\b|be\b|not\b|hope\b|fix\b|add\b|have\b|finish\b|commit\b|push\b|ship\b|update\b|"
+        r"write\b|create\b|build\b|implement\b|clean\b|go\b|test\b|work\b|focus\b|handle\b)"
+        r"[a-z]{2,}\b",
         USER,
     ),
     _cue(
@@ -97,8 +110,10 @@ CUES: tuple[Cue, ...] = (
         0.65,
         "instead rather favor favour",
         r"\b(?:use|using|used|go|went|switch\w*|mov\w*|chose|choose|prefer\w*|pick\w*|replac\w*|"
-        r"keep|stick|write|wrote|call|run|store|put|do|drop\w*)\b[^.;]{0,60}\b(?:instead of|rather than|"
-        r"in favou?r of)\b|\b(?:instead of|rather than)\b[^.;]{0,60}\b(?:use|go with|switch|stick)\b",
+        r"keep|stick|write|wrote|call|run|store|put|do|drop\w*)\b[^.;]{0,60}\b(?:instead of|rather"
+        r" than|"
+        r"in favou?r of)\b|\b(?:instead of|rather than)\b[^.;]{0,60}\b(?:use|go with|switch|stick)"
+        r"\b",
     ),
     _cue("decision", 0.7, "rule", r"\brule[sd]? (?:\w+ )?out\b"),
     _cue(
@@ -109,13 +124,19 @@ CUES: tuple[Cue, ...] = (
         r"(?: [\w.+#/-]+){0,4} (?:over )?(?:from [\w.+#/-]+ )?to\b",
         USER,
     ),
-    _cue("decision", 0.6, "longer going won", r"\b(?:no longer|not going to|won'?t) (?:use|need|support)\b"),
+    _cue(
+        "decision",
+        0.6,
+        "longer going won",
+        r"\b(?:no longer|not going to|won'?t) (?:use|need|support)\b",
+    ),
     _cue("decision", 0.6, "we no", r"\bwe (?:don'?t|do not) need\b|\bno need (?:for|to)\b"),
     _cue(
         "decision",
         0.75,
         "i'd id rather",
-        r"\bi'?d (?:much )?rather (?:not|we|you|use|go|keep|avoid|stick|stay|do|have)\b|\bi'?d prefer\b",
+        r"\bi'?d (?:much )?rather (?:not|we|you|use|go|keep|avoid|stick|stay|do|have)\b|\bi'?d pre"
+        r"fer\b",
         USER,
     ),
     _cue(
@@ -130,7 +151,8 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.7,
         "pin lock freeze hold",
-        r"\b(?:pin|pinned|pinning|lock|locked|freeze|frozen|hold|holding)\b[^.;]{0,40}\b(?:at|to|on)\s+"
+        r"\b(?:pin|pinned|pinning|lock|locked|freeze|frozen|hold|holding)\b[^.;]{0,40}\b(?:at|to|o"
+        r"n)\s+"
         r"v?\d+(?:\.\d+|\.x)+",
     ),
     _cue(
@@ -140,8 +162,14 @@ CUES: tuple[Cue, ...] = (
         r"^(?:go with|use|switch to|stick with|keep|pick|choose|drop|vectori[sz]e) \S",
         USER,
     ),
-    _cue("decision", 0.75, "no nope nah whoa hold stop", r"^(?:no|nope|nah|whoa|hold on|stop)\s*[,.!:—–-]", USER),
-    _cue("decision", 0.7, "actually wait", r"^actually\b|^wait\s*[,.!—–-]", USER),
+    _cue(
+        "decision",
+        0.75,
+        "no nope nah whoa hold stop",
+        r"^(?:no|nope|nah|whoa|hold on|stop)\s*[,.!:\u2014\u2013-]",
+        USER,
+    ),
+    _cue("decision", 0.7, "actually wait", r"^actually\b|^wait\s*[,.!\u2014\u2013-]", USER),
     _cue(
         "decision",
         0.8,
@@ -168,7 +196,7 @@ CUES: tuple[Cue, ...] = (
         0.75,
         "cause issue problem bug reason catch gotcha snag trap trick",
         r"\b(?:the|a|one) (?:cause|issue|problem|bug|reason|catch|gotcha|snag|trap|trick)"
-        r"(?: here| with (?:this|that|it))?(?: (?:is|was))?(?: that)?\s*[:—–-]|"
+        r"(?: here| with (?:this|that|it))?(?: (?:is|was))?(?: that)?\s*[:\u2014\u2013-]|"
         r"\b(?:the|a) (?:cause|issue|problem|bug|catch|gotcha|snag|trap)"
         r"(?: here| with (?:this|that|it))? (?:is|was) (?:that|a|the|in)\b|"
         r"\bthat'?s the (?:catch|problem|issue|gotcha|trap|bug)\b",
@@ -190,7 +218,8 @@ CUES: tuple[Cue, ...] = (
         "gotcha",
         0.75,
         "bit bites bitten tripped trips caught burned burnt",
-        r"\b(?:bit|bites|bitten|tripped(?: up)?|trips(?: up)?|caught|burned|burnt) (?:me|us|you|them|everyone)\b",
+        r"\b(?:bit|bites|bitten|tripped(?: up)?|trips(?: up)?|caught|burned|burnt) (?:me|us|you|th"
+        r"em|everyone)\b",
     ),
     _cue(
         "gotcha",
@@ -212,7 +241,8 @@ CUES: tuple[Cue, ...] = (
         "gotcha",
         0.7,
         "never doesn does won will refuse reject",
-        r"\b(?:never|doesn'?t|does not|won'?t|will not) (?:let|allow|permit)s? (?:you|us|it|anyone)\b|"
+        r"\b(?:never|doesn'?t|does not|won'?t|will not) (?:let|allow|permit)s? (?:you|us|it|anyone"
+        r")\b|"
         r"\brefuses? to\b|\brejects?\b",
     ),
     _cue(
@@ -226,9 +256,15 @@ CUES: tuple[Cue, ...] = (
         "gotcha",
         0.75,
         "hiccup gotcha lesson takeaway caveat pitfall surprise warning",
-        r"^(?:hiccup|gotcha|lessons?(?: learned)?|takeaway|caveat|pitfall|surprise|warning)\b[^:]{0,30}:",
+        r"^(?:hiccup|gotcha|lessons?(?: learned)?|takeaway|caveat|pitfall|surprise|warning)\b[^:]{"
+        r"0,30}:",
     ),
-    _cue("gotcha", 0.7, "deprecated", r"\b(?:is|are|was|got) deprecated\b|\bdeprecated in favou?r of\b"),
+    _cue(
+        "gotcha",
+        0.7,
+        "deprecated",
+        r"\b(?:is|are|was|got) deprecated\b|\bdeprecated in favou?r of\b",
+    ),
     _cue(
         "gotcha",
         0.65,
@@ -255,7 +291,9 @@ CUES: tuple[Cue, ...] = (
         "why explains",
         r"\bthat'?s why\b|\bwhich (?:is )?why\b|\bwhich explains\b|\bexplains why\b",
     ),
-    _cue("gotcha", 0.65, "only", r"\bonly (?:works|happens|fails|shows up) (?:when|if|on|with|in)\b"),
+    _cue(
+        "gotcha", 0.65, "only", r"\bonly (?:works|happens|fails|shows up) (?:when|if|on|with|in)\b"
+    ),
     _cue(
         "gotcha",
         0.6,
@@ -289,7 +327,8 @@ CUES: tuple[Cue, ...] = (
         "pattern",
         0.8,
         "convention rule polic standard guideline style",
-        r"\b(?:our|the|a|house|team|project) (?:convention|rule|policy|standard|guideline|style)s?\b|"
+        r"\b(?:our|the|a|house|team|project) (?:convention|rule|policy|standard|guideline|style)s?"
+        r"\b|"
         r"\bby convention\b",
     ),
     _cue(
@@ -323,8 +362,15 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:is|are|stays?) [\w.+#-]+ only\b|\bonly [\w.+#-]+ (?:here|in this)\b",
         USER,
     ),
-    _cue("pattern", 0.6, "this our", r"\b(?:in|for) (?:this|our) (?:repo|codebase|project|team|monorepo)\b"),
-    _cue("pattern", 0.8, "full exception", r"\bfull stop\b|\bno exceptions\b|\bwithout exception\b"),
+    _cue(
+        "pattern",
+        0.6,
+        "this our",
+        r"\b(?:in|for) (?:this|our) (?:repo|codebase|project|team|monorepo)\b",
+    ),
+    _cue(
+        "pattern", 0.8, "full exception", r"\bfull stop\b|\bno exceptions\b|\bwithout exception\b"
+    ),
     _cue(
         "pattern",
         0.75,
@@ -338,7 +384,8 @@ CUES: tuple[Cue, ...] = (
         "pattern",
         0.7,
         "we",
-        r"\bwe (?:keep|put|store|run|avoid|require|always|generally|usually|normally) (?!it\b|going\b)",
+        r"\bwe (?:keep|put|store|run|avoid|require|always|generally|usually|normally) (?!it\b|goin"
+        r"g\b)",
         USER,
     ),
     _cue(
@@ -348,7 +395,12 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:has|have|need|needs) to (?:be|opt|use|go|run|live|stay|happen|call|come|pass)\b",
         ASSISTANT,
     ),
-    _cue("pattern", 0.6, "other existing", r"\b(?:other|existing) [\w -]{0,25}(?:already|all) (?:do|use|follow)\b"),
+    _cue(
+        "pattern",
+        0.6,
+        "other existing",
+        r"\b(?:other|existing) [\w -]{0,25}(?:already|all) (?:do|use|follow)\b",
+    ),
     # --- architecture: how the parts fit together ---------------------------------------------
     _cue(
         "architecture",
@@ -356,7 +408,12 @@ CUES: tuple[Cue, ...] = (
         "talk communicat connect speak",
         r"\b(?:talks?|communicates?|connects?|speaks?) (?:to|with)\b",
     ),
-    _cue("architecture", 0.75, "responsible", r"\b(?:is|are) (?:solely |only |the one )?responsible for\b"),
+    _cue(
+        "architecture",
+        0.75,
+        "responsible",
+        r"\b(?:is|are) (?:solely |only |the one )?responsible for\b",
+    ),
     _cue(
         "architecture",
         0.7,
@@ -381,7 +438,8 @@ CUES: tuple[Cue, ...] = (
         0.7,
         "via over through",
         r"\b(?:via|over|through) (?:grpc|http|https|rest|graphql|websockets?|a queue|kafka|nats|"
-        r"rabbitmq|sqs|pub/?sub|ipc|a socket|the [\w-]+ (?:client|api|queue|bus|layer|service|sdk))\b",
+        r"rabbitmq|sqs|pub/?sub|ipc|a socket|the [\w-]+ (?:client|api|queue|bus|layer|service|sdk)"
+        r")\b",
     ),
     _cue(
         "architecture",
@@ -409,7 +467,8 @@ CUES: tuple[Cue, ...] = (
         "architecture",
         0.6,
         "win precedence overrid flag option argument variable env config setting file layer value",
-        r"\b(?:flag|option|argument|variable|env|config|setting|file|layer|value)s? (?:always )?wins?\b|"
+        r"\b(?:flag|option|argument|variable|env|config|setting|file|layer|value)s? (?:always )?wi"
+        r"ns?\b|"
         r"\bwins? over\b|\btakes? precedence\b|\boverrides? (?:the|a|any|every)\b",
     ),
     _cue(
@@ -426,7 +485,7 @@ CUES: tuple[Cue, ...] = (
         "all done fixed implemented added completed finished shipped merged published deployed "
         "released resolved complete",
         r"^(?:all )?(?:done|fixed|implemented|added|completed|finished|shipped|merged|published|"
-        r"deployed|released|resolved|complete)\b\s*[:!.,—–-]",
+        r"deployed|released|resolved|complete)\b\s*[:!.,\u2014\u2013-]",
     ),
     _cue(
         "done",
@@ -454,7 +513,8 @@ CUES: tuple[Cue, ...] = (
         "done",
         0.5,
         "passed passing out runs tests",
-        r"\b\d+ (?:tests? )?(?:passed|passing)\b|\b\d+ out of \d+ runs\b|\b\d+/\d+ (?:runs|tests)\b",
+        r"\b\d+ (?:tests? )?(?:passed|passing)\b|\b\d+ out of \d+ runs\b|\b\d+/\d+ (?:runs|tests)"
+        r"\b",
     ),
     _cue(
         "done",
@@ -464,7 +524,12 @@ CUES: tuple[Cue, ...] = (
         r"supports|do|does|tag|tags|reuse|reuses|go|goes|live|lives)\b",
     ),
     # --- progress: what remains -------------------------------------------------------------------
-    _cue("next", 0.75, "todo to-do", r"\b(?:todo|to-do)(?:\s*:|\s+[—–-]\s)|(?-i:\bTODO\b)(?! app| list| items?\b)"),
+    _cue(
+        "next",
+        0.75,
+        "todo to-do",
+        r"\b(?:todo|to-do)(?:\s*:|\s+[\u2014\u2013-]\s)|(?-i:\bTODO\b)(?! app| list| items?\b)",
+    ),
     _cue(
         "next",
         0.7,
@@ -482,11 +547,14 @@ CUES: tuple[Cue, ...] = (
         "next",
         0.7,
         "remaining what left not outstanding follow",
-        r"\bremaining(?: work| items| tasks| steps| issues)?\s*:|\bthe remaining (?:work|items|tasks|"
+        r"\bremaining(?: work| items| tasks| steps| issues)?\s*:|\bthe remaining (?:work|items|tas"
+        r"ks|"
         r"steps|issues)\b|\bwhat'?s left\b|\bleft to do\b|\bnot (?:yet )?done\b|\boutstanding\b|"
         r"\bfollow[- ]ups?\s*:",
     ),
-    _cue("next", 0.6, "before", r"\bbefore (?:this|it|we) can (?:ship|merge|land|go out|release)\b"),
+    _cue(
+        "next", 0.6, "before", r"\bbefore (?:this|it|we) can (?:ship|merge|land|go out|release)\b"
+    ),
     _cue(
         "next",
         0.7,
@@ -501,13 +569,21 @@ CUES: tuple[Cue, ...] = (
         r"\bstill (?!works\b|passes\b|holds\b|applies\b|exists\b|compiles\b|builds\b|"
         r"matters\b|makes\b|seems\b|looks\b)[a-z]+s\b",
     ),
-    _cue("next", 0.55, "should needs need", r"\bshould get the same\b|\bneeds? the same (?:fix|change)\b"),
-    # --- coordination: who owns what, who waits for whom ----------------------------------------------
+    _cue(
+        "next",
+        0.55,
+        "should needs need",
+        r"\bshould get the same\b|\bneeds? the same (?:fix|change)\b",
+    ),
+    # --- coordination: who owns what, who waits for whom -----------------------------------------
     _cue(
         "coordination",
         0.85,
         "owns maintains responsible charge owner taking takes take handling owned",
-        r"(?-i)\b" + _NAME + r"(?:'s team| team)? (?:owns|own|maintains|is responsible for|is in charge of|is the owner of|"
+        r"(?-i)\b"
+        + _NAME
+        + r"(?:'s team| team)? (?:owns|own|maintains|is responsible for|is in charge of|is the own"
+        r"er of|"
         r"is taking over|takes over|will take over|is handling)\b|\bowned by " + _NAME,
     ),
     _cue(
@@ -521,16 +597,24 @@ CUES: tuple[Cue, ...] = (
         "coordination",
         0.85,
         "don do please no nobody never",
-        r"(?:^|[,;:]\s*|\bplease\s+|\bso\s+)(?:don'?t|do not|please don'?t|no one should|nobody should|"
+        r"(?:^|[,;:]\s*|\bplease\s+|\bso\s+)(?:don'?t|do not|please don'?t|no one should|nobody sh"
+        r"ould|"
         r"never) (?:\w+ ){0,2}(?:touch|merge|change|edit|deploy|push|release|modify|refactor)\w*\b"
         r".*?\b(?:until|without|before|unless)\b",
     ),
-    _cue("coordination", 0.8, "blocked blocker", r"\bblocked (?:on|by|until)\b|\bblocker\b|\bis blocked\b"),
+    _cue(
+        "coordination",
+        0.8,
+        "blocked blocker",
+        r"\bblocked (?:on|by|until)\b|\bblocker\b|\bis blocked\b",
+    ),
     _cue(
         "coordination",
         0.75,
         "until",
-        r"\buntil (?:(?-i:" + _NAME + r")(?:'s team)?|the \w+ team|\w+'s team) (?:merges?|approves?|"
+        r"\buntil (?:(?-i:"
+        + _NAME
+        + r")(?:'s team)?|the \w+ team|\w+'s team) (?:merges?|approves?|"
         r"reviews?|signs? off|lands?|ships?|deploys?|fixes|finishes|releases?|updates?|allows?)\b",
     ),
     _cue(
@@ -544,15 +628,19 @@ CUES: tuple[Cue, ...] = (
         "coordination",
         0.75,
         "waiting",
-        r"\bwaiting (?:for|on) (?:(?-i:" + _NAME + r")|\w+'s|review|approval|sign-?off|the \w+ team)",
+        r"\bwaiting (?:for|on) (?:(?-i:"
+        + _NAME
+        + r")|\w+'s|review|approval|sign-?off|the \w+ team)",
     ),
     _cue(
         "coordination",
         0.8,
         "hand handing handed handoff hand-off handover taking takes take picking",
         r"\bhand(?:s|ing|ed)? (?:it |this |that |\w+ )?(?:over|off) (?:\w+ ){0,3}to\b|"
-        r"\b(?:handoff|hand-off|handover) (?:note|doc|to|from)\b|\bhanding (?:it |this )?(?:over|off)\b|"
-        r"\b(?:is|am|are|'s|'m) taking over\b|\btakes? over (?:the|from|as)\b|\bpicking (?:this|it) up\b",
+        r"\b(?:handoff|hand-off|handover) (?:note|doc|to|from)\b|\bhanding (?:it |this )?(?:over|o"
+        r"ff)\b|"
+        r"\b(?:is|am|are|'s|'m) taking over\b|\btakes? over (?:the|from|as)\b|\bpicking (?:this|it"
+        r") up\b",
     ),
     _cue(
         "coordination",
@@ -592,12 +680,13 @@ def _gated(lower: str) -> list[Cue]:
     return [c for c in CUES if id(c) in hits]
 
 
-# --- what rules a sentence out ---------------------------------------------------------------------
+# --- what rules a sentence out -------------------------------------------------------------------
 
 _QUESTION = re.compile(
     r"\?\s*[\"')\]]*\s*$|^(?:so,? |and |but )?(?:why|how come|how about|shall (?:we|i)|"
     r"should (?:we|i)|could (?:we|you|i)|can (?:we|you|i)|would (?:we|you|it)|do (?:we|you)|"
-    r"does (?:it|this|that|anyone)|did (?:we|you|it)|is (?:it|there|this|that)|are (?:we|there|you)|"
+    r"does (?:it|this|that|anyone)|did (?:we|you|it)|is (?:it|there|this|that)|are (?:we|there|you"
+    r")|"
     r"will (?:we|you|it)|what (?:if|about|do|does|did|should|would|is|are)|which (?:one|is|should)|"
     r"how (?:do|does|should|would|can|did|is))\b",
     re.IGNORECASE,
@@ -605,7 +694,8 @@ _QUESTION = re.compile(
 _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|i wonder|wondering|what if|not sure|unsure|thinking out loud|just "
     r"thinking|at some point|some ?day|might be worth|might want|could (?:also )?(?:try|look|"
-    r"consider|explore)|i'?d lean|lean towards|possibly|worth considering|worth a look|nice to have|"
+    r"consider|explore)|i'?d lean|lean towards|possibly|worth considering|worth a look|nice to hav"
+    r"e|"
     r"would be nice|in theory|if you want|happy to|up to you|your call|one option|an option|"
     r"alternatively|for example|for instance|e\.g\.|noted (?:as|for)|a possible|i think|i guess|"
     r"i believe|i suspect|i feel like|not 100%)",
@@ -629,12 +719,17 @@ _NARRATION = re.compile(
     re.IGNORECASE,
 )
 _REQUEST = re.compile(
-    r"^(?:(?:ok|so|and|also|hey|hi|hello)(?: \w+)?[,!]?\s+)*(?:(?:can|could|would|will) you|i'?d like|"
+    r"^(?:(?:ok|so|and|also|hey|hi|hello)(?: \w+)?[,!]?\s+)*(?:(?:can|could|would|will) you|i'?d l"
+    r"ike|"
     r"i would like|i want you|i need you|help me|please (?:add|create|implement|fix|write|make|"
-    r"update|help|find|check|look|investigate|review|run|commit|push|open|figure|dig|explain|walk))\b",
+    r"update|help|find|check|look|investigate|review|run|commit|push|open|figure|dig|explain|walk)"
+    r")\b",
     re.I,
 )
-_CODE = re.compile(r"[{};]\s*$|^\s*(?:\$ |>>>|import |from \S+ import|def |class |func |fn |const |let |var |#include|SELECT |UPDATE )")
+_CODE = re.compile(
+    r"[{};]\s*$|^\s*(?:\$ |>>>|import |from \S+ import|def |class |func |fn |const |let |var |#inc"
+    r"lude|SELECT |UPDATE )"
+)
 _SYMBOLS = re.compile(r"[{}()\[\];=<>$|\\&]")
 
 
