@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from memgit.extract.base import Candidate, ChunkInput, Extraction
-from memgit.extract.heuristic import MAX_PER_CHUNK, HeuristicExtractor
+from memgit.extract.draft import MAX_PER_CHUNK, MAX_PER_TYPE
+from memgit.extract.heuristic import HeuristicExtractor
 from memgit.model import TITLE_MAX, TYPES
 from memgit.transcript import chunk_transcript, read_transcript
 
@@ -246,7 +247,7 @@ def test_cap_per_chunk() -> None:
     text = "USER: " + " ".join(rules) + "\nASSISTANT: " + " ".join(facts)
     result = extract(text)
     assert 0 < len(result.candidates) <= MAX_PER_CHUNK
-    assert len(only(result, "pattern")) <= 3
+    assert len(only(result, "pattern")) <= MAX_PER_TYPE
 
 
 def test_titles_strip_lead_ins_and_fit() -> None:
