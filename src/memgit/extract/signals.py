@@ -55,7 +55,8 @@ _CHATTER = re.compile(
     r"^(?:(?:thanks|thank you|thx|ty|great|perfect|nice|awesome|cool|ok|okay|sure|yes|yep|yeah|"
     r"sounds good|lgtm|good (?:idea|find|catch|point|call)|you'?re (?:welcome|right|absolutely "
     r"right)|got it|understood|excellent|will do|of course|no problem|exactly|agreed|done|"
-    r"noted|makes sense|ugh|hmm|wow|oops|right|nah|nope|no|not now|not yet|later|whatever)"
+    r"noted|makes sense|ugh|hmm|wow|oops|right|nah|nope|no|not now|not yet|later|whatever|"
+    r"that'?s (?:great|perfect|awesome|nice|good|fine|it|all)|this is (?:great|perfect|awesome))"
     r"[\s!.,:;)🙏👍🎉-]*)+$",
     re.IGNORECASE,
 )
