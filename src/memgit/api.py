@@ -25,6 +25,7 @@ from memgit.store import Problem, Store
 
 if TYPE_CHECKING:
     from memgit.index import Filters, Hit, MemoryIndex, Progress, SyncReport
+    from memgit.sessions import SessionSummary
     from memgit.staleness import Verdict
 
 TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
@@ -303,6 +304,15 @@ class Memory:
 
         git_dir = str(self.paths.git_dir)
         return branch or head_branch(git_dir), commit or head_commit(git_dir)
+
+    def session_summary(self, session: str) -> SessionSummary | None:
+        """The summary of one session, or None when none was written (or it cannot be read)."""
+        from memgit.sessions import find_session_file, parse_session
+
+        path = find_session_file(self.paths.sessions, session)
+        if path is None:
+            return None
+        return parse_session(path.read_text(encoding="utf-8"), self.paths.relative(path))
 
     def _refresh_index(self) -> None:
         """Best effort: the index catches up now, or at the next search if it is busy."""

@@ -9,6 +9,7 @@ a crash leaves it before the chunk, and the next run resumes there.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from memgit.errors import ExtractorError, InvalidObservation
 from memgit.extract.base import Candidate, ChunkInput, Extractor, SessionNotes, Usage
+from memgit.fileio import atomic_write
 from memgit.locate import head_commit
 from memgit.model import (
     TITLE_MAX,
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 KNOWN_IN_PROMPT = 8
+#: After this many failed model calls on one chunk, the offline extractor takes that chunk.
+MAX_ATTEMPTS = 3
 
 
 @dataclass
@@ -59,7 +63,28 @@ class IngestReport:
     stopped: str | None = None
     reset: str | None = None
     bad_lines: int = 0
+    fallbacks: int = 0
     summary: Path | None = None
+
+
+class Attempts:
+    """Failed extractions per chunk, so that a chunk which always fails is not retried forever."""
+
+    def __init__(self, state: Path) -> None:
+        self.path = state / "attempts.json"
+
+    def bump(self, key: str) -> int:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        data[key] = int(data.get(key, 0)) + 1
+        for old in list(data)[:-500]:
+            del data[old]
+        atomic_write(self.path, json.dumps(data), fsync=False)
+        return int(data[key])
 
 
 def ingest_transcript(
@@ -92,6 +117,7 @@ def ingest_transcript(
     )
     report.chunks = len(chunks)
     ledger = Ledger(state)
+    failures = Attempts(state)
     commit = head_commit(str(memory.paths.git_dir))
     spends = extractor.source != "heuristic"
     notes = SessionNotes()
@@ -106,19 +132,22 @@ def ingest_transcript(
                     report.stopped = f"stopped before a model call: {reason}"
                     break
             known = _known(memory, chunk.text)
+            piece = ChunkInput(
+                text=chunk.text, files=chunk.files, session_id=chunk.session_id, branch=chunk.branch
+            )
             try:
-                extraction = extractor.extract(
-                    ChunkInput(
-                        text=chunk.text,
-                        files=chunk.files,
-                        session_id=chunk.session_id,
-                        branch=chunk.branch,
-                    ),
-                    known,
-                )
+                extraction = extractor.extract(piece, known)
             except ExtractorError as exc:
-                report.stopped = f"extraction failed, will retry from here next time: {exc}"
-                break
+                attempt = failures.bump(f"{path}:{chunk.end.offset}:{chunk.first_turn}")
+                if attempt < MAX_ATTEMPTS or extractor.source == "heuristic":
+                    report.stopped = f"extraction failed, will retry from here next time: {exc}"
+                    break
+                # The same chunk failed again and again (a reply the model keeps getting wrong):
+                # the offline extractor takes it, so one bad chunk never blocks a session.
+                from memgit.extract.heuristic import HeuristicExtractor
+
+                extraction = HeuristicExtractor().extract(piece, known)
+                report.fallbacks += 1
             report.extracted += 1
             report.usage = report.usage + extraction.usage
             if spends:

@@ -20,7 +20,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 import yaml
 
 from memgit.errors import ConfigError
-from memgit.model import EPHEMERAL_TYPES, TYPES
+from memgit.model import EPHEMERAL_TYPES, TYPES, YAML_LOADER
 
 EXTRACTORS = ("auto", "heuristic", "anthropic", "claude-cli")
 #: The agents' instruction files memgit can write (``memgit.section.TARGETS``).
@@ -142,7 +142,7 @@ def read_config_mapping(config_file: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ConfigError(str(config_file), "", "is not UTF-8 text") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise ConfigError(str(config_file), "", f"is not valid YAML: {exc}") from None
     if raw is None:

@@ -67,11 +67,11 @@ ID_LENGTH = 10
 ID_PATTERN = re.compile(r"^[a-z][0-9a-z]{3,39}$")
 
 try:  # libyaml is ~8x faster per frontmatter block; PyYAML wheels ship it.
-    _Loader: Any = yaml.CSafeLoader
-    _Dumper: Any = yaml.CSafeDumper
+    YAML_LOADER: Any = yaml.CSafeLoader
+    YAML_DUMPER: Any = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - only without libyaml
-    _Loader = yaml.SafeLoader
-    _Dumper = yaml.SafeDumper
+    YAML_LOADER = yaml.SafeLoader
+    YAML_DUMPER = yaml.SafeDumper
 
 
 def new_id() -> str:
@@ -244,7 +244,7 @@ def load_frontmatter(text: str, path: str) -> tuple[dict[str, Any], str]:
     """Parse the frontmatter into a mapping; reject YAML errors and non-mappings."""
     head, body = split_frontmatter(text, path)
     try:
-        data = yaml.load(head, Loader=_Loader)
+        data = yaml.load(head, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (frontmatter line {mark.line + 1})" if mark is not None else ""
@@ -424,7 +424,7 @@ def render_observation(obs: Observation) -> str:
 def render_document(data: Mapping[str, Any], body: str) -> str:
     head = yaml.dump(
         dict(data),
-        Dumper=_Dumper,
+        Dumper=YAML_DUMPER,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,

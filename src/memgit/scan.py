@@ -19,12 +19,17 @@ from memgit.section import BEGIN_MARKER, END_MARKER, TARGETS, resolve_target
 
 
 class _Finding(Protocol):
-    kind: str
-    start: int
-    end: int
+    @property
+    def kind(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
 
 class Finder(Protocol):
+    """What scanning needs of ``memgit.redact.Redactor``."""
+
     def find(self, text: str) -> Sequence[_Finding]: ...
 
 

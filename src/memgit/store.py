@@ -83,6 +83,14 @@ class Store:
         files.sort(key=lambda f: f.name)
         return files
 
+    def names(self) -> list[str]:
+        """The observation file names, without a stat each: enough to find a file by its id."""
+        try:
+            entries = os.listdir(self.paths.observations)
+        except FileNotFoundError:
+            return []
+        return sorted(name for name in entries if not name.startswith("."))
+
     def relative(self, path: Path) -> str:
         return self.paths.relative(path)
 
@@ -138,11 +146,11 @@ class Store:
     def find(self, ident: str) -> Path:
         """The file of observation ``ident``; a unique prefix of at least 4 characters works too."""
         ident = ident.strip().removeprefix("[").removesuffix("]").removeprefix("m:")
-        matches = [f.path for f in self.scan() if (id_from_file_name(f.name) or "") == ident]
+        folder = self.paths.observations
+        names = self.names()
+        matches = [folder / n for n in names if (id_from_file_name(n) or "") == ident]
         if not matches and len(ident) >= 4:
-            matches = [
-                f.path for f in self.scan() if (id_from_file_name(f.name) or "").startswith(ident)
-            ]
+            matches = [folder / n for n in names if (id_from_file_name(n) or "").startswith(ident)]
             if len({id_from_file_name(p.name) for p in matches}) > 1:
                 raise AmbiguousId(ident, [id_from_file_name(p.name) or "" for p in matches])
         if not matches:

@@ -1,0 +1,1664 @@
+"""Write the labelled eval scenarios: realistic Claude Code sessions plus what they should teach.
+
+    python bench/eval/build_scenarios.py   # rewrites bench/eval/scenarios/*.jsonl, labels.json
+
+Each scenario is a session as Claude Code records it (prompts, assistant messages split per
+block, tool calls with their results, failing commands, edits) in which a few facts worth
+remembering are stated the way people state them, among the usual narration, listings and
+tool output. The labels say which facts were planted (type, and groups of terms of which one
+each must appear in a captured observation), which statements must not become memory
+(distractors: hedges, questions, chit-chat, code), and the questions someone would ask later.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from builder import Session
+
+HERE = Path(__file__).resolve().parent
+SCENARIOS = HERE / "scenarios"
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    type: str
+    terms: list[list[str]]
+    """Groups of alternatives: one term of every group must appear in the observation."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Distractor:
+    terms: list[list[str]]
+    note: str
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    fact: str
+
+
+@dataclass
+class Scenario:
+    session: Session
+    description: str
+    facts: list[Fact] = field(default_factory=list)
+    distractors: list[Distractor] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+
+
+# --- 1. replacing celery with rq ------------------------------------------------------------------
+
+
+def celery_to_rq() -> Scenario:
+    s = Session(
+        "celery-to-rq", "/home/maya/code/tidewater", "chore/drop-celery", "2026-03-02T09:14:00"
+    )
+    s.user(
+        "ok so the celery workers on staging are at 2.3GB RSS again and beat fired the nightly "
+        "digest twice after yesterday's deploy. I'm done babysitting it. we already run redis for "
+        "the cache, so let's rip celery out and move the jobs over to RQ + rq-scheduler. "
+        "there are only five jobs, see jobs/"
+    )
+    s.say("Got it. Let me look at how the jobs are defined and scheduled today.")
+    s.grep(
+        "shared_task|periodic_task", ["jobs/tasks.py", "jobs/schedule.py", "tidewater/celery.py"]
+    )
+    s.read(
+        "jobs/schedule.py",
+        "from celery.schedules import crontab\n\nfrom tidewater.celery import app\n\n"
+        "def register_jobs():\n    def send_digest():\n        from jobs.tasks import digest\n"
+        "        digest.delay()\n\n    app.conf.beat_schedule = {\n"
+        "        'nightly-digest': {'task': 'jobs.tasks.digest', 'schedule': crontab(hour=2)},\n"
+        "        # always keep the cleanup last\n"
+        "        'cleanup': {'task': 'jobs.tasks.cleanup', 'schedule': crontab(minute=0)},\n    }"
+        "\n",
+    )
+    s.read(
+        "jobs/tasks.py",
+        "from celery import shared_task\n\n@shared_task\ndef digest():\n    ...\n\n"
+        "@shared_task(bind=True, max_retries=3)\ndef cleanup(self):\n    ...\n",
+    )
+    s.todos(
+        [
+            ("in_progress", "Replace celery tasks with plain functions enqueued through RQ"),
+            ("pending", "Port beat schedule to rq-scheduler"),
+            ("pending", "Remove celery from dependencies and deploy config"),
+        ]
+    )
+    s.say(
+        "The tasks are thin wrappers, so the port is mostly mechanical. I'll turn them into plain "
+        "functions and add a small `jobs/queue.py` that owns the Redis connection and the queues."
+    )
+    s.write(
+        "jobs/queue.py",
+        "import os\n\nfrom redis import Redis\nfrom rq import Queue\n\n"
+        "redis = Redis.from_url(os.environ['REDIS_URL'])\n"
+        "default = Queue('default', connection=redis)\nslow = Queue('slow', connection=redis)\n",
+    )
+    s.edit(
+        "jobs/tasks.py",
+        "from celery import shared_task\n\n@shared_task\ndef digest():",
+        "def digest():",
+    )
+    s.edit(
+        "jobs/schedule.py",
+        "    app.conf.beat_schedule = {",
+        "    scheduler.cron('0 2 * * *', func=send_digest, queue_name='default')\n"
+        "    app.conf.beat_schedule = {",
+    )
+    s.bash(
+        "python -m pytest tests/jobs -q",
+        "..F.\n=================================== FAILURES ===================================\n"
+        "____________________________ test_digest_is_scheduled ____________________________\n"
+        "    def test_digest_is_scheduled(scheduler):\n        register_jobs()\n"
+        ">       worker.work(burst=True)\n"
+        "E       ValueError: Functions from the __main__ module cannot be processed by workers\n"
+        "rq/job.py:512: ValueError\n1 failed, 3 passed in 0.84s",
+        code=1,
+    )
+    s.say(
+        "That failure is RQ telling us something important. It doesn't pickle the function "
+        "object; it stores the dotted import path and the worker imports it again. "
+        "`send_digest` is defined inside `register_jobs()`, so there is no importable path for it "
+        "and the worker refuses it. Anything we enqueue or schedule with RQ has to be a top-level "
+        "function in an importable module. I'll schedule `jobs.tasks.digest` directly."
+    )
+    s.edit(
+        "jobs/schedule.py",
+        "    scheduler.cron('0 2 * * *', func=send_digest, queue_name='default')",
+        "    scheduler.cron('0 2 * * *', func='jobs.tasks.digest', queue_name='default')",
+    )
+    s.bash("python -m pytest tests/jobs -q", "....\n4 passed in 0.79s")
+    s.user(
+        "nice. maybe we could look at dramatiq at some point too, I heard good things, but not now"
+    )
+    s.say(
+        "Sure, noted as a possible follow-up only. Let me finish porting the remaining jobs and "
+        "the dependency list."
+    )
+    s.edit(
+        "pyproject.toml",
+        '    "celery[redis]>=5.3",\n',
+        '    "rq>=1.16",\n    "rq-scheduler>=0.13",\n',
+    )
+    s.bash("python -m pytest -q", "........................................\n40 passed in 3.12s")
+    s.todos(
+        [
+            ("completed", "Replace celery tasks with plain functions enqueued through RQ"),
+            ("completed", "Port beat schedule to rq-scheduler"),
+            ("pending", "Remove celery from dependencies and deploy config"),
+        ]
+    )
+    s.say(
+        "All five jobs now run through RQ, and the nightly digest is scheduled with rq-scheduler "
+        "(one scheduler process, so no more double fires after a deploy). The full suite passes "
+        "(40 tests).\n\nWhat's left: the helm chart still starts `celery worker` and `celery beat` "
+        "in deploy/helm/values.yaml; those two deployments need to become `rq worker default slow` "
+        "and `rqscheduler` before this can ship."
+    )
+    return Scenario(
+        s,
+        "Replace celery with RQ: the decision and its reasons, an RQ gotcha found through a "
+        "failing test, progress with remaining work, and a hedge that must not become a decision.",
+        facts=[
+            Fact(
+                "drop-celery",
+                "decision",
+                [["celery"], ["rq", "rq-scheduler"]],
+                "Move background jobs from celery to RQ (memory growth, double-firing beat).",
+            ),
+            Fact(
+                "rq-toplevel",
+                "gotcha",
+                [
+                    ["rq", "worker", "workers"],
+                    ["top-level", "module level", "__main__", "importable", "nested"],
+                ],
+                "RQ workers import jobs by dotted path: nested functions cannot be enqueued.",
+            ),
+            Fact(
+                "helm-remaining",
+                "progress",
+                [["helm", "values.yaml", "deploy"], ["celery", "rq", "rqscheduler"]],
+                "Remaining: the helm chart still starts celery worker and beat.",
+            ),
+        ],
+        distractors=[
+            Distractor([["dramatiq"]], "a hedge about maybe trying dramatiq later"),
+            Distractor([["always keep the cleanup last"]], "a comment inside a file listing"),
+        ],
+        questions=[
+            Question("why did we drop celery?", "drop-celery"),
+            Question("what background job queue do we use?", "drop-celery"),
+            Question(
+                "Functions from the __main__ module cannot be processed by workers", "rq-toplevel"
+            ),
+            Question("what is left to do for the celery removal?", "helm-remaining"),
+        ],
+    )
+
+
+# --- 2. harbor timestamps ------------------------------------------------------------------------
+
+
+def harbor_timestamps() -> Scenario:
+    s = Session("harbor-utc", "/home/dana/code/tidepool", "fix/harbor-tz", "2026-03-03T14:02:00")
+    s.user(
+        "The harbor import is off by an hour for Lars (he's in Oslo) but fine on CI. The harbor "
+        "CSVs are exported in UTC, it says so in the header. can you figure out what's going on"
+    )
+    s.say("I'll look at how the CSV rows are parsed first.")
+    s.read(
+        "tests/test_parse.py",
+        "from tidepool.parse import parse_row\n\n# TODO: cover the DST switch weekend\n"
+        "def test_parse_row_utc():\n"
+        "    row = {'time': '2024-03-10 02:00', 'level_m': '1.25'}\n"
+        "    # note that the expected value is epoch seconds in UTC\n"
+        "    assert parse_row(row)[0] == 1710036000.0\n"
+        + "".join(
+            f"\n\ndef test_level_{n}():\n    assert parse_row({{'time': '2024-01-0{n} 00:00', "
+            f"'level_m': '{n}.5'}})[1] == {n}.5\n"
+            for n in range(1, 9)
+        ),
+    )
+    s.read(
+        "tidepool/parse.py",
+        "from datetime import datetime\n\n\ndef parse_row(row):\n"
+        '    ts = datetime.strptime(row["time"], "%Y-%m-%d %H:%M")\n'
+        '    return ts.timestamp(), float(row["level_m"])\n',
+    )
+    s.bash(
+        "TZ=Europe/Oslo python -m pytest -q tests/test_parse.py",
+        "F...\n___________________________ test_parse_row_utc ___________________________\n"
+        "E       assert 1710036000.0 == 1710039600.0\n"
+        "tests/test_parse.py:14: AssertionError\n1 failed, 3 passed in 0.19s",
+        code=1,
+    )
+    s.say(
+        "Reproduced it by running the tests with `TZ=Europe/Oslo`. The cause: `strptime` gives a "
+        "naive datetime and `.timestamp()` interprets naive datetimes in the machine's local zone. "
+        "CI runs in UTC so it never showed up there; on Lars's laptop every reading moves by his "
+        "offset. Since the files are UTC by contract, the parser should attach UTC explicitly "
+        "instead of relying on the local zone."
+    )
+    s.edit(
+        "tidepool/parse.py",
+        '    ts = datetime.strptime(row["time"], "%Y-%m-%d %H:%M")',
+        '    ts = datetime.strptime(row["time"], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)',
+    )
+    s.edit(
+        "tidepool/parse.py", "from datetime import datetime", "from datetime import UTC, datetime"
+    )
+    s.bash(
+        "TZ=Europe/Oslo python -m pytest -q tests/test_parse.py && python -m pytest -q",
+        "....\n4 passed in 0.18s\n..........................\n26 passed in 1.02s",
+    )
+    s.say(
+        "Fixed: `parse_row` now tags the harbor timestamps as UTC, and the tests pass both in "
+        "UTC and with `TZ=Europe/Oslo`."
+    )
+    s.user(
+        "great. and going forward: no naive datetimes anywhere in ingest/, full stop. everything "
+        "gets a tzinfo when it's created. can you add a test that runs the parser tests under a "
+        "non-UTC TZ so this can't sneak back?"
+    )
+    s.say("Good idea. I'll add a fixture that forces a non-UTC zone for the parser tests.")
+    s.write(
+        "tests/conftest.py",
+        "import os\nimport time\n\nimport pytest\n\n\n@pytest.fixture(autouse=True)\n"
+        "def oslo_tz(monkeypatch):\n    monkeypatch.setenv('TZ', 'Europe/Oslo')\n    time.tzset()\n"
+        "    yield\n    time.tzset()\n",
+    )
+    s.bash("python -m pytest -q", "..........................\n26 passed in 1.07s")
+    s.say(
+        "Added `tests/conftest.py` with an autouse fixture that sets `TZ=Europe/Oslo` for every "
+        "test, so a naive datetime shows up as a failure on any machine, CI included."
+    )
+    s.user("thanks! 🙏")
+    s.say("You're welcome!")
+    return Scenario(
+        s,
+        "A timezone bug in a CSV parser found by reproducing with TZ, the fix, and a project rule "
+        "stated by the user; a thank-you exchange that must not become memory.",
+        facts=[
+            Fact(
+                "utc-parse",
+                "gotcha",
+                [["utc"], ["naive", "local zone", "local time", "tzinfo"]],
+                "Harbor CSV times are UTC; naive datetimes were read in the local zone.",
+            ),
+            Fact(
+                "no-naive",
+                "pattern",
+                [["naive", "tzinfo", "timezone-aware"], ["ingest", "datetime", "datetimes"]],
+                "No naive datetimes in ingest/: every datetime gets a tzinfo when created.",
+            ),
+            Fact(
+                "tz-test",
+                "pattern",
+                [["tz", "europe/oslo", "non-utc"], ["test", "tests", "fixture", "conftest"]],
+                "Tests run under TZ=Europe/Oslo (autouse fixture) so naive datetimes fail.",
+            ),
+        ],
+        distractors=[
+            Distractor([["welcome"]], "thanks / you're welcome"),
+            Distractor([["dst"]], "a TODO comment inside a file listing"),
+            Distractor([["epoch seconds"]], "a 'note that' comment inside a file listing"),
+        ],
+        questions=[
+            Question("how are harbor timestamps parsed?", "utc-parse"),
+            Question("why was the harbor import off by an hour?", "utc-parse"),
+            Question("can I use naive datetimes in ingest?", "no-naive"),
+            Question("why do the tests set TZ to Oslo?", "tz-test"),
+        ],
+    )
+
+
+# --- 3. monorepo conventions ---------------------------------------------------------------------
+
+
+def web_monorepo() -> Scenario:
+    s = Session("web-export-csv", "/Users/sam/src/atlas", "feat/export-csv", "2026-03-04T10:30:00")
+    s.user(
+        'Add an "Export CSV" button to the invoices table. Some orientation first since you '
+        "haven't worked in this repo: apps/web is the Next app, and it only talks to the backend "
+        "through the generated client in packages/api-client. Components never call fetch "
+        "themselves. If you need a new endpoint in the client, regenerate it from openapi.yaml "
+        "with `pnpm gen:api`, don't hand-edit the generated files."
+    )
+    s.say(
+        "Understood. Let me look at the invoices table and check whether the client already has "
+        "an export endpoint."
+    )
+    s.grep("exportInvoices|/invoices/export", ["packages/api-client/openapi.yaml"])
+    s.read(
+        "apps/web/src/invoices/InvoiceTable.tsx",
+        "import { useInvoices } from '@atlas/api-client';\n\nexport function InvoiceTable() {\n"
+        "  const { data } = useInvoices();\n  return <Table rows={data} />;\n}\n",
+    )
+    s.say(
+        "The export endpoint is in the spec. I need papaparse for the CSV formatting, installing i"
+        "t."
+    )
+    s.bash(
+        "npm install papaparse",
+        "npm warn EBADENGINE Unsupported engine\nadded 1 package, and audited 1422 packages in 9s",
+    )
+    s.user(
+        "whoa, no npm in here please. It writes a package-lock.json and the workspace links break. "
+        "this repo is pnpm only (`pnpm add --filter web ...`). also we don't need papaparse, the "
+        "export endpoint already returns CSV"
+    )
+    s.say(
+        "You're right, sorry about that. I'll remove the lockfile npm created and use the "
+        "endpoint's CSV directly."
+    )
+    s.bash(
+        "rm package-lock.json && git checkout package.json apps/web/package.json && pnpm install",
+        "Lockfile is up to date\nDone in 2.1s",
+    )
+    s.edit(
+        "apps/web/src/invoices/InvoiceTable.tsx",
+        "  return <Table rows={data} />;",
+        "  const exportCsv = useExportInvoices();\n"
+        "  return (\n    <>\n      <Button onClick={() => exportCsv.download()}>Export CSV</Button"
+        ">\n"
+        "      <Table rows={data} />\n    </>\n  );",
+    )
+    s.write(
+        "apps/web/src/invoices/InvoiceTable.test.tsx",
+        "import { render, screen } from '@testing-library/react';\n"
+        "import { InvoiceTable } from './InvoiceTable';\n\ntest('shows the export button', () => {"
+        "\n"
+        "  render(<InvoiceTable />);\n  expect(screen.getByText('Export CSV')).toBeTruthy();\n});"
+        "\n",
+    )
+    s.bash(
+        "pnpm --filter web test InvoiceTable",
+        " FAIL  src/invoices/InvoiceTable.test.tsx > shows the export button\n"
+        "ReferenceError: document is not defined\n"
+        " ❯ render node_modules/@testing-library/react/dist/pure.js:257:5\n"  # noqa: RUF001
+        " Test Files  1 failed (1)\n      Tests  1 failed (1)",
+        code=1,
+    )
+    s.read(
+        "apps/web/vitest.config.ts",
+        "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig({\n"
+        "  test: { environment: 'node', include: ['src/**/*.test.{ts,tsx}'] },\n});\n",
+    )
+    s.say(
+        "Found the problem. The vitest config for apps/web runs everything in the `node` "
+        "environment, so there is no DOM and React Testing Library blows up with `document is "
+        "not defined`. Component tests have to opt into jsdom with a "
+        "`// @vitest-environment jsdom` comment at the top of the file; the other UI tests in "
+        "the repo already do that."
+    )
+    s.edit(
+        "apps/web/src/invoices/InvoiceTable.test.tsx",
+        "import { render, screen } from '@testing-library/react';",
+        "// @vitest-environment jsdom\nimport { render, screen } from '@testing-library/react';",
+    )
+    s.bash(
+        "pnpm --filter web test InvoiceTable",
+        " ✓ src/invoices/InvoiceTable.test.tsx (1 test) 41ms\n Test Files  1 passed (1)",
+    )
+    s.user("should we maybe switch the whole web app to bun at some point? just thinking out loud")
+    s.say(
+        "It could speed up installs, but the workspace tooling (changesets, the pnpm filters in CI"
+        ") "
+        "would all need changing, so I'd treat it as a separate discussion."
+    )
+    s.say(
+        "Done: the invoices table has an Export CSV button that downloads from the existing "
+        "`/invoices/export` endpoint via the generated client, with a component test. The e2e "
+        "check for the download is still missing; I'd add it to `apps/web/e2e/invoices.spec.ts` "
+        "next."
+    )
+    return Scenario(
+        s,
+        "Orientation in a pnpm monorepo (architecture and rules from the user), a correction about "
+        "the package manager, a vitest/jsdom gotcha, and a what-if question about bun.",
+        facts=[
+            Fact(
+                "api-client",
+                "architecture",
+                [["api-client", "generated client"], ["fetch", "backend", "apps/web", "talks"]],
+                "apps/web reaches the backend only through the generated packages/api-client.",
+            ),
+            Fact(
+                "gen-api",
+                "pattern",
+                [
+                    ["gen:api", "regenerate", "openapi.yaml", "openapi"],
+                    ["client", "generated", "api-client"],
+                ],
+                "Regenerate the client from openapi.yaml with pnpm gen:api; never hand-edit.",
+            ),
+            Fact(
+                "pnpm-only",
+                "pattern",
+                [["pnpm"], ["npm", "package-lock", "lockfile"]],
+                "pnpm only: npm writes package-lock.json and breaks workspace links.",
+            ),
+            Fact(
+                "jsdom",
+                "gotcha",
+                [["jsdom"], ["vitest", "environment", "document is not defined"]],
+                "Component tests need // @vitest-environment jsdom (config defaults to node).",
+            ),
+        ],
+        distractors=[
+            Distractor([["bun"]], "a what-if question about switching to bun"),
+            Distractor([["papaparse"]], "a library that turned out unnecessary"),
+        ],
+        questions=[
+            Question("how does the web app call the API?", "api-client"),
+            Question("how do I add an endpoint to the api client?", "gen-api"),
+            Question("can I use npm install in this repo?", "pnpm-only"),
+            Question("component test fails with document is not defined", "jsdom"),
+        ],
+    )
+
+
+# --- 4. payments: ownership and a retry bug ------------------------------------------------------
+
+
+def payments_retry() -> Scenario:
+    s = Session(
+        "payments-retry", "/home/ko/work/paygate", "fix/double-charge", "2026-03-05T16:20:00"
+    )
+    s.user(
+        "Support says a handful of customers got charged twice last night, all around the time "
+        "the Stripe API was flaky. Please find out why. Heads up before you start: Priya owns "
+        "internal/ledger and she's halfway through moving it to the double-entry schema, so "
+        "check with her before changing anything in there."
+    )
+    s.say("Understood, I'll keep out of internal/ledger. Let me start with the charge path.")
+    s.bash(
+        "git log --oneline -8 -- internal/charge",
+        "9c1e2aa fix: always retry on 502 from the card network\n"
+        "71b0d3e charge: add request timeout\n4f5a8c1 refactor: split doRequest out of Charge\n"
+        "0a9e7b2 never log full card numbers\n3b7d1f0 charge: initial client",
+    )
+    s.read(
+        "internal/charge/charge.go",
+        "func (c *Client) Charge(ctx context.Context, req ChargeRequest) (*Charge, error) {\n"
+        '\treturn c.doRequest(ctx, "POST", "/v1/charges", req)\n}\n\n'
+        "func (c *Client) doRequest(ctx context.Context, method, path string, body any) (*Charge, "
+        "error) {\n"
+        "\tfor attempt := 0; attempt < c.maxAttempts; attempt++ {\n"
+        "\t\treq := c.newRequest(method, path, body)\n"
+        '\t\treq.Header.Set("Idempotency-Key", uuid.NewString())\n'
+        "\t\tresp, err := c.http.Do(req)\n\t\tif retryable(resp, err) { continue }\n"
+        "\t\treturn decode(resp)\n\t}\n\treturn nil, ErrGaveUp\n}\n",
+    )
+    s.write(
+        "internal/charge/charge_test.go",
+        "func TestChargeRetryUsesOneIdempotencyKey(t *testing.T) {\n"
+        "\tsrv := flakyServer(t, 502, 200)\n\tc := newTestClient(srv)\n"
+        "\t_, err := c.Charge(ctx, ChargeRequest{Amount: 500})\n\trequire.NoError(t, err)\n"
+        "\trequire.Len(t, srv.keys(), 1)\n}\n",
+    )
+    s.bash(
+        "go test ./internal/charge/ -run TestChargeRetry",
+        "--- FAIL: TestChargeRetryUsesOneIdempotencyKey (0.01s)\n"
+        "    charge_test.go:9: \n"
+        '        Error: "[3f1c... 9ab2...]" should have 1 item(s), but has 2\n'
+        "FAIL\nFAIL\tgithub.com/ko/paygate/internal/charge\t0.021s",
+        code=1,
+    )
+    s.say(
+        "There it is. `doRequest` generates a new Idempotency-Key on every attempt, so when the "
+        "first POST actually went through but came back as a 502, the retry looked like a brand "
+        "new charge to Stripe. The key has to be created once per logical charge, in `Charge()`, "
+        "and reused by every retry of that request."
+    )
+    s.edit(
+        "internal/charge/charge.go",
+        '\treturn c.doRequest(ctx, "POST", "/v1/charges", req)',
+        "\tkey := uuid.NewString() // one key for every attempt of this charge\n"
+        '\treturn c.doRequest(ctx, "POST", "/v1/charges", req, key)',
+    )
+    s.edit(
+        "internal/charge/charge.go",
+        '\t\treq.Header.Set("Idempotency-Key", uuid.NewString())',
+        '\t\treq.Header.Set("Idempotency-Key", key)',
+    )
+    s.bash("go test ./internal/charge/...", "ok  \tgithub.com/ko/paygate/internal/charge\t0.034s")
+    s.user(
+        "good find. can we also put a unique constraint on (charge_id) in the ledger table so this "
+        "can never write two entries again?"
+    )
+    s.say(
+        "That table lives in internal/ledger, which Priya is migrating. Adding the constraint now "
+        "would collide with her schema change, so I haven't touched it. The constraint is blocked "
+        "until her double-entry migration lands; I left a note in the PR description so she can "
+        "fold it into her migration."
+    )
+    s.say(
+        "Summary:\n- Fixed: retries of a charge now reuse one Idempotency-Key created in "
+        "`Charge()`, so a retried POST can't create a second charge.\n- Added "
+        "`TestChargeRetryUsesOneIdempotencyKey`.\n- Not done: unique constraint on the ledger's "
+        "charge_id, waiting for Priya's ledger migration."
+    )
+    return Scenario(
+        s,
+        "Ownership of a package (coordination), an idempotency-key bug found through a failing "
+        "Go test, and work blocked on another person's migration.",
+        facts=[
+            Fact(
+                "priya-ledger",
+                "coordination",
+                [["priya"], ["ledger"]],
+                "Priya owns internal/ledger; ask her before changing it.",
+            ),
+            Fact(
+                "idempotency",
+                "gotcha",
+                [["idempotency"], ["retry", "retries", "attempt", "every attempt"]],
+                "A new idempotency key per retry made Stripe see retries as new charges.",
+            ),
+            Fact(
+                "constraint-blocked",
+                "coordination",
+                [["constraint"], ["ledger", "migration", "priya"]],
+                "The unique constraint on ledger charge_id waits for Priya's migration.",
+            ),
+        ],
+        distractors=[
+            Distractor([["card numbers", "card network"]], "commit subjects in git log output"),
+        ],
+        questions=[
+            Question("who owns the ledger package?", "priya-ledger"),
+            Question("why were customers charged twice?", "idempotency"),
+            Question("how are idempotency keys generated for stripe charges?", "idempotency"),
+            Question(
+                "what is the unique constraint on charge_id waiting for?", "constraint-blocked"
+            ),
+        ],
+    )
+
+
+# --- 5. a rust CLI's config format ----------------------------------------------------------------
+
+
+def rust_config() -> Scenario:
+    s = Session("tack-config", "/home/ines/dev/tack", "feat/config-file", "2026-03-06T08:45:00")
+    s.user("tack needs a config file. right now everything is flags. what format should we use?")
+    s.say(
+        "A few options:\n\n1. **TOML**: the Rust ecosystem default (Cargo, rustfmt, clippy), "
+        "with mature serde support via the `toml` crate.\n2. **YAML**: familiar from CI tools, "
+        "but `serde_yaml` is archived and the forks are still settling.\n3. **JSON**: no "
+        "comments, unpleasant to edit by hand.\n\nI'd lean towards TOML, but it's your call."
+    )
+    s.user(
+        "TOML. the serde_yaml situation alone rules yaml out, and people expect toml from a rust "
+        "tool anyway. I wonder if we should support JSON as well? nah, not now."
+    )
+    s.say("TOML it is. Let me look at how the flags are parsed today.")
+    s.read(
+        "src/cli.rs",
+        '#[derive(Parser)]\npub struct Cli {\n    #[arg(long, default_value = "30s")]\n'
+        "    pub timeout: String,\n    #[arg(long)]\n    pub remote: Option<String>,\n}\n",
+    )
+    s.write(
+        "src/config.rs",
+        "use serde::Deserialize;\nuse std::time::Duration;\n\n#[derive(Deserialize, Default)]\n"
+        "pub struct FileConfig {\n    pub timeout: Option<Duration>,\n    pub remote: Option<Strin"
+        "g>,\n}\n",
+    )
+    s.bash(
+        "cargo test",
+        "   Compiling tack v0.4.0 (/home/ines/dev/tack)\n"
+        "error[E0277]: the trait bound `Duration: Deserialize<'_>` is not satisfied in a way "
+        'that accepts "30s"\n  --> src/config.rs:6:18\n'
+        "test config::tests::reads_timeout ... FAILED\n"
+        "---- config::tests::reads_timeout stdout ----\n"
+        "thread 'config::tests::reads_timeout' panicked at src/config.rs:31:\n"
+        'called `Result::unwrap()` on an `Err` value: Error { message: "invalid type: string '
+        '\\"30s\\", expected struct Duration" }',
+        code=101,
+    )
+    s.say(
+        "The test shows that serde's built-in `Duration` format is a struct of secs and nanos, so "
+        "a "
+        'human string like `"30s"` in the TOML file doesn\'t deserialize. Adding '
+        '`humantime-serde` and annotating the field with `#[serde(with = "humantime_serde")]` '
+        "makes `30s`, `2m` and `1h30m` work the same way they do on the command line."
+    )
+    s.edit(
+        "src/config.rs",
+        "    pub timeout: Option<Duration>,",
+        '    #[serde(default, with = "humantime_serde")]\n    pub timeout: Option<Duration>,',
+    )
+    s.bash(
+        "cargo add humantime-serde && cargo test",
+        "    Finished test [unoptimized + debuginfo]\nrunning 12 tests\ntest result: ok. 12 passed"
+        "; 0 failed",
+    )
+    s.write(
+        "src/settings.rs",
+        "/// Defaults, then ~/.config/tack/config.toml, then ./tack.toml, then flags.\n"
+        "pub fn load(cli: &Cli) -> Result<Settings> {\n    let mut s = Settings::default();\n"
+        "    s.merge(FileConfig::read(home_config())?);\n"
+        '    s.merge(FileConfig::read("tack.toml")?);\n'
+        "    s.merge(cli.into());\n    Ok(s)\n}\n",
+    )
+    s.bash("cargo test", "running 15 tests\ntest result: ok. 15 passed; 0 failed")
+    s.say(
+        "How it fits together now: `settings::load` builds the effective `Settings` by layering "
+        "the built-in defaults, then `~/.config/tack/config.toml`, then a project-level "
+        "`./tack.toml`, and finally the command-line flags, so a flag always wins. The rest of the "
+        "program only ever sees the merged `Settings` struct and never reads files or flags "
+        "itself."
+    )
+    return Scenario(
+        s,
+        "Choosing TOML over YAML/JSON with reasons, a serde Duration gotcha found through a failin"
+        "g "
+        "cargo test, and how config layers are merged; a what-if about JSON.",
+        facts=[
+            Fact(
+                "toml",
+                "decision",
+                [["toml"], ["yaml", "serde_yaml", "config", "format"]],
+                "Config file in TOML (serde_yaml archived, Rust convention).",
+            ),
+            Fact(
+                "humantime",
+                "gotcha",
+                [["humantime", "humantime-serde", "humantime_serde"], ["duration", "30s"]],
+                "Duration needs humantime-serde to parse '30s' from TOML.",
+            ),
+            Fact(
+                "layers",
+                "architecture",
+                [
+                    ["settings", "settings::load", "layer", "layering", "merged"],
+                    ["flag", "flags", "tack.toml", "config.toml"],
+                ],
+                "Settings = defaults < ~/.config/tack/config.toml < ./tack.toml < flags.",
+            ),
+        ],
+        distractors=[
+            Distractor([["json as well", "support json"]], "a passing what-if about JSON")
+        ],
+        questions=[
+            Question("why did we choose TOML for the config file?", "toml"),
+            Question("how do I parse a duration like 30s from the config?", "humantime"),
+            Question("which config source wins, the file or the command line flags?", "layers"),
+        ],
+    )
+
+
+# --- 6. a big-table migration --------------------------------------------------------------------
+
+
+def django_backfill() -> Scenario:
+    s = Session(
+        "events-archived-at", "/srv/dev/ledgerly", "feat/archive-events", "2026-03-09T11:05:00"
+    )
+    s.user(
+        "I need an archived_at timestamp on Event so we can hide old events from the feed. keep in "
+        "mind events is our biggest table, ~40M rows in prod. and the usual rule: never edit a "
+        "migration that's already on main, always add a new one."
+    )
+    s.say("Let me look at the model and the latest migration.")
+    s.read(
+        "events/models.py",
+        "class Event(models.Model):\n    project = models.ForeignKey(Project, on_delete=models.CAS"
+        "CADE)\n"
+        "    kind = models.CharField(max_length=40)\n    created = models.DateTimeField(auto_now_a"
+        "dd=True)\n",
+    )
+    s.bash(
+        "ls events/migrations | tail -3",
+        "0041_event_kind_index.py\n0042_event_payload_json.py\n__init__.py",
+    )
+    s.edit(
+        "events/models.py",
+        "    created = models.DateTimeField(auto_now_add=True)\n",
+        "    created = models.DateTimeField(auto_now_add=True)\n"
+        "    archived_at = models.DateTimeField(default=timezone.now)\n",
+    )
+    s.bash(
+        "python manage.py makemigrations events && python manage.py sqlmigrate events 0043",
+        "Migrations for 'events':\n  events/migrations/0043_event_archived_at.py\n"
+        "    - Add field archived_at to event\nBEGIN;\n"
+        'ALTER TABLE "events_event" ADD COLUMN "archived_at" timestamp with time zone '
+        "DEFAULT '2026-03-09T11:07:12.532Z'::timestamptz NOT NULL;\n"
+        'ALTER TABLE "events_event" ALTER COLUMN "archived_at" DROP DEFAULT;\nCOMMIT;',
+    )
+    s.say(
+        "Careful with this one. With `default=timezone.now` Django computes the value in Python an"
+        "d "
+        "the migration adds a NOT NULL column; on the 40M-row events table that holds an ACCESS "
+        "EXCLUSIVE lock on the table while Postgres fills every row, which would stall writes in "
+        "prod for minutes. The safe shape for a big table is a nullable column with no default, "
+        "then a backfill in batches."
+    )
+    s.edit(
+        "events/models.py",
+        "    archived_at = models.DateTimeField(default=timezone.now)\n",
+        "    archived_at = models.DateTimeField(null=True, blank=True)\n",
+    )
+    s.bash(
+        "rm events/migrations/0043_event_archived_at.py && python manage.py makemigrations events",
+        "Migrations for 'events':\n  events/migrations/0043_event_archived_at.py\n    - Add field "
+        "archived_at to event",
+    )
+    s.user("ok. how do we backfill it? a data migration?")
+    s.say(
+        "I'd rather not: a RunPython data migration runs inside the deploy and in one transaction. "
+        "I'll write a management command instead, `backfill_archived_at`, that updates 10,000 rows "
+        "per batch by primary key range and sleeps briefly between batches, so it can run on prod "
+        "after the deploy and be resumed with `--start-id` if it's interrupted."
+    )
+    s.user("yep, go with the command, batches of 10k sounds right")
+    s.write(
+        "events/management/commands/backfill_archived_at.py",
+        "class Command(BaseCommand):\n    def add_arguments(self, parser):\n"
+        "        parser.add_argument('--start-id', type=int, default=0)\n"
+        "        parser.add_argument('--batch', type=int, default=10_000)\n",
+    )
+    s.bash("python -m pytest events -q", "...................\n19 passed in 4.51s")
+    s.say(
+        "Done:\n- `0043_event_archived_at`: nullable `archived_at`, no default (no table rewrite)."
+        "\n"
+        "- `backfill_archived_at` management command, 10k rows per batch, resumable with "
+        "`--start-id`.\n\nNext step: run the backfill on staging, then prod after Thursday's "
+        "deploy; only after that can the feed query filter on `archived_at`."
+    )
+    return Scenario(
+        s,
+        "Adding a column to a 40M-row Postgres table: the lock gotcha, the migration rule, the "
+        "backfill decision, and the remaining rollout.",
+        facts=[
+            Fact(
+                "never-edit-migration",
+                "pattern",
+                [
+                    ["migration", "migrations"],
+                    ["never edit", "new one", "already on main", "add a new"],
+                ],
+                "Never edit a migration already on main; add a new one.",
+            ),
+            Fact(
+                "lock",
+                "gotcha",
+                [
+                    ["lock", "locks", "rewrite", "access exclusive"],
+                    ["default", "not null", "nullable", "40m"],
+                ],
+                "NOT NULL column with a Python default locks the 40M-row table; add nullable.",
+            ),
+            Fact(
+                "backfill-command",
+                "decision",
+                [
+                    ["backfill", "backfill_archived_at"],
+                    ["batch", "batches", "10k", "10,000", "management command"],
+                ],
+                "Backfill with a resumable management command in 10k batches, not a data migration"
+                ".",
+            ),
+            Fact(
+                "rollout",
+                "progress",
+                [["backfill"], ["staging", "thursday", "prod"]],
+                "Next: run the backfill on staging, then prod after Thursday's deploy.",
+            ),
+        ],
+        questions=[
+            Question("how should I add a column to the events table?", "lock"),
+            Question("can I edit an existing migration?", "never-edit-migration"),
+            Question("how is archived_at backfilled?", "backfill-command"),
+            Question("when does the archived_at backfill run in prod?", "rollout"),
+        ],
+    )
+
+
+# --- 7. a flaky end-to-end test, after a compaction ----------------------------------------------
+
+
+def flaky_e2e() -> Scenario:
+    s = Session(
+        "checkout-flake", "/home/teo/code/shopfront", "fix/checkout-flake", "2026-03-10T13:00:00"
+    )
+    s.user("the checkout e2e spec fails maybe 1 in 5 runs on CI. can you dig into it?")
+    s.say("Let me run it in a loop locally to see whether it reproduces.")
+    s.bash(
+        "npx playwright test e2e/checkout.spec.ts --repeat-each=20 --reporter=line",
+        "  ✘  e2e/checkout.spec.ts:31:3 › saves the shipping address (run 7)\n"  # noqa: RUF001
+        '    Error: expect(received).toHaveText(expected)\n    Expected: "12 Rue Oberkampf"\n'
+        '    Received: "12 Rue Oberkam"\n  4 failed\n  16 passed (1.2m)',
+        code=1,
+    )
+    s.read(
+        "e2e/checkout.spec.ts",
+        "test('saves the shipping address', async ({ page }) => {\n"
+        "  await page.fill('#street', '12 Rue Oberkampf');\n"
+        "  await page.waitForTimeout(300);\n  await page.click('text=Save');\n"
+        "  await page.reload();\n  await expect(page.locator('#street')).toHaveText('12 Rue Oberka"
+        "mpf');\n});\n",
+    )
+    s.compact(
+        "1. Primary request: the user asked to investigate the flaky checkout e2e spec "
+        "(e2e/checkout.spec.ts) that fails about 1 in 5 CI runs.\n"
+        "2. Key technical concepts: Playwright, autosave with a debounce in AddressForm.\n"
+        "3. Decisions so far: we decided to keep Playwright's retries at 0 on CI so flakes stay "
+        "visible.\n4. Current work: reading AddressForm.tsx to understand the autosave timing."
+    )
+    s.read(
+        "src/checkout/AddressForm.tsx",
+        "const save = useDebouncedCallback((v) => api.saveAddress(v), 500);\n"
+        '<input id="street" onChange={(e) => save({ street: e.target.value })} />\n'
+        "<button onClick={() => api.saveAddress(form)}>Save</button>\n",
+    )
+    s.say(
+        "Got it. The flake is a race between two PUTs. Typing triggers the debounced autosave "
+        "500 ms after the last keystroke, and the test clicks Save 300 ms in, so there are two "
+        "requests in flight: the explicit save with the full street and the autosave that fired "
+        "with a partial value. Whichever reaches the server last wins, and sometimes it's the "
+        "stale autosave. The `waitForTimeout(300)` only made the timing look deterministic. The "
+        "robust way is to wait for the save response itself with `page.waitForResponse` before "
+        "reloading, and to cancel the pending autosave when Save is clicked."
+    )
+    s.edit(
+        "e2e/checkout.spec.ts",
+        "  await page.waitForTimeout(300);\n  await page.click('text=Save');",
+        "  await Promise.all([\n    page.waitForResponse((r) => r.url().includes('/address') && r."
+        "request().method() === 'PUT'),\n"
+        "    page.click('text=Save'),\n  ]);",
+    )
+    s.edit(
+        "src/checkout/AddressForm.tsx",
+        "<button onClick={() => api.saveAddress(form)}>Save</button>",
+        "<button onClick={() => { save.cancel(); api.saveAddress(form); }}>Save</button>",
+    )
+    s.bash(
+        "npx playwright test e2e/checkout.spec.ts --repeat-each=20 --reporter=line",
+        "  20 passed (1.1m)",
+    )
+    s.user(
+        "perfect. btw waitForTimeout is banned in our e2e tests from now on, please grep for any "
+        "others and replace them with proper waits. I'll add an eslint rule later"
+    )
+    s.grep("waitForTimeout", ["e2e/cart.spec.ts", "e2e/login.spec.ts"])
+    s.edit(
+        "e2e/cart.spec.ts",
+        "  await page.waitForTimeout(1000);",
+        "  await expect(page.locator('.cart-count')).toHaveText('2');",
+    )
+    s.edit(
+        "e2e/login.spec.ts",
+        "  await page.waitForTimeout(500);",
+        "  await page.waitForURL('**/dashboard');",
+    )
+    s.bash("npx playwright test --reporter=line", "  48 passed (2.7m)")
+    s.say(
+        "Replaced the two remaining `waitForTimeout` calls (cart and login specs) with waits on "
+        "the UI state or URL. The checkout spec passed 20 out of 20 runs, and the full e2e suite "
+        "passes."
+    )
+    return Scenario(
+        s,
+        "A flaky Playwright test explained (race between autosave and save), a rule from the user, "
+        "and a compaction summary whose content must not be re-extracted.",
+        facts=[
+            Fact(
+                "race",
+                "gotcha",
+                [["race", "autosave", "debounce", "debounced"], ["save", "put", "waitforresponse"]],
+                "Checkout flake: debounced autosave raced the explicit Save PUT.",
+            ),
+            Fact(
+                "no-wait-timeout",
+                "pattern",
+                [["waitfortimeout"], ["banned", "never", "replace", "don't", "e2e"]],
+                "waitForTimeout is banned in e2e tests; wait on responses or UI state.",
+            ),
+        ],
+        distractors=[
+            Distractor(
+                [["retries"], ["0", "zero", "visible"]],
+                "a decision stated only in the compaction summary",
+            ),
+        ],
+        questions=[
+            Question("why was the checkout e2e test flaky?", "race"),
+            Question("can I use waitForTimeout in playwright tests?", "no-wait-timeout"),
+        ],
+    )
+
+
+# --- 8. how auth works ---------------------------------------------------------------------------
+
+
+def auth_architecture() -> Scenario:
+    s = Session(
+        "auth-keys", "/home/aki/src/platform", "chore/rotate-signing-key", "2026-03-11T09:30:00"
+    )
+    s.user(
+        "I have to rotate the JWT signing key this week and I've never touched auth. before "
+        "anything, walk me through how a login request flows through the system"
+    )
+    s.say("Let me read the gateway and auth service entry points first.")
+    s.read(
+        "services/gateway/routes.go",
+        'r.Handle("/auth/", grpcProxy(authConn))\n'
+        "r.Use(verifyJWT(jwks.NewCache(cfg.AuthJWKSURL, 10*time.Minute)))\n",
+    )
+    s.read(
+        "services/auth/server.go",
+        "func (s *Server) Login(ctx context.Context, req *pb.LoginRequest) (*pb.Token, error) {\n"
+        "\tkey, err := s.vault.SigningKey(ctx)\n\t...\n\treturn sign(claims, key)\n}\n",
+    )
+    s.say(
+        "Here's the flow:\n\n1. The **gateway** (`services/gateway`) terminates TLS and forwards "
+        "everything under `/auth/` to the **auth service** over gRPC.\n2. The auth service checks "
+        "the password and signs a JWT with the current signing key, which it reads from Vault.\n"
+        "3. On every later request the gateway verifies the JWT itself using the public keys from "
+        "auth's JWKS endpoint; it caches that key set for 10 minutes, so auth isn't called per "
+        "request.\n\nSo auth is the only service that holds the private key, and the gateway is "
+        "the only place that verifies tokens."
+    )
+    s.user(
+        "ok that's clearer. one more thing you won't see in the code: sessions (refresh tokens) "
+        "are kept in redis with a 14 day TTL, not in postgres. postgres only has the users table."
+    )
+    s.say(
+        "Thanks, good to know. So for rotation the relevant pieces are the Vault key, the JWKS "
+        "endpoint and the gateway's 10-minute cache."
+    )
+    s.bash(
+        "./scripts/rotate-key.sh --env staging",
+        "generated key kid=2026-03-11\npublished to vault: secret/auth/signing\n"
+        "auth: signing with kid=2026-03-11\n"
+        "gateway: 401 invalid signature (kid=2026-03-11 not in JWKS cache) x 1843",
+        code=1,
+    )
+    s.say(
+        "That's the catch with the cache: the script switched auth to the new key immediately, "
+        "but the gateway keeps the old JWKS for up to 10 minutes, so every token signed with the "
+        "new key was rejected until the cache expired. Rotation has to happen in two phases: "
+        "first publish the new public key in JWKS next to the old one, wait at least the cache "
+        "TTL (10 minutes), and only then start signing with the new key."
+    )
+    s.edit(
+        "scripts/rotate-key.sh",
+        'vault_put signing "$NEW"\nactivate "$NEW"',
+        'vault_put signing-next "$NEW"   # phase 1: published in JWKS, not used\n'
+        "echo 'wait >= 10 minutes (gateway JWKS cache), then run with --activate'",
+    )
+    s.bash(
+        "./scripts/rotate-key.sh --env staging && sleep 660 && ./scripts/rotate-key.sh --env stagi"
+        "ng --activate",
+        "phase 1 done\nphase 2: auth signing with kid=2026-03-11\ngateway: 0 errors",
+    )
+    s.say(
+        "Staging is rotated with no 401s. The script now does the two phases; prod rotation is "
+        "still to do, and needs the same 10+ minute wait between the two runs."
+    )
+    return Scenario(
+        s,
+        "Explaining an auth architecture (gateway, auth service, Vault, JWKS cache), a fact only t"
+        "he "
+        "user knows (sessions in redis), and a rotation gotcha from a failed run.",
+        facts=[
+            Fact(
+                "gateway-verifies",
+                "architecture",
+                [["gateway"], ["jwks", "verifies", "verify"]],
+                "The gateway verifies JWTs itself with the JWKS keys (cached 10 minutes).",
+            ),
+            Fact(
+                "sessions-redis",
+                "architecture",
+                [["redis"], ["session", "sessions", "refresh"]],
+                "Sessions (refresh tokens) live in redis with a 14-day TTL, not postgres.",
+            ),
+            Fact(
+                "two-phase",
+                "gotcha",
+                [
+                    ["rotate", "rotation", "new key", "signing key"],
+                    ["10 minutes", "cache", "jwks", "two phases", "phase"],
+                ],
+                "Publish the new key in JWKS, wait the 10-minute cache TTL, then sign with it.",
+            ),
+        ],
+        questions=[
+            Question("how does the gateway verify tokens?", "gateway-verifies"),
+            Question("where are sessions stored?", "sessions-redis"),
+            Question("how do we rotate the JWT signing key safely?", "two-phase"),
+        ],
+    )
+
+
+# --- 9. a pandas report --------------------------------------------------------------------------
+
+
+def pandas_report() -> Scenario:
+    s = Session("zip-report", "/home/rui/analytics", "main", "2026-03-12T15:40:00")
+    s.user(
+        "the weekly region report takes 6 minutes now and the Boston numbers look wrong. can you "
+        "speed it up and check the boston thing"
+    )
+    s.read(
+        "reports/regions.py",
+        "df = pd.read_csv(path)\n"
+        "df['score'] = df.apply(lambda r: r.revenue * 0.7 if r.plan == 'pro' else r.revenue * 0.4,"
+        " axis=1)\n"
+        "boston = df[df.zip.astype(str).str.startswith('021')]\n",
+    )
+    s.say(
+        "Two things jump out. The score is computed row by row with `df.apply(axis=1)`, which on "
+        "3M rows is most of the runtime. And for Boston: let me check what the zip column looks "
+        "like after loading."
+    )
+    s.bash(
+        "python -c \"import pandas as pd; df = pd.read_csv('data/sample.csv'); print(df.zip.dtype,"
+        ' df.zip.head(3).tolist())"',
+        "int64 [2139, 2116, 94110]",
+    )
+    s.say(
+        "Found the Boston problem: `read_csv` infers the zip column as int64, so `02139` becomes "
+        "`2139` and the leading zero is gone. Then `startswith('021')` never matches Boston zips. "
+        "Reading it with `dtype={'zip': str}` keeps zips as text."
+    )
+    s.edit(
+        "reports/regions.py", "df = pd.read_csv(path)", "df = pd.read_csv(path, dtype={'zip': str})"
+    )
+    s.say(
+        "For the score I could keep `apply` but cache the intermediate results in a dict per plan."
+    )
+    s.user(
+        "no, don't keep apply at all, just vectorise it with np.where. apply over millions of rows "
+        "is what made this slow in the first place"
+    )
+    s.say("You're right, vectorising is simpler and much faster.")
+    s.edit(
+        "reports/regions.py",
+        "df['score'] = df.apply(lambda r: r.revenue * 0.7 if r.plan == 'pro' else r.revenue * 0.4,"
+        " axis=1)",
+        "df['score'] = df.revenue * np.where(df.plan == 'pro', 0.7, 0.4)",
+    )
+    s.bash(
+        "time python -m reports.regions --week 2026-10",
+        "wrote reports/out/regions-2026-10.csv\n\nreal\t0m41.2s",
+    )
+    s.user("could we cache the parsed csv as parquet too?")
+    s.say(
+        "We could, but at 41 seconds it's probably not worth another artifact to manage. Happy to "
+        "do it if the runtime creeps up again."
+    )
+    s.say(
+        "The report now runs in 41s instead of about 6 minutes, and the Boston rows are back "
+        "(zips keep their leading zero).\n\nTODO: the monthly export in `reports/monthly.py` "
+        "reads the same CSV without `dtype`, so it has the same zip bug; it should get the same "
+        "fix."
+    )
+    return Scenario(
+        s,
+        "A pandas dtype gotcha (leading zeros), a user correction against df.apply, a TODO for "
+        "the same bug elsewhere, and a what-if about parquet.",
+        facts=[
+            Fact(
+                "zip-dtype",
+                "gotcha",
+                [["zip", "zips"], ["leading zero", "dtype", "int64"]],
+                "read_csv turns zip codes into ints and drops leading zeros; use dtype str.",
+            ),
+            Fact(
+                "no-apply",
+                "decision",
+                [["apply"], ["np.where", "vectorise", "vectorize", "vectorising"]],
+                "Vectorise with np.where instead of df.apply over millions of rows.",
+            ),
+            Fact(
+                "monthly-todo",
+                "progress",
+                [["monthly", "monthly.py"], ["dtype", "zip"]],
+                "TODO: reports/monthly.py has the same zip dtype bug.",
+            ),
+        ],
+        distractors=[
+            Distractor([["parquet"]], "a question about caching as parquet"),
+            Distractor([["dict per plan"]], "an idea the user rejected"),
+        ],
+        questions=[
+            Question("why are boston zip codes missing?", "zip-dtype"),
+            Question("should I use df.apply to compute the score?", "no-apply"),
+            Question("does the monthly export have the zip bug too?", "monthly-todo"),
+        ],
+    )
+
+
+# --- 10. a release handoff -----------------------------------------------------------------------
+
+
+def release_handoff() -> Scenario:
+    s = Session("release-2-4", "/Users/jo/code/quill", "release/2.4", "2026-03-13T17:10:00")
+    s.user(
+        "I'm off from tomorrow for two weeks and Marco is taking over the 2.4 release. Please "
+        "don't merge anything into release/2.4 until QA has signed off, Marco will post in "
+        "#release when that happens. Today I just want the package published: bump to 2.4.0, "
+        "changelog, npm publish."
+    )
+    s.say("Got it. I'll start with the version bump and the changelog.")
+    s.bash("npm version 2.4.0 --no-git-tag-version", "v2.4.0")
+    s.edit("CHANGELOG.md", "## Unreleased", "## 2.4.0 (2026-03-13)")
+    s.bash(
+        "npm publish --access public",
+        "npm notice Publishing to https://registry.npmjs.org/\n"
+        "npm ERR! code E403\nnpm ERR! 403 403 Forbidden - PUT https://registry.npmjs.org/@quill%2f"
+        "editor "
+        "- You cannot publish over the previously published versions: 2.4.0.",
+        code=1,
+    )
+    s.bash(
+        "npm view @quill/editor time --json | tail -3", '  "2.4.0": "2026-03-13T09:12:44.381Z"\n}'
+    )
+    s.say(
+        "2.4.0 was already published this morning (09:12 UTC), probably by the CI release job "
+        "that ran on the tag push. npm never lets you publish the same version twice, even after "
+        "an unpublish, so the only way forward is a new version number. Since the published 2.4.0 "
+        "is missing the last two fixes, I'll publish them as 2.4.1."
+    )
+    s.bash(
+        "npm version 2.4.1 --no-git-tag-version && npm publish --access public",
+        "v2.4.1\n+ @quill/editor@2.4.1",
+    )
+    s.edit(
+        "CHANGELOG.md",
+        "## 2.4.0 (2026-03-13)",
+        "## 2.4.1 (2026-03-13)\n\n- Fix caret jump on paste\n- Fix toolbar overflow\n\n## 2.4.0 (2"
+        "026-03-13)",
+    )
+    s.user(
+        "ugh, the CI job. ok whatever. leave a handoff note for Marco: the docs site still needs "
+        "the 2.4 tag, and he should delete the release job's npm token once he's moved publishing "
+        "to the trusted publisher setup"
+    )
+    s.write(
+        "HANDOFF.md",
+        "# 2.4 release handoff (Jo -> Marco)\n\n- 2.4.1 is on npm (2.4.0 was published by CI "
+        "without the last two fixes).\n- Don't merge into release/2.4 until QA signs off "
+        "(announced in #release).\n- Docs site: tag 2.4 still to do.\n- Remove the CI release "
+        "job's npm token after moving to trusted publishing.\n",
+    )
+    s.say(
+        "Published @quill/editor 2.4.1 and wrote HANDOFF.md for Marco with the open items: the "
+        "docs site tag, and removing the CI job's npm token once publishing moves to trusted "
+        "publishing. release/2.4 stays frozen until QA signs off."
+    )
+    return Scenario(
+        s,
+        "A release handed over to someone else (coordination), a merge freeze, an npm publish "
+        "error, and the open items left for the next person.",
+        facts=[
+            Fact(
+                "marco",
+                "coordination",
+                [["marco"], ["release", "2.4", "handoff", "taking over"]],
+                "Marco takes over the 2.4 release while Jo is away.",
+            ),
+            Fact(
+                "freeze",
+                "coordination",
+                [["release/2.4"], ["qa", "merge", "signed off", "signs off"]],
+                "Don't merge into release/2.4 until QA signs off (#release).",
+            ),
+            Fact(
+                "npm-republish",
+                "gotcha",
+                [
+                    ["npm", "publish"],
+                    ["same version", "previously published", "twice", "new version", "2.4.1"],
+                ],
+                "npm refuses to publish a version twice; 2.4.0 was already out, so 2.4.1.",
+            ),
+            Fact(
+                "docs-tag",
+                "progress",
+                [["docs"], ["tag", "2.4"]],
+                "Still to do: tag 2.4 on the docs site.",
+            ),
+        ],
+        questions=[
+            Question("who is handling the 2.4 release?", "marco"),
+            Question("can I merge my PR into release/2.4?", "freeze"),
+            Question("why did npm publish fail with 403?", "npm-republish"),
+            Question("what is left to do for the 2.4 release?", "docs-tag"),
+        ],
+    )
+
+
+# --- written after the extractor's first version, with phrasing chosen to differ from the first ten
+
+
+def staging_crashloop() -> Scenario:
+    s = Session(
+        "staging-crashloop", "/home/lin/src/orders", "fix/staging-secrets", "2026-03-16T08:10:00"
+    )
+    s.user("staging deploy has been red since last night, orders-api pods are in CrashLoopBackOff")
+    s.say("Checking the pod logs.")
+    s.bash(
+        "kubectl -n staging logs deploy/orders-api --previous | tail -5",
+        "2026-03-16T08:11:02Z INFO booting orders-api 3.8.0\n"
+        '2026-03-16T08:11:02Z FATAL config: secret "db-creds" not found in namespace staging\n'
+        "panic: missing database credentials",
+        code=1,
+    )
+    s.bash(
+        "kubectl -n staging get secrets | grep -i cred",
+        "database-credentials   Opaque   3   412d",
+    )
+    s.read(
+        "deploy/chart/templates/deployment.yaml",
+        "        envFrom:\n          - secretRef:\n"
+        "              name: {{ if .Values.global.legacyNames }}database-credentials{{ else }}db-c"
+        "reds{{ end }}\n",
+    )
+    s.say(
+        "Ah, so the app wants `db-creds` but staging only has `database-credentials`. The chart "
+        "picks the old name only when `global.legacyNames` is true, and yesterday's values cleanup "
+        "dropped that flag from values-staging.yaml, so the pods went looking for the new name. "
+        "Prod still sets the flag, which is why prod is fine."
+    )
+    s.user(
+        "right. mind you, Omar's team owns the staging values, so open a PR on infra-config "
+        "rather than patching the file in this repo. and until every env has the renamed secret "
+        "we pin the chart at 4.2.x"
+    )
+    s.say("Makes sense. I'll prepare the change for infra-config and pin the chart version here.")
+    s.edit("deploy/Chart.lock", "version: 4.3.0", "version: 4.2.7")
+    s.bash(
+        "gh pr create -R acme/infra-config --title 'staging: restore global.legacyNames' --body '."
+        "..'",
+        "https://github.com/acme/infra-config/pull/812",
+    )
+    s.say(
+        "Opened acme/infra-config#812 to put `global.legacyNames: true` back for staging, and "
+        "pinned the chart to 4.2.7 in Chart.lock. The deploy will stay red until Omar's team "
+        "merges #812."
+    )
+    return Scenario(
+        s,
+        "Written late. A crash loop from a renamed secret (explained without cue words), ownership"
+        " of "
+        "staging values, a version pin, and a pending PR.",
+        facts=[
+            Fact(
+                "legacy-names",
+                "gotcha",
+                [
+                    ["legacynames", "legacy names", "database-credentials", "db-creds"],
+                    ["secret", "staging", "flag"],
+                ],
+                "Staging needs global.legacyNames: true, or pods look for db-creds.",
+            ),
+            Fact(
+                "omar",
+                "coordination",
+                [["omar"], ["staging", "values", "infra-config"]],
+                "Omar's team owns staging values.",
+            ),
+            Fact(
+                "pin",
+                "decision",
+                [["4.2", "4.2.x", "4.2.7"], ["chart", "pin", "pinned"]],
+                "Chart pinned at 4.2.x.",
+            ),
+            Fact(
+                "pr-812",
+                "coordination",
+                [["812", "infra-config"], ["merge", "merges", "red", "until", "waiting"]],
+                "Deploy red until #812 merges.",
+            ),
+        ],
+        questions=[
+            Question("why are orders-api pods crashlooping on staging?", "legacy-names"),
+            Question("who owns the staging helm values?", "omar"),
+            Question("which chart version do we use?", "pin"),
+        ],
+    )
+
+
+def ios_deeplinks() -> Scenario:
+    s = Session(
+        "ios-deeplinks", "/Users/mo/dev/Sprout", "bugfix/ios16-launch-crash", "2026-03-17T13:30:00"
+    )
+    s.user(
+        "TestFlight 2.14 crashes on launch for everyone on iOS 16. 17 is fine. crash log attached "
+        "in the ticket says EXC_BREAKPOINT in AppDelegate"
+    )
+    s.read(
+        "Sprout/AppDelegate.swift",
+        "func application(_ app: UIApplication, didFinishLaunchingWithOptions ...) -> Bool {\n"
+        "    let callback = URL(string: Config.shared.authCallback)!\n"
+        "    router.register(callback)\n    return true\n}\n",
+    )
+    s.read("Sprout/Config/Release.xcconfig", "AUTH_CALLBACK = sprout_app://auth/callback\n")
+    s.bash(
+        "xcrun simctl launch booted com.sprout.app --console | tail -3",
+        "Fatal error: Unexpectedly found nil while unwrapping an Optional value\n"
+        "Sprout/AppDelegate.swift:14",
+        code=1,
+    )
+    s.say(
+        "On iOS 16, `URL(string:)` gives back nil for `sprout_app://auth/callback` because an "
+        "underscore isn't legal in a URL scheme, and the force-unwrap in AppDelegate turns that "
+        "into a crash at launch. iOS 17 parses URLs with the newer RFC 3986 rules and accepts it, "
+        "which is why only 16 crashes. I'll switch the scheme to `sprout-app` (hyphens are legal "
+        "everywhere) and drop the force-unwrap."
+    )
+    s.edit(
+        "Sprout/Config/Release.xcconfig",
+        "AUTH_CALLBACK = sprout_app://auth/callback",
+        "AUTH_CALLBACK = sprout-app://auth/callback",
+    )
+    s.edit(
+        "Sprout/AppDelegate.swift",
+        "    let callback = URL(string: Config.shared.authCallback)!",
+        "    guard let callback = URL(string: Config.shared.authCallback) else {\n"
+        '        Log.error("bad auth callback"); return true\n    }',
+    )
+    s.user(
+        "good. iOS 16 stays supported through December, so no force-unwrapping anything that "
+        "comes from config or the network, ever. also the backend's allowed redirect list needs "
+        "the new scheme, that's Kemal's service"
+    )
+    s.say(
+        "Understood. For orientation, since it matters here: deep links land in AppDelegate, which "
+        "only hands the URL to `Router`; `Router.swift` maps the path to a coordinator and nothing "
+        "else parses URLs."
+    )
+    s.bash(
+        "xcodebuild test -scheme Sprout -destination 'platform=iOS Simulator,name=iPhone 14,OS=16."
+        "4' | tail -2",
+        "Test Suite 'All tests' passed\n** TEST SUCCEEDED **",
+    )
+    s.say(
+        "Launch works on the iOS 16.4 simulator now and the test suite passes. Remaining: Kemal's "
+        "auth service must allow `sprout-app://auth/callback` as a redirect before the next "
+        "TestFlight build, otherwise login will fail."
+    )
+    return Scenario(
+        s,
+        "Written late. An iOS 16 URL parsing crash, a rule about force-unwrapping, routing archite"
+        "cture, "
+        "and a dependency on another person's service.",
+        facts=[
+            Fact(
+                "underscore",
+                "gotcha",
+                [["underscore", "sprout_app"], ["ios 16", "url", "scheme", "nil"]],
+                "Underscore in URL scheme parses to nil on iOS 16.",
+            ),
+            Fact(
+                "no-force-unwrap",
+                "pattern",
+                [["force-unwrap", "force-unwrapping", "force unwrap"], ["config", "network"]],
+                "No force-unwrapping of config/network values.",
+            ),
+            Fact(
+                "router",
+                "architecture",
+                [
+                    ["router", "router.swift"],
+                    ["deep link", "deep links", "coordinator", "appdelegate"],
+                ],
+                "AppDelegate forwards deep links to Router.",
+            ),
+            Fact(
+                "kemal",
+                "coordination",
+                [["kemal"], ["redirect", "scheme", "auth"]],
+                "Kemal's auth service must allow the new redirect scheme.",
+            ),
+        ],
+        questions=[
+            Question("why does the app crash on launch on iOS 16?", "underscore"),
+            Question("can I force unwrap a URL from config?", "no-force-unwrap"),
+            Question("how are deep links handled?", "router"),
+            Question("what does the backend need for the new callback scheme?", "kemal"),
+        ],
+    )
+
+
+def go_json_pool() -> Scenario:
+    s = Session(
+        "go-json-pool", "/home/ana/go/src/feedgen", "perf/encoder-pool", "2026-03-18T10:00:00"
+    )
+    s.user(
+        "feed generation got slow after we added the rich snippets. pprof says ~40% of CPU is in "
+        "encoding/json. ideas?"
+    )
+    s.bash(
+        "go test -bench=BenchmarkRender -benchmem ./render",
+        "BenchmarkRender-8   \t     620\t   1912344 ns/op\t  812233 B/op\t   9120 allocs/op\nok  "
+        "\tfeedgen/render\t2.1s",
+    )
+    s.say(
+        "Options I see:\n\n- **easyjson**: generated marshalers, typically 3-4x faster, but adds a "
+        "codegen step to the build.\n- **sonic**: very fast, but amd64-only and uses unsafe tricks"
+        ".\n"
+        "- **pooled encoders**: reuse `bytes.Buffer` + `json.Encoder` through a `sync.Pool`; small"
+        "er "
+        "win, no new dependency.\n\nI'd go with easyjson for the biggest gain."
+    )
+    s.user(
+        "hmm, I'd rather not have codegen in the build, it bit us with protobuf last year. do the "
+        "pooled encoders first and let's see the numbers"
+    )
+    s.write(
+        "render/pool.go",
+        "var encPool = sync.Pool{New: func() any { b := new(bytes.Buffer); return &enc{b, json.New"
+        "Encoder(b)} }}\n",
+    )
+    s.bash(
+        "go test -bench=BenchmarkRender -benchmem ./render",
+        "BenchmarkRender-8   \t     910\t   1304551 ns/op\t  301927 B/op\t   3015 allocs/op\nok  "
+        "\tfeedgen/render\t2.0s",
+    )
+    s.say(
+        "With pooled encoders: 1.91 ms → 1.30 ms per render and 3x fewer allocations. One thing "
+        "that bit me: `json.Encoder.Encode` appends a newline after every value, so the pooled "
+        'path produced `"title":"x"\\n` inside the snippet and broke two golden tests until I '
+        "trimmed the trailing newline."
+    )
+    s.bash("go test ./...", "ok  \tfeedgen/render\t0.31s\nok  \tfeedgen/feed\t0.12s")
+    s.user("nice, 30% is plenty for now. we could also look at sonic later maybe")
+    s.say(
+        "Done: render uses pooled encoders (render/pool.go), all tests pass. The same pooling "
+        "would help the access-log writer in `logx/writer.go`, which still allocates an encoder pe"
+        "r "
+        "line; worth doing next."
+    )
+    return Scenario(
+        s,
+        "Written late. A performance decision against codegen, a json.Encoder newline surprise, an"
+        "d a "
+        "follow-up; sonic stays a maybe.",
+        facts=[
+            Fact(
+                "no-codegen",
+                "decision",
+                [["easyjson", "codegen"], ["pool", "pooled", "sync.pool"]],
+                "Pooled encoders instead of easyjson: no codegen in the build.",
+            ),
+            Fact(
+                "newline",
+                "gotcha",
+                [["newline"], ["encode", "encoder", "json.encoder"]],
+                "json.Encoder.Encode appends a newline.",
+            ),
+            Fact(
+                "logx-next",
+                "progress",
+                [["logx", "access-log", "writer.go", "log writer"], ["pool", "pooling", "encoder"]],
+                "Next: pool the access-log writer's encoder.",
+            ),
+        ],
+        distractors=[Distractor([["sonic"], ["later", "maybe"]], "a maybe-later about sonic")],
+        questions=[
+            Question("why didn't we use easyjson?", "no-codegen"),
+            Question("why do pooled json encoders add a newline?", "newline"),
+            Question("what else should use the encoder pool?", "logx-next"),
+        ],
+    )
+
+
+def bf16_nan() -> Scenario:
+    s = Session("bf16-nan", "/data/home/priyanka/llm-train", "fix/nan-loss", "2026-03-19T21:00:00")
+    s.user(
+        "loss goes to NaN around step 2k on the 1.3B run with bf16, fp32 is fine but doesn't fit "
+        "in memory at our batch size"
+    )
+    s.read(
+        "model/attention.py",
+        "scores = q @ k.transpose(-2, -1) / math.sqrt(d)\nscores = scores.masked_fill(mask, -1e9)\n"
+        "probs = scores.softmax(-1)\n",
+    )
+    s.bash(
+        "python -m train --config configs/1b3.yaml --max-steps 2100 --detect-anomaly 2>&1 | tail -"
+        "4",
+        "step 2047 loss 3.118\nRuntimeError: Function 'SoftmaxBackward0' returned nan values in it"
+        "s 0th output.\n"
+        '  File "model/attention.py", line 3, in forward',
+        code=1,
+    )
+    s.say(
+        "The -1e9 fill is the problem. In bf16, -1e9 rounds to a huge value, and once a whole row "
+        "is masked (padding-only rows, which start appearing when the curriculum switches to long "
+        "sequences near step 2k), softmax gets inf - inf and returns NaN. Using the dtype's own "
+        "minimum, `torch.finfo(scores.dtype).min`, keeps it finite in every precision."
+    )
+    s.edit(
+        "model/attention.py",
+        "scores = scores.masked_fill(mask, -1e9)",
+        "scores = scores.masked_fill(mask, torch.finfo(scores.dtype).min)",
+    )
+    s.user(
+        "makes sense. we stay on bf16 then, memory is the bottleneck, not precision. and please "
+        "put that kind of numeric constant in configs/defaults.yaml if it's tunable, we keep magic "
+        "numbers out of the model code"
+    )
+    s.bash(
+        "python -m train --config configs/1b3.yaml --max-steps 3000 2>&1 | tail -2",
+        "step 2999 loss 2.874\ntraining finished: 3000 steps, no anomalies",
+    )
+    s.say(
+        "The 1.3B run now trains past step 3000 in bf16 without NaNs. The mask fill value isn't "
+        "tunable (it's tied to the dtype), so it stays in code; I didn't add it to defaults.yaml."
+    )
+    return Scenario(
+        s,
+        "Written late. A bf16 NaN from a mask constant, the decision to stay on bf16, and a rule a"
+        "bout "
+        "where tunable constants live.",
+        facts=[
+            Fact(
+                "finfo",
+                "gotcha",
+                [["1e9", "finfo", "mask"], ["nan", "bf16", "softmax"]],
+                "-1e9 mask fill overflows in bf16; use finfo.min.",
+            ),
+            Fact(
+                "stay-bf16",
+                "decision",
+                [["bf16"], ["memory", "fp32"]],
+                "Stay on bf16: memory is the bottleneck.",
+            ),
+            Fact(
+                "defaults-yaml",
+                "pattern",
+                [
+                    ["defaults.yaml", "magic numbers", "magic"],
+                    ["config", "configs", "model code", "constant", "constants"],
+                ],
+                "Tunable constants go in configs/defaults.yaml.",
+            ),
+        ],
+        questions=[
+            Question("why did the loss become NaN in bf16?", "finfo"),
+            Question("why don't we train in fp32?", "stay-bf16"),
+            Question("where should tunable constants go?", "defaults-yaml"),
+        ],
+    )
+
+
+BUILDERS: tuple[Callable[[], Scenario], ...] = (
+    celery_to_rq,
+    harbor_timestamps,
+    web_monorepo,
+    payments_retry,
+    rust_config,
+    django_backfill,
+    flaky_e2e,
+    auth_architecture,
+    pandas_report,
+    release_handoff,
+    staging_crashloop,
+    ios_deeplinks,
+    go_json_pool,
+    bf16_nan,
+)
+LATE = frozenset({"staging-crashloop", "ios-deeplinks", "go-json-pool", "bf16-nan"})
+"""Written after the first version of the extractor, to see how it did on phrasing it was not
+built from (it captured 5 of their 14 facts on the first run; the misses led to general cues)."""
+
+
+def build(folder: Path = SCENARIOS) -> dict[str, Any]:
+    folder.mkdir(parents=True, exist_ok=True)
+    scenarios = []
+    for make in BUILDERS:
+        scenario = make()
+        path = scenario.session.save(folder)
+        scenarios.append(
+            {
+                "name": scenario.session.slug,
+                "file": f"scenarios/{path.name}",
+                "description": scenario.description,
+                "facts": [asdict(f) for f in scenario.facts],
+                "distractors": [asdict(d) for d in scenario.distractors],
+                "questions": [asdict(q) for q in scenario.questions],
+                "written_after_extractor": scenario.session.slug in LATE,
+            }
+        )
+    labels: dict[str, Any] = {
+        "about": (
+            "Planted facts per scenario: a fact is captured when one observation's title or body "
+            "contains a term of every group (case-insensitive, whole words). Distractors must not "
+            "be captured. Each question should find the observation capturing its fact."
+        ),
+        "scenarios": scenarios,
+    }
+    (HERE / "labels.json").write_text(json.dumps(labels, indent=2) + "\n", encoding="utf-8")
+    return labels
+
+
+def main() -> int:
+    labels = build()
+    scenarios = labels["scenarios"]
+    assert isinstance(scenarios, list)
+    facts = sum(len(s["facts"]) for s in scenarios)
+    print(f"wrote {len(scenarios)} scenarios with {facts} planted facts to {SCENARIOS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,319 @@
+"""The offline extractor: typed observations from a chunk's prose, without any model or key.
+
+It reads the rendered chunk back into blocks (``segment``), scores each sentence of the user's
+and the assistant's prose against the cue tables (``signals``), and reads the context around it:
+a failing command or test before an assistant's explanation makes that explanation a gotcha, an
+assistant's "you're right" makes the user's previous message a correction, a user's short answer
+naming one of the options just listed (or approving a proposal) is a decision (``choices``), a
+summary at the end of a turn is progress. Sentences of one message that say the same kind of
+thing fold into one draft; the best few of the chunk are kept (``draft``) and worded
+(``wording``). Tool output is never read as prose: only its error lines, as evidence for a
+gotcha, and its test runs and todo lists, as progress (``evidence``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from memgit.extract import choices, evidence, wording
+from memgit.extract.base import ChunkInput, Extraction, SessionNotes, Usage
+from memgit.extract.draft import (
+    MAX_FACTS,
+    PRIORITY,
+    Draft,
+    bonus,
+    fold,
+    is_specific,
+    same_incident,
+    select,
+    to_candidate,
+    unique,
+)
+from memgit.extract.phrasing import mentioned_paths, plain, resolve_files, shorten, strip_lead
+from memgit.extract.segment import Block, Sentence, blocks, sentences
+from memgit.extract.signals import cues, is_causal, rejection
+from memgit.model import Observation
+
+__all__ = ["HeuristicExtractor"]
+
+_ACK = re.compile(
+    r"^(?:you'?re (?:absolutely |totally |completely |quite )?right|good (?:point|catch|call)|"
+    r"fair (?:point|enough)|my (?:mistake|bad)|sorry|oops|ah,? (?:right|good|i see)|"
+    r"thanks for (?:the )?(?:correction|catching))",
+    re.IGNORECASE,
+)
+_HEDGED_HEADING = re.compile(r"suggest|optional|consider|idea|alternative|option|could|nice to")
+_DONE_HEADING = re.compile(
+    r"summary|changes|what (?:was |i )?(?:done|changed|did|completed)|completed|done|fixed|"
+    r"implemented|result"
+)
+_NEXT_HEADING = re.compile(
+    r"next|todo|remaining|left|open (?:items|questions)|follow|not done|pending"
+)
+_HEADING_KINDS = (
+    (
+        re.compile(
+            r"^(?:the |proposed |chosen )?(?:change|changes|decision|decisions|approach|solution|"
+            r"design|proposal)$"
+        ),
+        "decision",
+        0.7,
+    ),
+    (
+        re.compile(
+            r"gotcha|pitfall|caveat|lesson|learned|watch out|known issue|root cause|"
+            r"why it (?:failed|broke)"
+        ),
+        "gotcha",
+        0.7,
+    ),
+    (re.compile(r"convention|rules|guideline|style guide|do's|don'ts"), "pattern", 0.7),
+    (
+        re.compile(r"^(?:architecture|overview|how it works|data flow|structure|components)$"),
+        "architecture",
+        0.6,
+    ),
+)
+"""Sections of plans and summaries whose first sentence is of a known kind."""
+_STOPS = ("user", "task", "context")
+"""Blocks that end the assistant's stretch of work: a prompt, a subagent task, a compaction."""
+
+
+class HeuristicExtractor:
+    """Offline extraction by cues and context; see the module docstring. No constructor args."""
+
+    source = "heuristic"
+
+    def extract(self, chunk: ChunkInput, known: Sequence[Observation]) -> Extraction:
+        reading = _Reading(blocks(chunk.text), chunk.files)
+        kept = select(reading.drafts())
+        candidates = tuple(to_candidate(d) for d in sorted(kept, key=lambda d: d.order))
+        return Extraction(candidates, reading.notes(kept), Usage())
+
+
+class _Reading:
+    """One chunk read block by block, with the context each block needs."""
+
+    def __init__(self, found: list[Block], files: Sequence[str]) -> None:
+        self.blocks = found
+        self.files = tuple(files)
+        self.prose = [b for b in found if b.role in ("user", "assistant") and not b.command]
+        self.sentences = {b.index: sentences(b) for b in self.prose}
+        self.edited = any(b.role == "tool" and b.tool in evidence.EDIT_TOOLS for b in found)
+
+    # --- drafts -------------------------------------------------------------------------------
+
+    def drafts(self) -> list[Draft]:
+        drafts: list[Draft] = []
+        for block in self.prose:
+            picked = self._dialogue_choice(block) if block.role == "user" else None
+            if picked is not None:
+                drafts.append(picked)
+            skip = picked.last + 1 if picked is not None else 0
+            drafts.extend(self._block_drafts(block, skip=skip))
+        drafts = same_incident(drafts)
+        run = evidence.last_test_run(self.blocks) if self.edited else None
+        for draft in drafts:
+            if run is not None and draft.kind == "done":
+                draft.facts.append(run)
+            self._finish(draft)
+        return drafts
+
+    def _dialogue_choice(self, block: Block) -> Draft | None:
+        offer = self._previous_prose(block, "assistant")
+        if offer is None:
+            return None
+        items = self.sentences[block.index]
+        asked = self._previous_prose(offer, "user")
+        return choices.option_pick(items, offer, asked) or choices.approval(
+            items, self.sentences[offer.index]
+        )
+
+    def _block_drafts(self, block: Block, *, skip: int) -> list[Draft]:
+        error = self._error_before(block) if block.role == "assistant" else None
+        corrected = block.role == "user" and self._acknowledged(block)
+        final = block.role == "assistant" and self._ends_turn(block)
+        long_doc = block.role == "user" and len(block.text) > 2000
+        found: list[Draft] = []
+        carry: tuple[str, float] | None = None
+        for sentence in self.sentences[block.index][skip:]:
+            text = plain(sentence.text)
+            if sentence.heading and _HEDGED_HEADING.search(sentence.heading):
+                continue
+            reason = rejection(text, block.role)
+            kind, weight = self._classify(sentence, text, reason, error is not None, final)
+            if carry is not None and reason is None and carry[1] > weight:
+                kind, weight = carry  # "Careful with this one." announces the next sentence
+            carry = None
+            if kind and len(strip_lead(text).split()) < 3:
+                carry = (kind, weight)
+                continue
+            if corrected and kind in ("decision", "pattern"):
+                weight += 0.1
+            if corrected and not kind and reason is None and not found and is_specific(text):
+                kind, weight = "decision", 0.7  # what the user corrected, acknowledged
+            if not kind:
+                continue
+            weight += bonus(text, kind)
+            if block.role == "user" and kind == "gotcha" and weight < 0.8:
+                weight -= 0.15  # a user describing a failure is a report, not an explanation
+            if long_doc:
+                weight -= 0.1  # a pasted plan or spec: many statements, few of them new
+            found.append(Draft(kind, weight, sentence, text))
+            if error is not None and kind == "gotcha":
+                found[-1].context = error
+        return fold(found)
+
+    def _classify(
+        self, sentence: Sentence, text: str, reason: str | None, after_error: bool, final: bool
+    ) -> tuple[str, float]:
+        role = sentence.role
+        if reason == "narration":
+            # "I'll write a command instead of a data migration" is still a choice.
+            instead = [
+                c
+                for c in cues(text, role)
+                if c.kind == "decision" and "instead of" in c.pattern.pattern
+            ]
+            return ("decision", instead[0].weight - 0.1) if instead else ("", 0.0)
+        if reason is not None:
+            return "", 0.0
+        found = cues(text, role)
+        if role == "user":
+            bare = strip_lead(text)  # "yep, go with X": the cue follows the acknowledgement
+            if bare != text:
+                found = sorted({*found, *cues(bare, role)}, key=lambda c: -c.weight)
+        best: dict[str, float] = {}
+        for cue in found:
+            best.setdefault(cue.kind, cue.weight)
+        if after_error and is_causal(text):
+            best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, 0.6)
+        heading = sentence.heading
+        if heading and sentence.position == self._first_under(sentence):
+            for pattern, kind, weight in _HEADING_KINDS:
+                if pattern.search(heading):
+                    best[kind] = max(best.get(kind, 0.0), weight)
+        if sentence.bullet and heading and role == "assistant":
+            if _NEXT_HEADING.search(heading):
+                best["next"] = max(best.get("next", 0.0), 0.7)
+            elif _DONE_HEADING.search(heading):
+                best["done"] = max(best.get("done", 0.0), 0.55)
+        if "done" in best:
+            best["done"] += 0.1 if final else -0.1  # the summary that closes a turn
+        if not best:
+            return "", 0.0
+        kind = max(best, key=lambda k: (best[k], PRIORITY.get(k, 0)))
+        return kind, best[kind]
+
+    # --- context -------------------------------------------------------------------------------
+
+    def _first_under(self, sentence: Sentence) -> int:
+        """Position of the first sentence under the same heading as ``sentence``."""
+        for other in self.sentences[sentence.block]:
+            if other.heading == sentence.heading:
+                return other.position
+        return sentence.position
+
+    def _error_before(self, block: Block) -> str | None:
+        """The error an assistant message follows (same turn, at most two messages later)."""
+        messages = 0
+        for earlier in reversed(self.blocks[: block.index]):
+            if earlier.role in _STOPS:
+                return None
+            if earlier.role == "assistant":
+                messages += 1
+                if messages > 2:
+                    return None
+            if evidence.reports_failure(earlier):
+                return evidence.error_line(earlier.text)
+        return None
+
+    def _acknowledged(self, block: Block) -> bool:
+        reply = self._next_prose(block)
+        return (
+            reply is not None and reply.role == "assistant" and bool(_ACK.match(plain(reply.text)))
+        )
+
+    def _ends_turn(self, block: Block) -> bool:
+        for later in self.blocks[block.index + 1 :]:
+            if later.role in _STOPS:
+                return True
+            if later.role in ("assistant", "tool"):
+                return False
+        return True
+
+    def _previous_prose(self, block: Block, role: str) -> Block | None:
+        for earlier in reversed(self.blocks[: block.index]):
+            if earlier.role in ("user", "assistant") and not earlier.command:
+                return earlier if earlier.role == role else None
+        return None
+
+    def _next_prose(self, block: Block) -> Block | None:
+        for later in self.blocks[block.index + 1 :]:
+            if later.role in ("user", "assistant") and not later.command:
+                return later
+        return None
+
+    def _symptom(self, block: Block) -> str:
+        """What the user reported as wrong in the prompt that led to this explanation."""
+        for earlier in reversed(self.blocks[: block.index]):
+            if earlier.role == "user" and not earlier.command:
+                for sentence in self.sentences[earlier.index][:3]:
+                    text = plain(sentence.text)
+                    if evidence.SYMPTOM.search(text):
+                        return shorten(text, 160)
+                return ""
+        return ""
+
+    def _nearby_targets(self, index: int) -> list[str]:
+        """Files of the tool calls around a message: read before it, edited right after it."""
+        found: list[str] = []
+        for earlier in reversed(self.blocks[:index]):
+            if earlier.role in ("assistant", *_STOPS):
+                break
+            if earlier.role == "tool" and earlier.target and len(found) < 2:
+                found.append(earlier.target)
+        for later in self.blocks[index + 1 :]:
+            if later.role in ("assistant", *_STOPS):
+                break
+            if later.role == "tool" and later.tool in evidence.EDIT_TOOLS and later.target:
+                found.append(later.target)
+        return list(dict.fromkeys(found))
+
+    def _finish(self, draft: Draft) -> None:
+        """Title, narrative, facts and files, from the draft's message and its surroundings."""
+        block = self.blocks[draft.sentence.block]
+        items = self.sentences[block.index]
+        draft.title = draft.title or wording.title(draft, items)
+        draft.narrative = wording.narrative(draft, items)
+        facts = [*draft.support, *draft.facts]
+        if draft.kind == "gotcha":
+            facts += wording.explanation_tail(draft, items)
+            symptom = self._symptom(block)
+            if symptom:
+                facts.append(f"Symptom: {symptom}")
+        if draft.context:
+            known = draft.context.startswith(("Asked:", "Agreed:"))
+            facts.append(draft.context if known else f"Error: {draft.context}")
+        draft.facts = unique(f for f in facts if f != draft.narrative)[:MAX_FACTS]
+        mentioned = resolve_files(
+            mentioned_paths(" ".join([draft.text, *draft.support])), self.files
+        )
+        nearby = self._nearby_targets(block.index) if block.role == "assistant" else []
+        draft.files = unique([*mentioned, *nearby])[:4]
+
+    # --- session notes -------------------------------------------------------------------------
+
+    def notes(self, kept: list[Draft]) -> SessionNotes:
+        done = [d.title for d in kept if d.kind == "done"]
+        later = [d.title for d in kept if d.kind == "next"]
+        todos = evidence.last_todos(self.blocks)
+        done += [f"Done: {task}" for status, task in todos if status == "completed"]
+        later += [task for status, task in todos if status in ("pending", "in_progress")]
+        return SessionNotes(
+            request=evidence.request(self.blocks),
+            learned=tuple(unique(d.title for d in kept if d.kind in ("gotcha", "decision"))),
+            completed=tuple(unique(done)[:8]),
+            next_steps=tuple(unique(later)[:8]),
+        )

@@ -1,0 +1,129 @@
+"""Which sentences may become memory, and which cues they carry.
+
+``rejection`` says why a sentence can never be an observation (a question, a hedge, chit-chat, a
+request, code, the assistant narrating what it is about to do); ``cues`` returns the cues of the
+table (``memgit.extract.cues``) a sentence carries for its speaker, gated by trigger words so
+that each sentence only meets the few patterns it could match; ``is_causal`` tells an
+explanation from narration. Pure functions over compiled patterns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from memgit.extract.cues import CUES, Cue
+
+_WORDS = re.compile(r"[a-z][a-z'-]*")
+_BY_PREFIX: dict[str, list[tuple[str, Cue]]] = {}
+for _c in CUES:
+    for _t in _c.triggers:
+        _BY_PREFIX.setdefault(_t[:2], []).append((_t, _c))
+
+
+def _gated(lower: str) -> list[Cue]:
+    """Cues whose trigger prefixes occur among the words of ``lower``, in table order."""
+    hits: set[int] = set()
+    for word in set(_WORDS.findall(lower)):
+        for trigger, cue in _BY_PREFIX.get(word[:2], ()):
+            if word.startswith(trigger):
+                hits.add(id(cue))
+    return [c for c in CUES if id(c) in hits]
+
+
+# --- what rules a sentence out -------------------------------------------------------------------
+
+_QUESTION = re.compile(
+    r"\?\s*[\"')\]]*\s*$|^(?:so,? |and |but )?(?:why|how come|how about|shall (?:we|i)|"
+    r"should (?:we|i)|could (?:we|you|i)|can (?:we|you|i)|would (?:we|you|it)|do (?:we|you)|"
+    r"does (?:it|this|that|anyone)|did (?:we|you|it)|is (?:it|there|this|that)|are (?:we|there|you"
+    r")|"
+    r"will (?:we|you|it)|what (?:if|about|do|does|did|should|would|is|are)|which (?:one|is|should)|"
+    r"how (?:do|does|should|would|can|did|is))\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:maybe|perhaps|i wonder|wondering|what if|not sure|unsure|thinking out loud|just "
+    r"thinking|at some point|some ?day|might be worth|might want|could (?:also )?(?:try|look|"
+    r"consider|explore)|i'?d lean|lean towards|possibly|worth considering|worth a look|"
+    r"nice to have|"
+    r"would be nice|in theory|if you want|happy to|up to you|your call|one option|an option|"
+    r"alternatively|for example|for instance|e\.g\.|noted (?:as|for)|a possible|i think|i guess|"
+    r"i believe|i suspect|i feel like|not 100%)",
+    re.IGNORECASE,
+)
+_CHATTER = re.compile(
+    r"^(?:(?:thanks|thank you|thx|ty|great|perfect|nice|awesome|cool|ok|okay|sure|yes|yep|yeah|"
+    r"sounds good|lgtm|good (?:idea|find|catch|point|call)|you'?re (?:welcome|right|absolutely "
+    r"right)|got it|understood|excellent|will do|of course|no problem|exactly|agreed|done|"
+    r"noted|makes sense|ugh|hmm|wow|oops|right|nah|nope|no|not now|not yet|later|whatever|"
+    r"that'?s (?:great|perfect|awesome|nice|good|fine|it|all)|this is (?:great|perfect|awesome))"
+    r"[\s!.,:;)🙏👍🎉-]*)+$",
+    re.IGNORECASE,
+)
+_NARRATION = re.compile(
+    r"^(?:(?:now|next|first|then|ok(?:ay)?|great|good|perfect|alright|excellent|sure|so|and|"
+    r"also|finally)[,!.]?\s+)*(?:let me|let'?s (?:look|check|see|run|start|try|read|first|now|"
+    r"verify|confirm)|i'?ll|i will|i'?m going to|i am going to|i need to|i'?m (?:now|going|"
+    r"looking|checking|reading|running|adding|updating|creating|fixing)|we need to (?:check|look|"
+    r"read|see|find)|looking at|checking|reading|running|now,? |i can see|"
+    r"i see|i understand|i notice)",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"^(?:(?:ok|so|and|also|hey|hi|hello)(?: \w+)?[,!]?\s+)*(?:(?:can|could|would|will) you|"
+    r"i'?d like|"
+    r"i would like|i want you|i need you|help me|please (?:add|create|implement|fix|write|make|"
+    r"update|help|find|check|look|investigate|review|run|commit|push|open|figure|dig|explain|walk)"
+    r")\b",
+    re.I,
+)
+_CODE = re.compile(
+    r"[{};]\s*$|^\s*(?:\$ |>>>|import |from \S+ import|def |class |func |fn |const |let |var |"
+    r"#include|SELECT |UPDATE )"
+)
+_SYMBOLS = re.compile(r"[{}()\[\];=<>$|\\&]")
+
+
+def rejection(text: str, role: str) -> str | None:
+    """Why ``text`` can never be an observation, or ``None`` when it might be one."""
+    words = text.split()
+    if len(words) < 3:
+        return "too short"
+    if _QUESTION.search(text):
+        return "question"
+    if _HEDGE.search(text):
+        return "hedge"
+    if _CHATTER.match(text):
+        return "chatter"
+    if _REQUEST.match(text):
+        return "request"
+    if _CODE.search(text) or len(_SYMBOLS.findall(text)) > max(6, len(text) // 12):
+        return "code"
+    if role == "assistant" and _NARRATION.match(text):
+        return "narration"
+    return None
+
+
+def is_narration(text: str) -> bool:
+    return bool(_NARRATION.match(text))
+
+
+def cues(text: str, role: str) -> list[Cue]:
+    """Every cue ``text`` carries when ``role`` says it, strongest first."""
+    found = [c for c in _gated(text.lower()) if role in c.roles and c.pattern.search(text)]
+    return sorted(found, key=lambda c: -c.weight)
+
+
+_CAUSAL = re.compile(
+    r"\b(?:because|since|so (?:the|that|every|any|it|we|a|when)|which (?:means|made|makes|"
+    r"caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|treats?|infers?|expects?|"
+    r"assumes?|instead of|rather than|whenever|every time|each time|as soon as|once|there is no|"
+    r"there's no|has to|have to|needs? to|must|(?:doesn'?t|does not|no longer) exists?|"
+    r"already (?:merged|exists|published|deleted|taken|in use|running|closed|released))\b",
+    re.IGNORECASE,
+)
+
+
+def is_causal(text: str) -> bool:
+    """Whether a sentence explains (a cause, a mechanism, a requirement) rather than narrates."""
+    return bool(_CAUSAL.search(text))

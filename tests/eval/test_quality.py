@@ -1,0 +1,59 @@
+"""Quality floors for the offline extractor on the labelled eval sessions (``bench/eval``).
+
+The floors sit a little below what the extractor reaches, so that a change that loses planted
+facts, buries them in search, or floods memory with noise fails here. Reproduce the full table
+with ``python bench/eval/run_eval.py --show``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+EVAL = Path(__file__).resolve().parents[2] / "bench" / "eval" / "run_eval.py"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("memgit_bench_eval", EVAL)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    if not EVAL.is_file():
+        pytest.skip(f"the eval runner is missing at {EVAL}")
+    return _load().run(fixtures=None, workdir=tmp_path_factory.mktemp("eval"))
+
+
+def test_capture_recall(report: Any) -> None:
+    assert report.recall_any >= 0.93, report.as_json()["scenarios"]
+    assert report.recall >= 0.9
+
+
+def test_search_recall_at_5(report: Any) -> None:
+    assert report.search_recall >= 0.9
+
+
+def test_memory_is_not_flooded(report: Any) -> None:
+    assert report.unmatched_share <= 0.2
+    assert all(s.observations <= 9 for s in report.scenarios)
+    assert report.leaks <= 1
+
+
+def test_every_scenario_teaches_something(report: Any) -> None:
+    assert all(s.captured_any >= max(1, s.facts - 1) for s in report.scenarios)
+
+
+def test_extraction_keeps_up_with_transcripts(report: Any) -> None:
+    # Prose-dense sessions are the slow case; real transcripts are mostly tool output.
+    assert report.scenario_speed.extract_mb_s >= 0.1
