@@ -204,3 +204,13 @@ def test_init_sets_up_git_unless_told_not_to(cli: Cli, repo: Path) -> None:
     assert result.code == 0
     assert (repo / ".git" / "hooks" / "post-merge").is_file()
     assert "merge=memgit-memory" in (repo / ".gitattributes").read_text(encoding="utf-8")
+
+
+def test_doctor_reports_the_git_setup(cli: Cli, memory_repo: Path) -> None:
+    before = cli("doctor", cwd=memory_repo)
+    assert (
+        "warn  git: missing merge drivers, .gitattributes rules, post-checkout hook" in before.out
+    )
+    install_git(memory_repo, COMMAND)
+    after = cli("doctor", cwd=memory_repo)
+    assert "ok    git: merge drivers, .gitattributes and git hooks in place" in after.out

@@ -233,3 +233,25 @@ def test_a_clone_without_memgit_still_merges_as_plain_text(team: Path, tmp_path:
         next((clone / ".memory/observations").glob("*.md")).read_text(encoding="utf-8")
     )
     assert obs.id == OLD
+
+
+def test_pull_brings_a_teammates_memory_into_the_index_and_section(
+    team: Path, tmp_path: Path
+) -> None:
+    clone = tmp_path / "teammate"
+    run_git(team, "clone", "-q", str(team), str(clone))
+    install_git(clone, COMMAND)
+    add(clone, "gotcha", "Local gotcha of the teammate", ident="klocal0001", minutes=2)
+    generate(clone)
+    commit_all(clone, "teammate memory")
+    add(team, "decision", "Upstream decided on jitter", ident="kup0000001", minutes=3)
+    generate(team)
+    commit_all(team, "upstream memory")
+    pulled = run_git(clone, "pull", "--no-rebase", "--no-edit")
+    assert conflicted(clone) == []
+    assert "regenerated the memory section of CLAUDE.md" in pulled.stdout + pulled.stderr
+    hits = open_memory(clone).search("jitter", Filters())
+    assert [h.observation.id for h in hits] == ["kup0000001"]
+    section = read_section(clone / "CLAUDE.md") or ""
+    assert "[m:kup0000001]" in section
+    assert "[m:klocal0001]" in section
