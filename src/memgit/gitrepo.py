@@ -131,6 +131,8 @@ class Git:
 
     def rev_parse(self, rev: str) -> str | None:
         """The commit ``rev`` names, or None when it names none."""
+        if rev.startswith("-"):
+            return None  # never let a revision be read as an option
         done = self.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", ok=(0, 1, 128))
         sha = done.stdout.decode().strip()
         return sha if done.returncode == 0 and sha else None
@@ -303,6 +305,9 @@ class Git:
         self, rev_range: Sequence[str], paths: Sequence[str] = ()
     ) -> Iterator[tuple[Commit, list[RawChange]]]:
         """Commits of ``git log RANGE`` that touch ``paths``, newest first, with their blobs."""
+        for rev in rev_range:
+            if rev.startswith("-") or not rev:
+                raise GitError(f"{rev!r} is not a revision or range (options are not accepted)")
         args = [
             "log",
             "--raw",

@@ -195,18 +195,16 @@ class Assessor:
             todo.setdefault(base, []).append(subject)
         if todo:
             results.update(self._judge(todo, head))
-        self._save(
-            head,
-            intro,
-            {
-                v.id: {
-                    "key": [v.base, *files[v.id]],
-                    "files": [[f.path, f.reason, f.detail] for f in v.files],
-                }
-                for v in results.values()
-                if v.base is not None
-            },
-        )
+        verdicts = {
+            v.id: {
+                "key": [v.base, *files[v.id]],
+                "files": [[f.path, f.reason, f.detail] for f in v.files],
+            }
+            for v in results.values()
+            if v.base is not None
+        }
+        if old_head != head or verdicts != old_verdicts:
+            self._save(head, intro, verdicts)
         return results
 
     def _judge(self, todo: Mapping[str, list[Subject]], head: str) -> dict[str, Verdict]:
