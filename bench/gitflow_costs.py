@@ -22,12 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from memgit.api import initialize
+from memgit.code_staleness import Assessor, Subject
 from memgit.config import StalenessConfig
 from memgit.gitrepo import Git
 from memgit.history import memory_diff, observations_at
 from memgit.model import new_observation, render_observation
 from memgit.paths import find_paths
-from memgit.staleness import Assessor, Subject
 from memgit.store import Store
 
 ENV = {
@@ -97,7 +97,7 @@ def main() -> None:
         repo = Git(root)
         head = repo.resolve("HEAD")
         subjects = [Subject.of(o, p) for o, p in observations_at(repo, head)]
-        cache = Path(folder) / "staleness.json"
+        cache = Path(folder) / "code-staleness.json"
 
         def cold() -> None:
             cache.unlink(missing_ok=True)

@@ -24,9 +24,9 @@ from memgit.paths import Paths, find_paths
 from memgit.store import Problem, Store
 
 if TYPE_CHECKING:
+    from memgit.code_staleness import Verdict
     from memgit.index import Filters, Hit, MemoryIndex, Progress, SyncReport
     from memgit.sessions import SessionSummary
-    from memgit.staleness import Verdict
 
 TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
 
@@ -263,7 +263,7 @@ class Memory:
             stale_ids=frozenset(v.id for v in self.staleness(hits).values() if v.stale),
         )
 
-    # --- code-aware staleness (memgit.staleness) ------------------------------------------------
+    # --- code-aware staleness (memgit.code_staleness) ----------------------------------------
 
     def _active_hits(self) -> list[Hit]:
         from memgit.index import Filters
@@ -272,8 +272,8 @@ class Memory:
 
     def staleness(self, hits: Sequence[Hit] | None = None) -> dict[str, Verdict]:
         """Active observations whose files changed a lot since they were recorded, at HEAD."""
+        from memgit.code_staleness import assess_paths
         from memgit.locate import head_commit
-        from memgit.staleness import assess_paths
 
         active = self._active_hits() if hits is None else hits
         return assess_paths(

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from memgit.code_staleness import OBSERVATIONS_DIR, Verdict
 from memgit.errors import InvalidObservation, MemgitError
 from memgit.gitrepo import Commit, Git
 from memgit.model import Observation, parse_observation
-from memgit.staleness import OBSERVATIONS_DIR, Verdict
 
 #: The order kinds are reported in.
 KINDS = ("added", "updated", "superseded", "expired", "restored", "deleted")

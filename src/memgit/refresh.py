@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from memgit.code_staleness import OBSERVATIONS_DIR
 from memgit.errors import MemgitError
 from memgit.gitrepo import Git
 from memgit.section import TARGETS, read_section, resolve_target
-from memgit.staleness import OBSERVATIONS_DIR
 
 if TYPE_CHECKING:
     from memgit.api import Memory

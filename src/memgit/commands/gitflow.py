@@ -17,10 +17,10 @@ from memgit.output import print_json
 
 def run_diff(args: argparse.Namespace) -> int:
     from memgit.api import Memory
+    from memgit.code_staleness import assess_paths
     from memgit.diffview import diff_json, diff_markdown
     from memgit.gitrepo import Git
     from memgit.history import memory_diff, observations_at, resolve_range
-    from memgit.staleness import assess_paths
 
     memory = Memory.open()
     git = Git(memory.paths.root)

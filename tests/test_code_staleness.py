@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from memgit.code_staleness import Assessor, Subject, judge_files
 from memgit.config import StalenessConfig
 from memgit.context import SECTION_TITLE
 from memgit.gitrepo import Git, NumStat
 from memgit.section import read_section
-from memgit.staleness import Assessor, Subject, judge_files
 
 from .conftest import Result
 from .gitflow_helpers import add, commit_all, generate, open_memory, run_git
@@ -106,7 +106,7 @@ def test_the_cache_spares_git_at_the_same_head_and_after_unrelated_commits(
     git = Git(code_repo)
     memory = open_memory(code_repo)
     subjects = [Subject.of(h.observation, h.path) for h in memory._active_hits()]
-    cache = tmp_path / "staleness.json"
+    cache = tmp_path / "code-staleness.json"
     _change_code(code_repo)
     head = git.resolve("HEAD")
     first = Assessor(git, StalenessConfig(), cache)

@@ -303,7 +303,7 @@ def assess_paths(
     subjects = [Subject.of(obs, path) for obs, path in observations if obs.active and obs.files]
     if not subjects:
         return {}
-    assessor = Assessor(git or Git(root), policy, state / "staleness.json")
+    assessor = Assessor(git or Git(root), policy, state / "code-staleness.json")
     try:
         return assessor.assess(subjects, head)
     except (GitError, OSError):
