@@ -8,7 +8,6 @@ input, call one method here and format the result; no business logic lives in th
 from __future__ import annotations
 
 import contextlib
-import importlib.resources
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -32,6 +31,8 @@ TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
 
 def template_dir() -> Path:
     """``.memory-template/``: inside the installed package, or beside ``src/`` in a checkout."""
+    import importlib.resources
+
     packaged = importlib.resources.files("memgit") / "_template"
     if packaged.is_dir():
         return Path(str(packaged))

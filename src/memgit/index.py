@@ -31,13 +31,14 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
+from memgit.openitems import MANIFEST
 from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout
 from memgit.fileio import atomic_write, file_lock
 from memgit.model import Observation, format_time, parse_time
 from memgit.store import Problem, Store, StoredFile
 
 #: Bump when the schema or the stored document changes: an older index is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: How every writer is opened.
 #: ``limitmb``: memory whoosh may use to sort postings before it spills them to temporary runs
 #: that it must merge again at commit; 128 keeps a 10k rebuild in memory (64 made it spill and
@@ -128,7 +129,7 @@ class MemoryIndex:
         self.folder = folder
         self.store = store
         self.lock_timeout = lock_timeout
-        self.manifest_path = folder.parent / "index-manifest.json"
+        self.manifest_path = folder.parent / MANIFEST
         self.digest_path = folder.parent / "index-digest"
         self.lock_path = store.paths.locks / "index.lock"
 
@@ -319,7 +320,7 @@ class MemoryIndex:
     def _index_file(
         self, writer: Any, stored: StoredFile, report: SyncReport, *, replace: bool
     ) -> list[Any]:
-        """Index one file; returns its manifest entry ``[mtime_ns, size, id, problem]``.
+        """Index one file; returns its manifest entry: mtime_ns, size, id, problem, type, status.
 
         ``replace=False`` (a fresh index) skips the lookup of an older copy of the document.
         """
@@ -334,7 +335,7 @@ class MemoryIndex:
             writer.update_document(**document)
         else:
             writer.add_document(**document)
-        return [stored.mtime_ns, stored.size, obs.id, None]
+        return [stored.mtime_ns, stored.size, obs.id, None, obs.type, obs.status]
 
     @cached_property
     def _observations_prefix(self) -> str:
@@ -350,8 +351,14 @@ class MemoryIndex:
                 "run `memgit reindex` to rebuild it"
             ) from exc
 
-    def fresh_searcher_index(self) -> Any:
-        """Open the index after a sync; a busy index is searched as it is (maybe slightly stale)."""
+    def fresh_searcher_index(self, *, sync: bool = True) -> Any:
+        """Open the index after a sync; a busy index is searched as it is (maybe slightly stale).
+
+        ``sync=False`` searches the index as it is when one exists (hooks, which have a time
+        budget and a background worker that keeps the index fresh).
+        """
+        if not sync and windex.exists_in(str(self.folder)):
+            return self._open()
         try:
             self.sync()
         except LockTimeout:
@@ -362,13 +369,15 @@ class MemoryIndex:
     # --- queries --------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _searcher(self) -> Iterator[Any]:
-        ix = self.fresh_searcher_index()
+    def _searcher(self, sync: bool = True) -> Iterator[Any]:
+        ix = self.fresh_searcher_index(sync=sync)
         with ix.searcher() as searcher:
             yield searcher
 
-    def search(self, text: str, filters: Filters = Filters(), limit: int = 10) -> list[Hit]:
-        with self._searcher() as searcher:
+    def search(
+        self, text: str, filters: Filters = Filters(), limit: int = 10, *, sync: bool = True
+    ) -> list[Hit]:
+        with self._searcher(sync) as searcher:
             parser = MultifieldParser(
                 ["title", "body", "tags", "filetext"],
                 schema=searcher.schema,
