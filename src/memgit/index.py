@@ -260,13 +260,16 @@ class MemoryIndex:
     # --- queries --------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _searcher(self) -> Iterator[Any]:
-        ix = self.fresh_searcher_index()
+    def _searcher(self, refresh: bool = True) -> Iterator[Any]:
+        ix = self.fresh_searcher_index() if refresh else self._open()
         with ix.searcher() as searcher:
             yield searcher
 
-    def search(self, text: str, filters: Filters = Filters(), limit: int = 10) -> list[Hit]:
-        with self._searcher() as searcher:
+    def search(
+        self, text: str, filters: Filters = Filters(), limit: int = 10, *, refresh: bool = True
+    ) -> list[Hit]:
+        """Ranked hits. ``refresh=False`` skips the sync: for readers that keep it in sync."""
+        with self._searcher(refresh) as searcher:
             parser = MultifieldParser(
                 ["title", "body", "tags", "filetext"],
                 schema=searcher.schema,
@@ -284,9 +287,11 @@ class MemoryIndex:
         )
         return hits[:limit]
 
-    def list(self, filters: Filters = Filters(), limit: int | None = None) -> list[Hit]:
+    def list(
+        self, filters: Filters = Filters(), limit: int | None = None, *, refresh: bool = True
+    ) -> list[Hit]:
         """Observations matching ``filters``, most recently updated first."""
-        with self._searcher() as searcher:
+        with self._searcher(refresh) as searcher:
             results = searcher.search(
                 _filter_query(filters) or wq.Every(),
                 limit=limit,
