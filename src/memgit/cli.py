@@ -20,7 +20,7 @@ from memgit import __version__
 from memgit.errors import MemgitError
 
 #: Modules under ``memgit.commands``; each has ``register(subparsers)`` adding its commands.
-COMMAND_MODULES = ("init", "add", "search", "show", "maintenance")
+COMMAND_MODULES = ("init", "add", "search", "show", "maintenance", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
