@@ -116,13 +116,19 @@ class Memory:
         path = self.store.find(ident)
         return self.store.read(path), self.paths.relative(path)
 
-    def search(self, text: str, filters: Filters, limit: int = 10) -> list[Hit]:
+    def search(
+        self, text: str, filters: Filters, limit: int = 10, *, refresh: bool = True
+    ) -> list[Hit]:
+        """Ranked hits; ``refresh=False`` trusts the index as it is (a long-running reader that
+        syncs it when files change, such as the web viewer, saves a scan per query)."""
         if not text.strip():
             raise MemgitError("the search query is empty: give some words to look for")
-        return self.index.search(text, filters, limit)
+        return self.index.search(text, filters, limit, refresh=refresh)
 
-    def listing(self, filters: Filters, limit: int | None = None) -> list[Hit]:
-        return self.index.list(filters, limit)
+    def listing(
+        self, filters: Filters, limit: int | None = None, *, refresh: bool = True
+    ) -> list[Hit]:
+        return self.index.list(filters, limit, refresh=refresh)
 
     # --- writing --------------------------------------------------------------------------------
 

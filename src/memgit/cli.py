@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "generate",
     "maintenance",
     "mcp",
+    "serve",
 )
 
 

@@ -31,10 +31,10 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
-from memgit.openitems import MANIFEST
 from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout
 from memgit.fileio import atomic_write, file_lock
 from memgit.model import Observation, format_time, parse_time
+from memgit.openitems import MANIFEST
 from memgit.store import Problem, Store, StoredFile
 
 #: Bump when the schema or the stored document changes: an older index is rebuilt.
@@ -369,15 +369,16 @@ class MemoryIndex:
     # --- queries --------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _searcher(self, sync: bool = True) -> Iterator[Any]:
-        ix = self.fresh_searcher_index(sync=sync)
+    def _searcher(self, refresh: bool = True) -> Iterator[Any]:
+        ix = self.fresh_searcher_index(sync=refresh)
         with ix.searcher() as searcher:
             yield searcher
 
     def search(
-        self, text: str, filters: Filters = Filters(), limit: int = 10, *, sync: bool = True
+        self, text: str, filters: Filters = Filters(), limit: int = 10, *, refresh: bool = True
     ) -> list[Hit]:
-        with self._searcher(sync) as searcher:
+        """Ranked hits. ``refresh=False`` skips the sync: for readers that keep it in sync."""
+        with self._searcher(refresh) as searcher:
             parser = MultifieldParser(
                 ["title", "body", "tags", "filetext"],
                 schema=searcher.schema,
@@ -395,9 +396,11 @@ class MemoryIndex:
         )
         return hits[:limit]
 
-    def list(self, filters: Filters = Filters(), limit: int | None = None) -> list[Hit]:
+    def list(
+        self, filters: Filters = Filters(), limit: int | None = None, *, refresh: bool = True
+    ) -> list[Hit]:
         """Observations matching ``filters``, most recently updated first."""
-        with self._searcher() as searcher:
+        with self._searcher(refresh) as searcher:
             results = searcher.search(
                 _filter_query(filters) or wq.Every(),
                 limit=limit,

@@ -12,10 +12,10 @@ import re
 from typing import Any
 
 from memgit.api import Memory
-from memgit.openitems import observations_of
 from memgit.context import prompt_context, session_start_context
 from memgit.locate import head_branch
 from memgit.model import utcnow
+from memgit.openitems import observations_of
 from memgit.section import read_section, resolve_target
 from memgit.sessions import SessionSummary, latest_sessions
 
@@ -64,7 +64,7 @@ def prompt_submit(root: str, payload: dict[str, Any]) -> str:
     from memgit.index import Filters  # whoosh: only when a prompt is worth a search
 
     hits = memory.index.search(
-        prompt[:2000], Filters(), config.context.prompt_items * 3, sync=False
+        prompt[:2000], Filters(), config.context.prompt_items * 3, refresh=False
     )
     return prompt_context(
         [hit.observation for hit in hits],
