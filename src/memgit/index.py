@@ -38,7 +38,7 @@ from memgit.openitems import MANIFEST
 from memgit.store import Problem, Store, StoredFile
 
 #: Bump when the schema or the stored document changes: an older index is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: How every writer is opened.
 #: ``limitmb``: memory whoosh may use to sort postings before it spills them to temporary runs
 #: that it must merge again at commit; 128 keeps a 10k rebuild in memory (64 made it spill and
@@ -317,7 +317,9 @@ class MemoryIndex:
     def _index_file(
         self, writer: Any, stored: StoredFile, report: SyncReport, *, replace: bool
     ) -> list[Any]:
-        """Index one file; returns its manifest entry: mtime_ns, size, id, problem, type, status.
+        """Index one file; returns its manifest entry.
+
+        The entry is ``[mtime_ns, size, id, problem, type, status, updated]``.
 
         ``replace=False`` (a fresh index) skips the lookup of an older copy of the document.
         """
@@ -332,7 +334,15 @@ class MemoryIndex:
             writer.update_document(**document)
         else:
             writer.add_document(**document)
-        return [stored.mtime_ns, stored.size, obs.id, None, obs.type, obs.status]
+        return [
+            stored.mtime_ns,
+            stored.size,
+            obs.id,
+            None,
+            obs.type,
+            obs.status,
+            format_time(obs.updated),
+        ]
 
     @cached_property
     def _observations_prefix(self) -> str:

@@ -21,9 +21,12 @@ MANIFEST = "index-manifest.json"
 
 
 def observations_of(
-    store: Store, types: Iterable[str], status: str = "active"
+    store: Store, types: Iterable[str], status: str = "active", limit: int = 100
 ) -> list[Observation]:
-    """Observations of ``types`` with ``status``, reading only the files that can match."""
+    """The ``limit`` most recently updated observations of ``types`` with ``status``.
+
+    Only files that can match are read: the manifest says which, newest first.
+    """
     wanted = set(types)
     folder = store.paths.observations
     try:
@@ -31,13 +34,16 @@ def observations_of(
     except FileNotFoundError:
         return []
     known = _manifest_files(store)
-    candidates = []
+    unknown = []
+    matching = []
     for name in sorted(names):
         entry = known.get(name)
-        if entry is None or len(entry) < 6:
-            candidates.append(name)  # new since the last sync, or an older manifest
+        if entry is None or len(entry) < 7:
+            unknown.append(name)  # new since the last sync, or an older manifest
         elif entry[4] in wanted and entry[5] == status:
-            candidates.append(name)
+            matching.append((str(entry[6]), name))
+    matching.sort(reverse=True)
+    candidates = unknown + [name for _, name in matching[:limit]]
     found = []
     for name in candidates:
         try:
@@ -46,7 +52,8 @@ def observations_of(
             continue
         if obs.type in wanted and obs.status == status:
             found.append(obs)
-    return found
+    found.sort(key=lambda o: (o.updated, o.id), reverse=True)
+    return found[:limit]
 
 
 def _manifest_files(store: Store) -> dict[str, list[object]]:

@@ -37,7 +37,7 @@ def session_start(root: str, payload: dict[str, Any]) -> str:
     memory = Memory.open(root)
     branch = head_branch(str(memory.paths.git_dir))
     config = memory.config
-    open_items = observations_of(memory.store, config.lifecycle.ephemeral_types)
+    open_items = observations_of(memory.store, config.lifecycle.ephemeral_types, limit=40)
     latest = latest_sessions(memory.paths.sessions, 1)
     current = payload.get("session_id")
     previous = [s for s in latest if s.session != current]
