@@ -43,3 +43,10 @@ def test_wheel_contains_the_template_and_the_entry_point(wheel: Path) -> None:
     assert "memgit = memgit.__main__:main" in text
     template = (ROOT / ".memory-template" / "config.yaml").read_bytes()
     assert zipfile.ZipFile(wheel).read("memgit/_template/config.yaml") == template
+
+
+@pytest.mark.slow
+def test_wheel_contains_the_web_viewer_files(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for item in ("templates/base.html", "static/style.css", "static/app.js", "static/favicon.svg"):
+        assert f"memgit/web/{item}" in names

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from memgit.errors import ConfigError
@@ -288,6 +288,9 @@ SAMPLES = [
            password("json")),
     Sample("Django settings, SECRET_KEY", "assignment",
            'SECRET_KEY = "<SECRET>"\nDEBUG = False\n', body(ALNUM + "!@#%^&*(-_=+)", 50, "dj")),
+    Sample("HTTP request dump, opaque bearer token", "bearer-token",
+           "GET /v1/me HTTP/1.1\nHost: api.example.com\nAuthorization: Bearer <SECRET>\n",
+           body(ALNUM + "._~", 40, "opaque")),
     Sample("curl, HTTP Basic header", "authorization",
            "curl -H 'Authorization: Basic <SECRET>' https://ci.example.com/api/json",
            base64.b64encode(b"dana:" + password("basic").encode()).decode()),
@@ -467,8 +470,7 @@ def test_corpus_covers_every_kind() -> None:
         "private-key", "url-password", "connection-string", "bearer-token", "authorization",
         "netrc-password", "assignment",
     }  # fmt: skip
-    covered = {s.kind for s in SAMPLES} | {"bearer-token"}  # bearer: see its own test
-    assert covered == kinds
+    assert {s.kind for s in SAMPLES} == kinds
     assert len(SAMPLES) >= 40
     assert len(LOOKALIKES) >= 25
 
@@ -491,12 +493,6 @@ def test_redaction_of_samples_is_idempotent(redactor: Redactor, sample: Sample) 
 def test_lookalike_is_left_alone(redactor: Redactor, label: str, text: str) -> None:
     assert redactor.find(text) == []
     assert redactor.redact(text) is text
-
-
-def test_bearer_token_without_provider_format(redactor: Redactor) -> None:
-    token = body(ALNUM + "._~", 40, "opaque")
-    text = f"GET /v1/me\nAuthorization: Bearer {token}\n"
-    assert redactor.redact(text) == "GET /v1/me\nAuthorization: Bearer [REDACTED:bearer-token]\n"
 
 
 def test_numeric_password_is_a_secret_but_a_numeric_token_setting_is_not(
@@ -566,6 +562,7 @@ def test_real_transcripts_have_no_false_positives(redactor: Redactor) -> None:
 
 # -- properties ------------------------------------------------------------------------------------
 
+PROPERTY = settings(deadline=None)  # two shared cores: a slow example is not a failure
 SEPARATORS = [" ", "\n", "\t", "=", ": ", '"', "'", "(", ",", "`", "> "]
 FRAGMENTS = [
     "password", "PASSWORD", "Token", "secret", "api_key", "key", "auth", "=", ": ", '"', "'",
@@ -593,6 +590,7 @@ MAKERS: list[Callable[[str], str]] = [
 ]  # fmt: skip
 
 
+@PROPERTY
 @given(noise)
 def test_redaction_is_idempotent(text: str) -> None:
     redactor = default_redactor()
@@ -600,18 +598,21 @@ def test_redaction_is_idempotent(text: str) -> None:
     assert redactor.redact(once) == once
 
 
+@PROPERTY
 @given(noise)
 def test_redaction_never_adds_findings(text: str) -> None:
     redactor = default_redactor()
     assert len(redactor.find(redactor.redact(text))) <= len(redactor.find(text))
 
 
+@PROPERTY
 @given(noise)
 def test_text_is_changed_exactly_when_something_is_found(text: str) -> None:
     redactor = default_redactor()
     assert (redactor.redact(text) == text) == (redactor.find(text) == [])
 
 
+@PROPERTY
 @given(noise)
 def test_findings_are_sorted_and_disjoint(text: str) -> None:
     findings = default_redactor().find(text)
@@ -619,6 +620,7 @@ def test_findings_are_sorted_and_disjoint(text: str) -> None:
         assert earlier.start < earlier.end <= later.start
 
 
+@PROPERTY
 @given(
     st.sampled_from(MAKERS),
     st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=8),
@@ -635,6 +637,7 @@ def test_secret_anywhere_in_text_is_caught(
     assert secret.rsplit("=", 1)[-1] not in redacted
 
 
+@PROPERTY
 @given(noise)
 def test_strip_private_is_idempotent_and_leaves_no_opening_tag(text: str) -> None:
     once = strip_private(text)

@@ -8,7 +8,6 @@ input, call one method here and format the result; no business logic lives in th
 from __future__ import annotations
 
 import contextlib
-import importlib.resources
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -33,6 +32,8 @@ TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
 
 def template_dir() -> Path:
     """``.memory-template/``: inside the installed package, or beside ``src/`` in a checkout."""
+    import importlib.resources
+
     packaged = importlib.resources.files("memgit") / "_template"
     if packaged.is_dir():
         return Path(str(packaged))
@@ -116,13 +117,19 @@ class Memory:
         path = self.store.find(ident)
         return self.store.read(path), self.paths.relative(path)
 
-    def search(self, text: str, filters: Filters, limit: int = 10) -> list[Hit]:
+    def search(
+        self, text: str, filters: Filters, limit: int = 10, *, refresh: bool = True
+    ) -> list[Hit]:
+        """Ranked hits; ``refresh=False`` trusts the index as it is (a long-running reader that
+        syncs it when files change, such as the web viewer, saves a scan per query)."""
         if not text.strip():
             raise MemgitError("the search query is empty: give some words to look for")
-        return self.index.search(text, filters, limit)
+        return self.index.search(text, filters, limit, refresh=refresh)
 
-    def listing(self, filters: Filters, limit: int | None = None) -> list[Hit]:
-        return self.index.list(filters, limit)
+    def listing(
+        self, filters: Filters, limit: int | None = None, *, refresh: bool = True
+    ) -> list[Hit]:
+        return self.index.list(filters, limit, refresh=refresh)
 
     # --- writing --------------------------------------------------------------------------------
 

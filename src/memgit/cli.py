@@ -10,8 +10,6 @@ import argparse
 import importlib
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +30,7 @@ COMMAND_MODULES = (
     "maintenance",
     "gitflow",
     "mcp",
+    "serve",
 )
 
 
@@ -76,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def write_crash_log() -> Path:
     """Save the current traceback where the user can find it: the repo's state folder if any."""
+    import tempfile
+    import traceback
+
     from memgit.paths import find_paths
 
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from memgit.errors import NotInGitRepo, NotInitialized
@@ -64,10 +65,18 @@ class Paths:
 
     def relative(self, path: Path) -> str:
         """A repository-relative path with forward slashes, as stored and printed."""
+        try:  # the common case, a path built from the root: no file-system calls
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self.resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
+
+    @cached_property
+    def resolved_root(self) -> Path:
+        return self.root.resolve()
 
 
 def find_paths(start: Path | str | None = None) -> Paths:

@@ -106,14 +106,15 @@ def _is_placeholder(value: str) -> bool:
     return filled or _REFERENCE.match(value) is not None
 
 
+_LOWER = re.compile(r"[a-z]")
+_UPPER = re.compile(r"[A-Z]")
+_DIGIT = re.compile(r"[0-9]")
+
+
 def _looks_random(value: str) -> bool:
     """At least two of lower case, upper case and digits, as every generated token has."""
-    classes = (
-        any(c.islower() for c in value),
-        any(c.isupper() for c in value),
-        any(c.isdigit() for c in value),
-    )
-    return sum(classes) >= 2
+    classes = (_LOWER.search(value), _UPPER.search(value), _DIGIT.search(value))
+    return sum(found is not None for found in classes) >= 2
 
 
 # -- rules -------------------------------------------------------------------------------------
@@ -380,7 +381,7 @@ def _secret_name(name: str) -> str | None:
 
 def _describes_a_secret(value: str) -> bool:
     """``my-client-secret``, ``refresh_token``, ``password``: words about a secret, no digits."""
-    if any(c.isdigit() for c in value):
+    if len(value) > 64 or _DIGIT.search(value):
         return False
     words = {w.lower() for w in _WORD.findall(value)}
     return bool(words & _SECRET_WORDS) or "key" in words
@@ -407,12 +408,12 @@ def _bare_is_secret(value: str, word: str, tight: bool) -> bool:
         return False
     if not tight and _CALL.match(value):
         return False
-    if _IDENTIFIER.fullmatch(value) and not any(c.isdigit() for c in value):
+    if _IDENTIFIER.fullmatch(value) and not _DIGIT.search(value):
         camel = _CAMEL.search(value) is not None
         if not tight or "_" in value or camel:
             return False
     if _PATH.fullmatch(value):  # a file holding the secret; /9j/4AAQSk... is base64, not a path
-        return any(c.isdigit() for c in value) and value.lower() != value
+        return _DIGIT.search(value) is not None and _UPPER.search(value) is not None
     return _literal_is_secret(value, word)
 
 

@@ -114,10 +114,10 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
                 record["p"] = agent
                 record["final"] = True
         queue.append(state, record)
-        spawn_worker(root)
+        spawn_worker(root, state)
         return ""
     if event == "SessionStart":
-        spawn_worker(root)
+        spawn_worker(root, state)
         from memgit.hooks.recall import session_start
 
         return _context_output(event, session_start(root, payload))
@@ -155,22 +155,60 @@ def _context_output(event: str, text: str) -> str:
     )
 
 
-def spawn_worker(root: str) -> None:
-    """Start the background worker, detached from Claude Code's process group, and return."""
-    import subprocess
+def spawn_worker(root: str, state: str) -> None:
+    """Start the background worker, detached from Claude Code's session, and return at once.
 
+    Nothing is started while a worker runs: it checks the queue again before it exits.
+    """
+    if _worker_running(state):
+        return
+    argv = [sys.executable, "-m", "memgit", "worker", "--repo", root]
     env = dict(os.environ)
     env.pop("CLAUDECODE", None)
-    subprocess.Popen(
-        [sys.executable, "-m", "memgit", "worker", "--repo", root],
+    if hasattr(os, "posix_spawn"):
+        null = os.devnull
+        os.posix_spawn(
+            sys.executable,
+            argv,
+            env,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, null, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 1, null, os.O_WRONLY, 0),
+                (os.POSIX_SPAWN_OPEN, 2, null, os.O_WRONLY, 0),
+            ],
+            setsid=True,
+        )
+        return
+    import subprocess  # pragma: no cover - platforms without posix_spawn
+
+    subprocess.Popen(  # pragma: no cover
+        argv,
         cwd=root,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
-        close_fds=True,
     )
+
+
+def _worker_running(state: str) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no flock: let the worker decide
+        return False
+    path = os.path.join(state, "locks", "worker.lock")
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _log(state: str, event: str, seconds: float, error: str | None) -> None:

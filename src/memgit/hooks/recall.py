@@ -13,9 +13,9 @@ from typing import Any
 
 from memgit.api import Memory
 from memgit.context import prompt_context, session_start_context
-from memgit.index import Filters
 from memgit.locate import head_branch
 from memgit.model import utcnow
+from memgit.openitems import observations_of
 from memgit.section import read_section, resolve_target
 from memgit.sessions import SessionSummary, latest_sessions
 
@@ -37,10 +37,7 @@ def session_start(root: str, payload: dict[str, Any]) -> str:
     memory = Memory.open(root)
     branch = head_branch(str(memory.paths.git_dir))
     config = memory.config
-    open_items = [
-        hit.observation
-        for hit in memory.index.list(Filters(types=config.lifecycle.ephemeral_types), 200)
-    ]
+    open_items = observations_of(memory.store, config.lifecycle.ephemeral_types, limit=40)
     latest = latest_sessions(memory.paths.sessions, 1)
     current = payload.get("session_id")
     previous = [s for s in latest if s.session != current]
@@ -64,7 +61,11 @@ def prompt_submit(root: str, payload: dict[str, Any]) -> str:
     config = memory.config
     if config.context.prompt_items == 0 or config.context.prompt_chars == 0:
         return ""
-    hits = memory.search(prompt[:2000], Filters(), config.context.prompt_items * 3)
+    from memgit.index import Filters  # whoosh: only when a prompt is worth a search
+
+    hits = memory.index.search(
+        prompt[:2000], Filters(), config.context.prompt_items * 3, refresh=False
+    )
     return prompt_context(
         [hit.observation for hit in hits],
         section_ids=section_ids(memory),
