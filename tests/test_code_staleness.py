@@ -52,7 +52,7 @@ def _change_code(root: Path) -> None:
 
 
 def _verdicts(root: Path) -> dict[str, str]:
-    return {i: v.describe() for i, v in open_memory(root).staleness().items() if v.stale}
+    return {i: v.describe() for i, v in open_memory(root).code_staleness().items() if v.stale}
 
 
 def test_heavily_changed_renamed_and_deleted_files_make_an_observation_stale(
@@ -141,4 +141,4 @@ def test_staleness_can_be_turned_off(code_repo: Path) -> None:
     config.write_text(
         config.read_text(encoding="utf-8").replace("  enabled: true", "  enabled: false"), "utf-8"
     )
-    assert open_memory(code_repo).staleness() == {}
+    assert open_memory(code_repo).code_staleness() == {}

@@ -267,7 +267,7 @@ class Memory:
             max_chars=spec.max_chars,
             half_life_days=self.config.lifecycle.half_life_days,
             ephemeral_types=self.config.lifecycle.ephemeral_types,
-            stale_ids=frozenset(v.id for v in self.staleness(hits).values() if v.stale),
+            stale_ids=frozenset(v.id for v in self.code_staleness(hits).values() if v.stale),
         )
 
     # --- code-aware staleness (memgit.code_staleness) ----------------------------------------
@@ -277,7 +277,7 @@ class Memory:
 
         return self.index.list(Filters(), None)
 
-    def staleness(self, hits: Sequence[Hit] | None = None) -> dict[str, Verdict]:
+    def code_staleness(self, hits: Sequence[Hit] | None = None) -> dict[str, Verdict]:
         """Active observations whose files changed a lot since they were recorded, at HEAD."""
         from memgit.code_staleness import assess_paths
         from memgit.locate import head_commit

@@ -129,7 +129,7 @@ def check_index(memory: Memory) -> list[Finding]:
 def check_staleness(memory: Memory) -> list[Finding]:
     """Observations whose files changed a lot, were renamed or deleted since they were made."""
     try:
-        verdicts = memory.staleness()
+        verdicts = memory.code_staleness()
     except MemgitError:
         return []
     stale = sorted((v for v in verdicts.values() if v.stale), key=lambda v: v.id)
