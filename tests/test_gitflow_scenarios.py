@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from memgit.gitflow import install_git
+from memgit.gitrepo import Git
+from memgit.history import memory_log
 from memgit.index import Filters
 from memgit.model import parse_observation
 from memgit.section import read_section
@@ -80,6 +82,9 @@ def test_merge_of_two_branches_that_both_add_supersede_and_regenerate(team: Path
         assert f"[m:{ident}]" in section
     assert f"[m:{OLD}]" not in section
     assert "<<<<<<<" not in text
+    # memgit log lists what each branch learned, not the merge (it has no diff of its own).
+    subjects = {e.commit.subject for e in memory_log(Git(team), ["HEAD"])}
+    assert subjects == {"b: memory", "a: memory", "memory"}
 
 
 def test_merge_is_the_same_in_both_directions(team: Path) -> None:

@@ -310,6 +310,7 @@ class Git:
                 raise GitError(f"{rev!r} is not a revision or range (options are not accepted)")
         args = [
             "log",
+            "--no-merges",  # a merge shows no diff of its own, as in `git log`
             "--raw",
             "-z",
             "--no-abbrev",

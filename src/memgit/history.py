@@ -212,7 +212,9 @@ def memory_log(
         problems: list[str] = []
         old = _parse_all({r.path: r.old_blob for r in raw if r.old_blob}, contents, [])
         new = _parse_all({r.path: r.new_blob for r in raw if r.new_blob}, contents, problems)
-        log.append(LogEntry(commit, tuple(_changes(old, new)), tuple(problems)))
+        changes = _changes(old, new)
+        if changes or problems:  # e.g. a commit that only touched .gitkeep
+            log.append(LogEntry(commit, tuple(changes), tuple(problems)))
     return log
 
 
