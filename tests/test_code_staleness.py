@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,26 @@ def test_staleness_can_be_turned_off(code_repo: Path) -> None:
         config.read_text(encoding="utf-8").replace("  enabled: true", "  enabled: false"), "utf-8"
     )
     assert open_memory(code_repo).code_staleness() == {}
+
+
+def test_a_changed_binary_file_counts_and_a_missing_base_does_not(code_repo: Path) -> None:
+    (code_repo / "logo.png").write_bytes(b"\x89PNG\x00\x01")
+    add(code_repo, "pattern", "Logo rules", ident="klogo00001", files=("logo.png",))
+    commit_all(code_repo, "logo")
+    (code_repo / "logo.png").write_bytes(b"\x89PNG\x00\x02")
+    add(code_repo, "gotcha", "From a lost commit", ident="klost00001", files=("src/parse.py",))
+    memory = open_memory(code_repo)
+    lost = memory.store.get("klost00001")
+    memory.store.save(replace(lost, commit="f" * 40))  # made on a clone whose commit is gone
+    (code_repo / "src" / "parse.py").write_text("gone\n" * 30, encoding="utf-8")
+    commit_all(code_repo, "new logo and parser")
+    verdicts = _verdicts(code_repo)
+    assert verdicts["klogo00001"] == "logo.png changed (binary)"
+    assert "kparse0001" in verdicts
+    # klost00001 was committed with the parser rewrite: its base is that commit, not the lost one.
+    assert "klost00001" not in verdicts
+    add(code_repo, "gotcha", "Uncommitted, lost base", ident="kunc000001", files=("logo.png",))
+    unc = memory.store.get("kunc000001")
+    memory.store.save(replace(unc, commit="e" * 40))  # not committed, made on a commit gone
+    judged = open_memory(code_repo).code_staleness()["kunc000001"]
+    assert (judged.base, judged.stale) == (None, False)

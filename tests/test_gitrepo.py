@@ -33,27 +33,29 @@ def test_a_hook_environment_does_not_redirect_git(repo: Path, tmp_path: Path) ->
     assert git.rev_parse("HEAD") == run_git(repo, "rev-parse", "HEAD").stdout.strip()
 
 
-def test_numstat_many_reports_changes_renames_and_binaries(repo: Path) -> None:
+def test_raw_many_reports_changes_and_renames_without_reading_content(repo: Path) -> None:
     (repo / "a.txt").write_text("".join(f"a{i}\n" for i in range(20)), encoding="utf-8")
     (repo / "b.txt").write_text("".join(f"b{i}\n" for i in range(20)), encoding="utf-8")
-    (repo / "c.bin").write_bytes(b"\x00\x01")
+    (repo / ".memory").mkdir()
+    (repo / ".memory" / "m.md").write_text("memory\n" * 20, encoding="utf-8")
     first = commit_all(repo, "files")
     run_git(repo, "mv", "a.txt", "moved.txt")
+    run_git(repo, "mv", ".memory/m.md", ".memory/n.md")
     (repo / "b.txt").write_text("changed\n", encoding="utf-8")
-    (repo / "c.bin").write_bytes(b"\x00\x02")
+    (repo / "new.txt").write_text("new\n", encoding="utf-8")
     second = commit_all(repo, "changes")
     git = Git(repo)
-    [stats, same] = git.numstat_many([first, second], second)
+    [changes, same] = git.raw_many([first, second], second)
     assert same == []
-    by_path = {s.path: s for s in stats}
-    assert by_path["moved.txt"].old_path == "a.txt"
-    assert by_path["moved.txt"].renamed
-    assert (by_path["b.txt"].added, by_path["b.txt"].deleted) == (1, 20)
-    assert (by_path["c.bin"].added, by_path["c.bin"].deleted) == (None, None)
-    [plain] = git.numstat_many([first], second, ["a.txt"], renames=False)
-    assert [(s.path, s.added, s.deleted) for s in plain] == [("a.txt", 0, 20)]
+    assert sorted((c.status, c.path) for c in changes) == [
+        ("D", ".memory/m.md"),
+        ("D", "a.txt"),
+        ("M", "b.txt"),
+    ]  # added files are left out
+    [renames] = git.raw_many([first], second, renames=True, exclude=[".memory"])
+    assert [(c.old_path, c.path) for c in renames] == [("a.txt", "moved.txt")]
     with pytest.raises(GitError, match="not a full commit id"):
-        git.numstat_many(["HEAD~1"], second)
+        git.raw_many(["HEAD~1"], second)
 
 
 def test_blobs_and_existence_in_one_process_each(repo: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +25,11 @@ from typing import Any
 
 from memgit.config import StalenessConfig
 from memgit.fileio import atomic_write
-from memgit.gitrepo import Git, GitError, NumStat
+from memgit.gitrepo import Git, GitError, NumStat, RawChange
 from memgit.model import Observation
 
-OBSERVATIONS_DIR = ".memory/observations"
+MEMORY_DIR = ".memory"
+OBSERVATIONS_DIR = f"{MEMORY_DIR}/observations"
 CACHE_VERSION = 1
 
 
@@ -208,48 +210,59 @@ class Assessor:
         return results
 
     def _judge(self, todo: Mapping[str, list[Subject]], head: str) -> dict[str, Verdict]:
-        """Judge every waiting subject in at most four git processes, whatever the bases."""
-        bases = [b for b in sorted(todo) if _is_object_id(b)]
+        """Judge every waiting subject in at most four git processes, whatever the bases.
+
+        Git compares trees only (``--raw``: blob ids, no content); the changed lines of the few
+        files that matter are counted here from their two blobs, read in one batch.
+        """
+        candidates = [b for b in sorted(todo) if _is_object_id(b)]
+        self.git_calls += 1
+        present = self.git.existing(candidates)  # a commit this clone lacks is not judged
+        bases = [b for b in candidates if b in present]
         verdicts = {s.id: Verdict(s.id, None) for b in todo if b not in bases for s in todo[b]}
         if not bases:
             return verdicts
-        files = sorted({f for b in bases for s in todo[b] for f in s.files})
         self.git_calls += 1
-        try:
-            groups = self.git.numstat_many(bases, head, files, renames=False, skip_added=True)
-        except GitError:
-            groups = self._one_by_one(bases, head, files)
-        stats = {
-            b: {s.path: s for s in g if s.path in mine}
-            for b, g in zip(bases, groups, strict=True)
-            for mine in [{f for subject in todo[b] for f in subject.files}]
-        }
-        maybe_gone = sorted({p for g in stats.values() for p, s in g.items() if not s.added})
-        at_head = set(files) - set(maybe_gone)
-        if maybe_gone:
-            self.git_calls += 1
-            present = self.git.existing(f"{head}:{p}" for p in maybe_gone)
-            at_head |= {p for p in maybe_gone if f"{head}:{p}" in present}
-        with_gone = [b for b in bases if any(p not in at_head for p in stats[b])]
+        changes: dict[str, dict[str, RawChange]] = {}
+        groups = self.git.raw_many(bases, head, exclude=[MEMORY_DIR])
+        for base, group in zip(bases, groups, strict=True):
+            mine = {f for subject in todo[base] for f in subject.files}
+            changes[base] = {c.path: c for c in group if c.path in mine}
+        gone = {p for group in changes.values() for p, c in group.items() if c.status == "D"}
+        with_gone = [b for b in bases if any(c.status == "D" for c in changes[b].values())]
         renames: dict[str, dict[str, NumStat]] = {}
         if with_gone:
             self.git_calls += 1
-            found = self.git.numstat_many(with_gone, head, only_renames=True)
-            renames = {b: {s.old_path: s for s in g} for b, g in zip(with_gone, found, strict=True)}
-        wanted = [
-            f"{b}:{p}"
-            for b in bases
-            for p, stat in stats[b].items()
-            if p in at_head and _lines_changed(stat) >= self.policy.min_changed_lines
-        ]
-        self.git_calls += 1 if wanted else 0
-        blobs = self.git.read_blobs(wanted)
+            found = self.git.raw_many(with_gone, head, renames=True, exclude=[MEMORY_DIR])
+            renames = {
+                b: {c.old_path: NumStat(c.path, c.old_path, 0, 0) for c in group}
+                for b, group in zip(with_gone, found, strict=True)
+            }
+        blob_ids = {
+            blob
+            for group in changes.values()
+            for c in group.values()
+            if c.status != "D"
+            for blob in (c.old_blob, c.new_blob)
+            if blob
+        }
+        if blob_ids:
+            self.git_calls += 1
+        blobs = self.git.read_blobs(sorted(blob_ids))
+        all_files = {f for b in bases for s in todo[b] for f in s.files}
+        at_head = all_files - gone
         for base in bases:
-            lines = {p: _count_lines(blobs.get(f"{base}:{p}", b"")) for p in stats[base]}
+            stats = {p: _numstat(c, blobs) for p, c in changes[base].items() if c.status != "D"}
+            stats.update(
+                {p: NumStat(p, p, 0, 0) for p, c in changes[base].items() if c.status == "D"}
+            )
+            lines = {
+                p: _count_lines(blobs.get(c.old_blob or "", b"")) for p, c in changes[base].items()
+            }
             for subject in todo[base]:
                 found_files = judge_files(
                     subject.files,
-                    stats[base],
+                    stats,
                     renames.get(base, {}),
                     lines,
                     at_head,
@@ -258,22 +271,20 @@ class Assessor:
                 verdicts[subject.id] = Verdict(subject.id, base, found_files)
         return verdicts
 
-    def _one_by_one(self, bases: list[str], head: str, files: list[str]) -> list[list[NumStat]]:
-        """A base this clone lacks fails the batch: compare base by base, the missing as equal."""
-        groups = []
-        for base in bases:
-            self.git_calls += 1
-            try:
-                groups += self.git.numstat_many([base], head, files, renames=False, skip_added=True)
-            except GitError:
-                groups.append([])
-        return groups
 
-
-def _lines_changed(stat: NumStat) -> int:
-    if stat.added is None or stat.deleted is None:
-        return 0  # binary: judged without a line count
-    return stat.added + stat.deleted
+def _numstat(change: RawChange, blobs: Mapping[str, bytes]) -> NumStat:
+    """Lines added and removed between the two blobs, by content (None for binary files)."""
+    old = blobs.get(change.old_blob or "", b"")
+    new = blobs.get(change.new_blob or "", b"")
+    if b"\0" in old or b"\0" in new:
+        return NumStat(change.path, change.path, None, None)
+    before, after = Counter(old.splitlines()), Counter(new.splitlines())
+    return NumStat(
+        change.path,
+        change.path,
+        sum((after - before).values()),
+        sum((before - after).values()),
+    )
 
 
 def _is_object_id(text: str) -> bool:

@@ -60,7 +60,7 @@ def git_environment(environ: Mapping[str, str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class NumStat:
-    """One file of ``git diff --numstat -M``: lines added and deleted (None for binary)."""
+    """How one file changed: lines added and deleted (None for binary), and a rename."""
 
     path: str
     old_path: str
@@ -74,12 +74,13 @@ class NumStat:
 
 @dataclass(frozen=True)
 class RawChange:
-    """One file of ``git log --raw``: the blobs before and after (``None`` when absent)."""
+    """One file of ``--raw`` output: the blobs before and after (``None`` when absent)."""
 
     status: str
     path: str
     old_blob: str | None
     new_blob: str | None
+    old_path: str = ""  # for a rename (status R): the path it had before
 
 
 @dataclass(frozen=True)
@@ -211,57 +212,53 @@ class Git:
 
     # --- diffs and history ----------------------------------------------------------------------
 
-    def numstat(self, base: str, head: str, paths: Sequence[str] = ()) -> list[NumStat]:
-        """``git diff --numstat -M base head``: per file, lines added and deleted, renames."""
-        return self.numstat_many([base], head, paths)[0]
-
-    def numstat_many(
+    def raw_many(
         self,
         bases: Sequence[str],
         head: str,
-        paths: Sequence[str] = (),
         *,
-        renames: bool = True,
-        only_renames: bool = False,
-        skip_added: bool = False,
-    ) -> list[list[NumStat]]:
-        """``--numstat`` from each of ``bases`` to ``head``, in one ``git diff-tree --stdin``."""
+        renames: bool = False,
+        skip_added: bool = True,
+        exclude: Sequence[str] = (),
+    ) -> list[list[RawChange]]:
+        """Changed files (blob ids, no content read) from each of ``bases`` to ``head``, in one
+        ``git diff-tree --stdin``; ``exclude`` leaves folders out (of rename detection too)."""
         if not bases:
             return []
-        args = ["--literal-pathspecs", "diff-tree", "--stdin", "--always", "-r", "--numstat", "-z"]
-        args += ["--no-ext-diff", "--no-textconv", "-M" if renames else "--no-renames"]
-        if only_renames:
-            args.append("--diff-filter=R")
-        elif skip_added:  # filtered before any content is read: files made later cost nothing
-            args.append("--diff-filter=a")
-        if paths:
-            args += ["--", *paths]
         for sha in (head, *bases):
             if not _is_object_id(sha):
                 raise GitError(f"{sha!r} is not a full commit id")
+        args = ["diff-tree", "--stdin", "--always", "-r", "--raw", "-z", "--no-abbrev"]
+        args.append("-M" if renames else "--no-renames")
+        if renames:
+            args.append("--diff-filter=R")
+        elif skip_added:  # files made after the base are no news about it
+            args.append("--diff-filter=a")
+        if exclude:
+            args += ["--", ".", *(f":(exclude){folder}" for folder in exclude)]
         stdin = "".join(f"{head} {base}\n" for base in bases).encode()
-        fields = self.run(*args, input=stdin).stdout.split(b"\0")
-        groups: list[list[NumStat]] = []
+        fields = self.run(*args, input=stdin).stdout.decode("utf-8", "surrogateescape").split("\0")
+        groups: list[list[RawChange]] = []
         i = 0
         while i < len(fields):
-            record = fields[i]
+            field = fields[i]
             i += 1
-            if not record:
+            if not field:
                 continue
-            if b"\t" not in record:  # the header --always prints for each input line
+            if not field.startswith(":"):  # the header --always prints for each input line
                 groups.append([])
                 continue
-            added, deleted, path = record.split(b"\t", 2)
-            old = new = path
-            if not path:  # a rename: the two paths follow as their own fields
-                old, new = fields[i], fields[i + 1]
-                i += 2
+            parts = field[1:].split()
+            old_blob, new_blob, status = parts[2], parts[3], parts[4][0]
+            paths = fields[i : i + (2 if status in "RC" else 1)]
+            i += len(paths)
             groups[-1].append(
-                NumStat(
-                    new.decode("utf-8", "surrogateescape"),
-                    old.decode("utf-8", "surrogateescape"),
-                    None if added == b"-" else int(added),
-                    None if deleted == b"-" else int(deleted),
+                RawChange(
+                    status,
+                    paths[-1],
+                    None if set(old_blob) == {"0"} else old_blob,
+                    None if set(new_blob) == {"0"} else new_blob,
+                    paths[0],
                 )
             )
         if len(groups) != len(bases):
