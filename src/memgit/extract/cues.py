@@ -30,6 +30,9 @@ class Cue:
     triggers: tuple[str, ...]
     """Word prefixes of which one must occur for the pattern to match (a cheap gate)."""
     roles: frozenset[str] = ANYONE
+    folded: bool = True
+    """Matched against the lower-cased sentence (case-insensitive, and several times faster
+    than ``re.IGNORECASE``); cues that care about capitals (names) see the sentence as written."""
 
     @property
     def name(self) -> str:
@@ -39,9 +42,13 @@ class Cue:
 def _cue(
     kind: str, weight: float, triggers: str, pattern: str, roles: frozenset[str] = ANYONE
 ) -> Cue:
-    flags = 0 if pattern.startswith("(?-i)") else re.IGNORECASE
-    compiled = re.compile(pattern.removeprefix("(?-i)"), flags)
-    return Cue(kind, weight, compiled, tuple(triggers.split()), roles)
+    if pattern.startswith("(?-i)"):
+        compiled = re.compile(pattern.removeprefix("(?-i)"))
+        return Cue(kind, weight, compiled, tuple(triggers.split()), roles, folded=False)
+    if "(?-i" in pattern or re.search(r"[A-Z]", re.sub(r"\\.", "", pattern)):
+        compiled = re.compile(pattern, re.IGNORECASE)
+        return Cue(kind, weight, compiled, tuple(triggers.split()), roles, folded=False)
+    return Cue(kind, weight, re.compile(pattern), tuple(triggers.split()), roles)
 
 
 _VERBS_DONE = (
