@@ -305,10 +305,12 @@ def tags(text: str, files: Sequence[str] = (), limit: int = 5) -> tuple[str, ...
     for path in files:
         stem = path.rsplit("/", 1)[-1].split(".", 1)[0]
         add(stem, 1.5)
-    words = _WORD.findall(unticked(text))
+    words = _WORD.findall(unticked(text[:1200]))
+    seen: set[str] = set()
     for i, word in enumerate(words):
-        if "/" in word:
+        if "/" in word or word in seen or len(word) < 3:
             continue
+        seen.add(word)
         inner_caps = word[1:] != word[1:].lower()
         marked = _MARKED.search(word) is not None
         if inner_caps or marked:
