@@ -217,6 +217,14 @@ CUES: tuple[Cue, ...] = (
     _cue("gotcha", 0.8, "turn", r"\bturn(?:s|ed) out\b"),
     _cue(
         "gotcha",
+        0.7,
+        "n+1 race deadlock memory off stack infinite thundering cache classic",
+        r"\bn\+1\b|\brace condition\b|\bdeadlock\b|\bmemory leak\b|\boff-by-one\b|"
+        r"\bstack overflow\b|\binfinite loop\b|\bthundering herd\b|\bcache stampede\b|"
+        r"\bclassic (?:bug|mistake|trap|problem|issue|\w+ bug)\b",
+    ),
+    _cue(
+        "gotcha",
         0.8,
         "is was",
         r"\b(?:is|was|'s) (?:the|our) (?:real )?(?:problem|issue|culprit|cause|bug|root cause)\b",
@@ -378,6 +386,14 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "pattern", 0.8, "full exception", r"\bfull stop\b|\bno exceptions\b|\bwithout exception\b"
     ),
+    _cue("pattern", 0.8, "rule for team", r"\brule of thumb\b|\bfor everyone\b|\bteam rule\b"),
+    _cue(
+        "pattern",
+        0.7,
+        "only",
+        r"^only [\w-]+ (?:\w+ ){0,3}(?:once|after|when|if|before|with)\b",
+        USER,
+    ),
     _cue(
         "pattern",
         0.75,
@@ -391,8 +407,14 @@ CUES: tuple[Cue, ...] = (
         "pattern",
         0.7,
         "we",
-        r"\bwe (?:keep|put|store|run|avoid|require|always|generally|usually|normally) (?!it\b|"
-        r"going\b)",
+        r"\bwe (?:keep|put|store|run|avoid|require) (?!it\b|going\b)",
+        USER,
+    ),
+    _cue(
+        "pattern",
+        0.8,
+        "we",
+        r"\bwe (?:always|generally|usually|normally|never|typically|tend to|try to|prefer to)\b",
         USER,
     ),
     _cue(
@@ -560,6 +582,13 @@ CUES: tuple[Cue, ...] = (
         r"\bfollow[- ]ups?\s*:",
     ),
     _cue(
+        "next",
+        0.7,
+        "still gap issue problem bug thing piece part item",
+        r"\bstill (?:wrong|broken|failing|missing|open|unfixed|unsupported|pending|buggy|off)\b|"
+        r"\b(?:gap|issue|problem|bug|thing|piece|part|item)s? remains?\b",
+    ),
+    _cue(
         "next", 0.6, "before", r"\bbefore (?:this|it|we) can (?:ship|merge|land|go out|release)\b"
     ),
     _cue(
@@ -614,6 +643,15 @@ CUES: tuple[Cue, ...] = (
         0.8,
         "blocked blocker",
         r"\bblocked (?:on|by|until)\b|\bblocker\b|\bis blocked\b",
+    ),
+    _cue(
+        "coordination",
+        0.75,
+        "is 's are",
+        r"(?-i)\b"
+        + _NAME
+        + r"(?:'s team)? (?:is|'s|are) (?:rewriting|refactoring|reworking|redoing|"
+        r"migrating|replacing|working on|touching|changing|redesigning|rebuilding|porting)\b",
     ),
     _cue(
         "coordination",

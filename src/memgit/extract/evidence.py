@@ -46,7 +46,9 @@ _FAILED = re.compile(r"\b[1-9]\d* (?:failed|errors?)\b|\bFAIL\b|\bFAILED\b")
 _TODO = re.compile(r"^\[(\w+)\] (.+)$", re.MULTILINE)
 SYMPTOM = re.compile(
     r"\b(?:fail\w*|broken|breaks?|error\w*|wrong|off by|bug\w*|flak\w*|crash\w*|slow\w*|"
-    r"doesn'?t|can'?t|won'?t|isn'?t|issue|problem|twice|missing|stuck|hangs?|leak\w*)\b",
+    r"doesn'?t|can'?t|won'?t|isn'?t|issue|problem|twice|missing|stuck|hangs?|leak\w*|"
+    r"should be|supposed to|expected|incorrect|weird|strange|unexpected|too slow|sitting on|"
+    r"takes? (?:like |about |over )?\d+ ?(?:s|secs?|seconds|minutes?))\b",
     re.IGNORECASE,
 )
 """Words of a user reporting that something is wrong."""

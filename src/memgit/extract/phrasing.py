@@ -52,7 +52,7 @@ _LEAD_INS = re.compile(
     r"result|tl;?dr|"
     r"update|status|fyi|important|gotcha|takeaway|lesson|hiccup|context|background|orientation|"
     r"overview|reminder|thing|explanation|short version|bottom line|consideration|caveat|clear|"
-    r"noting|aside|hiccup|lesson|takeaway)\b[\w' ,\u2014\u2013-]{0,50}?:\s+"
+    r"noting|aside|remains|gap|left|missing|open)\b[\w' ,\u2014\u2013-]{0,50}?:\s+"
     r"|here(?:'?s| is) [\w' ]{0,40}:\s+"
     r"|(?:the |this )?(?:test|error|output|log|trace|failure|stack trace|traceback|diff) "
     r"(?:shows|says|tells us|means|confirms)(?: that)?\s+"

@@ -77,6 +77,7 @@ _REQUEST = re.compile(
     r"update|help|find|check|look|investigate|review|run|commit|push|open|figure|dig|explain|walk)"
     r")\b",
 )
+_RULE = re.compile(r"\b(?:rule|convention|always|never|from now on|nobody|everyone|policy)\b")
 _CODE = re.compile(
     r"[{};]\s*$|^\s*(?:\$ |>>>|import |from \S+ import|def |class |func |fn |const |let |var |"
     r"#include|SELECT |UPDATE )"
@@ -95,7 +96,7 @@ def rejection(text: str, role: str) -> str | None:
         return "hedge"
     if _CHATTER.match(lower):
         return "chatter"
-    if _REQUEST.match(lower):
+    if _REQUEST.match(lower) and not _RULE.search(lower):
         return "request"
     if _CODE.search(text) or len(_SYMBOLS.findall(text)) > max(6, len(text) // 12):
         return "code"
@@ -120,9 +121,9 @@ def cues(text: str, role: str) -> list[Cue]:
 
 
 _CAUSAL = re.compile(
-    r"\b(?:because|since|so (?:the|that|every|any|it|we|a|when)|which (?:means|made|makes|"
-    r"caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|treats?|infers?|expects?|"
-    r"assumes?|instead of|rather than|whenever|every time|each time|as soon as|once|there is no|"
+    r"\b(?:because|since|so (?:the|that|every|any|it|we|an?|when|each|all|no|nothing)|, so \w+|"
+    r"which (?:means|made|makes|caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|"
+    r"treats?|infers?|expects?|assumes?|instead of|rather than|whenever|every time|each time|as soon as|once|there is no|"
     r"there's no|has to|have to|needs? to|must|(?:doesn'?t|does not|no longer) exists?|"
     r"already (?:merged|exists|published|deleted|taken|in use|running|closed|released))\b",
 )
