@@ -123,7 +123,8 @@ def cues(text: str, role: str) -> list[Cue]:
 _CAUSAL = re.compile(
     r"\b(?:because|since|so (?:the|that|every|any|it|we|an?|when|each|all|no|nothing)|, so \w+|"
     r"which (?:means|made|makes|caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|"
-    r"treats?|infers?|expects?|assumes?|instead of|rather than|whenever|every time|each time|as soon as|once|there is no|"
+    r"treats?|infers?|expects?|assumes?|instead of|rather than|whenever|every time|each time|"
+    r"as soon as|once|there is no|"
     r"there's no|has to|have to|needs? to|must|(?:doesn'?t|does not|no longer) exists?|"
     r"already (?:merged|exists|published|deleted|taken|in use|running|closed|released))\b",
 )
