@@ -149,9 +149,10 @@ class _Reading:
 
     def _block_drafts(self, block: Block, *, skip: int) -> list[Draft]:
         error = self._error_before(block) if block.role == "assistant" else None
-        diagnosing = error is not None or (
-            block.role == "assistant" and self._answers_symptom(block)
-        )
+        # An explanation right after a failure is a gotcha; after a reported symptom, likely one.
+        diagnosing = 0.6 if error is not None else 0.0
+        if not diagnosing and block.role == "assistant" and self._answers_symptom(block):
+            diagnosing = 0.55
         corrected = block.role == "user" and self._acknowledged(block)
         final = block.role == "assistant" and self._ends_turn(block)
         long_doc = block.role == "user" and len(block.text) > 2000
@@ -184,7 +185,7 @@ class _Reading:
         return fold(found)
 
     def _classify(
-        self, sentence: Sentence, text: str, reason: str | None, diagnosing: bool, final: bool
+        self, sentence: Sentence, text: str, reason: str | None, diagnosing: float, final: bool
     ) -> tuple[str, float]:
         role = sentence.role
         if reason == "narration":
@@ -208,7 +209,7 @@ class _Reading:
         if role == "user" and best.get("gotcha", 1.0) < 0.8:
             best["gotcha"] -= 0.15  # a user describing a failure is a report, not an explanation
         if diagnosing and is_causal(text):
-            best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, 0.6)
+            best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, diagnosing)
         if "gotcha" in best:
             best["gotcha"] += _mechanism(text)
         heading = sentence.heading
