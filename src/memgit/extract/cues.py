@@ -534,13 +534,13 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "done",
-        0.55,
+        0.45,
         "pass",
         r"\b(?:tests?|suite|specs?|checks?|ci|build) (?:now )?pass(?:es|ed)?\b",
     ),
     _cue(
         "done",
-        0.5,
+        0.45,
         "passed passing out runs tests",
         r"\b\d+ (?:tests? )?(?:passed|passing)\b|\b\d+ out of \d+ runs\b|\b\d+/\d+ (?:runs|tests)"
         r"\b",

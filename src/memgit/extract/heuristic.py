@@ -335,7 +335,8 @@ class _Reading:
                 facts.append(f"Symptom: {symptom}")
         if draft.context:
             known = draft.context.startswith(("Asked:", "Agreed:"))
-            facts.append(draft.context if known else f"Error: {draft.context}")
+            error = re.sub(r"^error:\s*", "", draft.context, flags=re.IGNORECASE)
+            facts.append(draft.context if known else f"Error: {error}")
         draft.facts = unique(f for f in facts if f != draft.narrative)[:MAX_FACTS]
         mentioned = resolve_files(
             mentioned_paths(" ".join([draft.text, *draft.support])), self.files

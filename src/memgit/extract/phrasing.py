@@ -169,7 +169,7 @@ def shorten(text: str, limit: int = TITLE_MAX) -> str:
     text = text.strip()
     if len(text) <= limit:
         return text
-    without = re.sub(r"\s*\([^()]*\)", "", text)
+    without = re.sub(r"\s*\([^()]+\)", "", text)
     if len(without) <= limit and len(without) >= 30:
         return without.rstrip(_TRAILING)
     text = without if len(without) >= 30 else text
@@ -282,7 +282,8 @@ GENERIC = frozenset(
     really right run runs same say see seems set should show shows side since small something
     still stuff sure take test tests than thing things think time today too true try trying turn
     two under until use used uses using want way ways well went whole why without won work works
-    would wrong yes yet""".split()
+    would wrong yes yet created updated currently successfully comprehensive properly actually
+    existing complete completed working simple instead""".split()
 )
 
 
