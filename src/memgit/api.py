@@ -240,7 +240,7 @@ class Memory:
         if around:
             centre, _ = self.get(around)
             position = next(i for i, h in enumerate(hits) if h.observation.id == centre.id)
-            start = max(0, position - limit // 2)
+            start = max(0, min(position - limit // 2, len(hits) - limit))
             return hits[start : start + limit]
         return hits[-limit:]
 
