@@ -67,11 +67,6 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o644, fsync: boo
         raise
 
 
-def is_temporary(name: str) -> bool:
-    """Names of temporary files ``atomic_write`` may leave behind when killed mid-write."""
-    return name.startswith(".") and name.endswith(".tmp")
-
-
 @contextlib.contextmanager
 def file_lock(path: Path, *, timeout: float, what: str = "memory") -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (created if needed), waiting at most ``timeout`` s."""

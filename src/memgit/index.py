@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout
 from memgit.fileio import atomic_write, file_lock
 from memgit.model import Observation, format_time, parse_time
 from memgit.openitems import MANIFEST
-from memgit.store import Problem, Store, StoredFile
+from memgit.store import Listing, Problem, Store, StoredFile
 
 #: Bump when the schema or the stored document changes: an older index is rebuilt.
 SCHEMA_VERSION = 5
@@ -50,8 +49,6 @@ SCHEMA_VERSION = 5
 WRITER_OPTIONS: dict[str, Any] = {"limitmb": 128, "compound": False}
 
 Progress = Callable[[int, int], None]
-#: File name -> (mtime_ns, size): what the manifest compares to notice changed files.
-Listing = dict[str, tuple[int, int]]
 
 _TEXT = StemmingAnalyzer()
 
@@ -190,29 +187,7 @@ class MemoryIndex:
         return changed, removed
 
     def _listing(self) -> Listing:
-        """``name -> (mtime_ns, size)`` for the files ``Store.scan`` lists.
-
-        Same rules as ``Store.scan`` (dot files and temporary files skipped, regular files only)
-        but without a ``Path`` per file: this runs before every search, and at 10k files building
-        the paths cost twice as much as the ``stat`` calls.
-        """
-        listing: Listing = {}
-        try:
-            entries = os.scandir(self.store.paths.observations)
-        except FileNotFoundError:
-            return listing
-        with entries:
-            for entry in entries:
-                if entry.name.startswith("."):  # also every temporary file of atomic_write
-                    continue
-                try:
-                    if not entry.is_file():
-                        continue
-                    stat = entry.stat()
-                except OSError:
-                    continue
-                listing[entry.name] = (stat.st_mtime_ns, stat.st_size)
-        return listing
+        return self.store.listing()
 
     def _stored(self, name: str, listing: Listing) -> StoredFile:
         mtime_ns, size = listing[name]
