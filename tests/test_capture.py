@@ -24,7 +24,7 @@ from .transcript_factory import Log
 
 SECRETS = {
     "anthropic": "sk-ant-" + "api03-" + "Zq8" * 30 + "AA",
-    "github": "ghp_" + "a1B2c3D4e5F6g7H8i9J0" + "k1L2m3N4o5P6",
+    "github": "ghp_" + "a1B2c3D4e5F6g7H8i9J0" + "k1L2m3N4o5P6q7R8",
     "aws": "AKIA" + "Q3ZL7TPW4MBX2R6K",
     "url": "postgres://app:" + "s3cr3t-" + "Pa55word" + "@db.internal:5432/app",
 }

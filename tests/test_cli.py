@@ -236,3 +236,30 @@ def test_timeline_and_gc(cli: Cli, memory_repo: Path) -> None:
     done = cli("gc", cwd=memory_repo)
     assert "expired 1, deleted 0" in done.out
     assert memory.get(old.id)[0].status == "expired"
+
+
+def test_add_redacts_secrets(cli: Cli, memory_repo: Path) -> None:
+    key = "ghp_" + "a1B2c3D4e5F6g7H8i9J0" + "k1L2m3N4o5P6q7R8"
+    added = cli(
+        "add",
+        "--type",
+        "gotcha",
+        "--title",
+        "CI token rotates",
+        "--body",
+        f"token {key}",
+        "--json",
+        cwd=memory_repo,
+    )
+    assert key not in added.out
+    assert "[REDACTED:github-token]" in json.loads(added.out)["body"]
+
+
+def test_generate_check(cli: Cli, memory_repo: Path) -> None:
+    cli("add", "--type", "gotcha", "--title", "Harbor times are UTC", cwd=memory_repo)
+    stale = cli("generate", "--check", cwd=memory_repo)
+    assert stale.code == 1
+    assert "stale" in stale.out
+    assert "updated" in cli("generate", cwd=memory_repo).out
+    assert cli("generate", "--check", cwd=memory_repo).code == 0
+    assert "Harbor times are UTC" in (memory_repo / "CLAUDE.md").read_text(encoding="utf-8")

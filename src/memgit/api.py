@@ -24,6 +24,7 @@ from memgit.store import Problem, Store
 
 if TYPE_CHECKING:
     from memgit.index import Filters, Hit, MemoryIndex, Progress, SyncReport
+    from memgit.redact import Redactor
     from memgit.sessions import SessionSummary
 
 TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
@@ -103,6 +104,13 @@ class Memory:
         return cls(paths, load_config(paths.config_file, environ=environ, overrides=overrides))
 
     @cached_property
+    def redactor(self) -> Redactor:
+        """Secret redaction with the team's extra patterns from ``config.yaml``."""
+        from memgit.redact import Redactor
+
+        return Redactor(self.config.redact.patterns)
+
+    @cached_property
     def index(self) -> MemoryIndex:
         from memgit.index import MemoryIndex  # whoosh is ~70 ms to import: only when searching
 
@@ -142,9 +150,25 @@ class Memory:
         tags: Sequence[str] = (),
         **fields: Any,
     ) -> tuple[Observation, str]:
-        """Add one observation (validated like a file on disk) and index it."""
+        """Add one observation as given (no dedupe), validated like a file on disk, and index it."""
+        obs = self._draft(type, title, body, files, tags, **fields)
+        with self.store.lock():
+            path = self.store.create(obs)
+        self._refresh_index()
+        return obs, self.paths.relative(path)
+
+    def _draft(
+        self,
+        type: str,
+        title: str,
+        body: str,
+        files: Sequence[str],
+        tags: Sequence[str],
+        **fields: Any,
+    ) -> Observation:
+        """A new observation with its provenance: the branch and commit it is made on."""
         branch, commit = self._provenance(fields.pop("branch", None), fields.pop("commit", None))
-        obs = new_observation(
+        return new_observation(
             type,
             title,
             body,
@@ -154,10 +178,6 @@ class Memory:
             commit=commit,
             **fields,
         )
-        with self.store.lock():
-            path = self.store.create(obs)
-        self._refresh_index()
-        return obs, self.paths.relative(path)
 
     def remember(
         self,
@@ -174,13 +194,12 @@ class Memory:
         commit: str | None = None,
     ) -> Remembered:
         """Save an observation through dedupe: new, a restatement (dropped) or a supersession."""
-        branch, commit = self._provenance(branch, commit)
-        draft = new_observation(
+        draft = self._draft(
             type,
             title,
             body,
-            files=tuple(files),
-            tags=tuple(tags),
+            files,
+            tags,
             confidence=confidence,
             source=source,
             session=session,

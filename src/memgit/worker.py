@@ -129,10 +129,7 @@ def default_extractor(memory: Memory) -> Any:
 
 
 def cleaner(memory: Memory) -> Callable[[str], str]:
-    from memgit.redact import Redactor
-
-    clean: Callable[[str], str] = Redactor(memory.config.redact.patterns).clean
-    return clean
+    return memory.redactor.clean
 
 
 def configure_logging(memory_root: Path) -> None:
