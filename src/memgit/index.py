@@ -17,7 +17,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -32,7 +32,7 @@ from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
 from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout
 from memgit.fileio import atomic_write, file_lock
-from memgit.model import Observation, format_time, parse_time
+from memgit.model import STATUSES, Observation, format_time, parse_time
 from memgit.openitems import MANIFEST
 from memgit.store import Listing, Problem, Store, StoredFile
 
@@ -364,10 +364,17 @@ class MemoryIndex:
             parser = QueryParser("text", schema=searcher.schema, group=OrGroup)
             parser.remove_plugin_class(FieldsPlugin)
             parser.remove_plugin_class(WildcardPlugin)
-            parsed = parser.parse(text)
-            results = searcher.search(
-                parsed, filter=_filter_query(filters), limit=max(limit * 3, limit + 10)
-            )
+            query = parser.parse(text)
+            # Narrow lazily, alongside the words: a filter= would first collect every document
+            # it allows (most of the index for "active"). Statuses are a closed set, so they
+            # narrow by leaving out the few documents of the other statuses.
+            narrowed = _filter_query(replace(filters, statuses=()))
+            if narrowed is not None:
+                query = wq.Require(query, narrowed)
+            excluded = [s for s in STATUSES if filters.statuses and s not in filters.statuses]
+            if excluded:
+                query = wq.AndNot(query, wq.Or([wq.Term("status", s) for s in excluded]))
+            results = searcher.search(query, limit=max(limit * 3, limit + 10), optimize=False)
             hits = [Hit(_from_stored(r["doc"]), r["doc"]["path"], float(r.score)) for r in results]
         hits.sort(
             key=lambda h: (-h.score * (0.5 + 0.5 * h.observation.confidence), h.observation.id)
