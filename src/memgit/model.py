@@ -20,8 +20,8 @@ allowed values, so the person fixing the file knows what to write.
 from __future__ import annotations
 
 import math
-import re
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace

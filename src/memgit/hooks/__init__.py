@@ -63,7 +63,8 @@ def main(argv: list[str]) -> int:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             return 0
         error = f"{type(exc).__name__}: {exc}"
-    if state is not None:
+    # PostToolUse runs on every tool call: its log line only when something went wrong.
+    if state is not None and (error or event != "PostToolUse"):
         _log(state, event, time.monotonic() - started, error)
     return 0
 
