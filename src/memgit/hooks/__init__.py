@@ -118,7 +118,13 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
         spawn_worker(root, state)
         return ""
     if event == "SessionStart":
-        spawn_worker(root, state)
+        spawn_worker(root, state)  # it also prepares the next session's context
+        from memgit.hooks import startcache
+
+        git_dir = os.path.dirname(state)
+        prepared = startcache.read(root, git_dir, time.strftime("%Y-%m-%d", time.gmtime()))
+        if prepared is not None:
+            return _context_output(event, prepared)
         from memgit.hooks.recall import session_start
 
         return _context_output(event, session_start(root, payload))
