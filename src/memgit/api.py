@@ -101,7 +101,13 @@ class Memory:
         environ: Mapping[str, str] | None = None,
     ) -> Memory:
         paths = find_paths(start).require_initialized()
-        return cls(paths, load_config(paths.config_file, environ=environ, overrides=overrides))
+        config = load_config(
+            paths.config_file,
+            environ=environ,
+            overrides=overrides,
+            cache=paths.state / "config-cache.json",
+        )
+        return cls(paths, config)
 
     @cached_property
     def redactor(self) -> Redactor:
