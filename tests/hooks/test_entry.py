@@ -107,6 +107,8 @@ def test_post_tool_use_imports_only_the_standard_library(memory_repo: Path) -> N
         f"sys.path.insert(0, {str(SRC)!r})\n"
         f"sys.stdin = io.TextIOWrapper(io.BytesIO({stdin!r}))\n"
         "before = set(sys.modules)\n"
+        "import os\n"
+        "os._exit = lambda code: None  # the entry point skips teardown; here we look after it\n"
         "from memgit.__main__ import main\n"
         "sys.argv = ['memgit', 'hook', 'PostToolUse']\n"
         "main()\n"
