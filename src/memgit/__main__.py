@@ -22,7 +22,7 @@ def main() -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
-        return code  # not reached, but where os._exit is replaced (tests)
+        return code  # type: ignore[unreachable]  # reached only where os._exit is replaced
     from memgit.cli import main as cli_main
 
     return cli_main(argv)
