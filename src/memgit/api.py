@@ -23,6 +23,7 @@ from memgit.paths import Paths, find_paths
 from memgit.store import Problem, Store
 
 if TYPE_CHECKING:
+    from memgit.code_staleness import Verdict
     from memgit.index import Filters, Hit, MemoryIndex, Progress, SyncReport
     from memgit.redact import Redactor
     from memgit.sessions import SessionSummary
@@ -283,14 +284,39 @@ class Memory:
         lines = spec.max_lines
         if target in ("claude", "agents"):
             lines = min(lines, self.config.context.section_lines)
+        hits = self._active_hits()
         return render_section(
-            self.active_observations(),
+            [hit.observation for hit in hits],
             now or utcnow(),
             max_lines=lines,
             max_chars=spec.max_chars,
             half_life_days=self.config.lifecycle.half_life_days,
             ephemeral_types=self.config.lifecycle.ephemeral_types,
+            stale_ids=frozenset(v.id for v in self.code_staleness(hits).values() if v.stale),
         )
+
+    # --- code-aware staleness (memgit.code_staleness) ----------------------------------------
+
+    def _active_hits(self) -> list[Hit]:
+        from memgit.index import Filters
+
+        return self.index.list(Filters(), None)
+
+    def code_staleness(self, hits: Sequence[Hit] | None = None) -> dict[str, Verdict]:
+        """Active observations whose files changed a lot since they were recorded, at HEAD."""
+        from memgit.code_staleness import assess_paths
+        from memgit.locate import head_commit
+
+        active = self._active_hits() if hits is None else hits
+        return assess_paths(
+            self.paths.root,
+            self.paths.state,
+            self.config.staleness,
+            [(hit.observation, hit.path) for hit in active],
+            head_commit(str(self.paths.git_dir)),
+        )
+
+    # --- end of staleness -----------------------------------------------------------------------
 
     def generate(
         self, target: str = "claude", *, check: bool = False, now: datetime | None = None

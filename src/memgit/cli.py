@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "install",
     "generate",
     "maintenance",
+    "gitflow",
     "mcp",
     "serve",
 )

@@ -24,6 +24,8 @@ from memgit.fileio import atomic_write
 from memgit.model import EPHEMERAL_TYPES, TYPES, yaml_codec
 
 EXTRACTORS = ("auto", "heuristic", "anthropic", "claude-cli")
+#: The agents' instruction files memgit can write (``memgit.section.TARGETS``).
+TARGET_NAMES = ("claude", "agents", "cursor", "copilot")
 
 
 def _choice(*allowed: str) -> dict[str, Any]:
@@ -78,6 +80,13 @@ class IndexConfig:
 
 
 @dataclass(frozen=True)
+class StalenessConfig:
+    enabled: bool = True
+    changed_fraction: float = field(default=0.5, metadata=_range(0.0, 1.0))
+    min_changed_lines: int = field(default=10, metadata=_range(0))
+
+
+@dataclass(frozen=True)
 class Config:
     extractor: str = field(default="auto", metadata=_choice(*EXTRACTORS))
     model: str = "claude-haiku-4-5"
@@ -88,6 +97,8 @@ class Config:
     budget: BudgetConfig = BudgetConfig()
     redact: RedactConfig = RedactConfig()
     index: IndexConfig = IndexConfig()
+    targets: tuple[str, ...] = field(default=("claude",), metadata=_choice(*TARGET_NAMES))
+    staleness: StalenessConfig = StalenessConfig()
     #: Where the settings came from, for messages (not a setting).
     origin: str = field(default="defaults", compare=False, metadata={"internal": True})
 

@@ -37,6 +37,8 @@ def check(memory: Memory) -> list[Finding]:
         *check_index(memory),
         *check_hooks(memory),
         *check_capture(memory),
+        *check_staleness(memory),
+        *check_git(memory.paths),
     ]
 
 
@@ -193,6 +195,52 @@ def check_index(memory: Memory) -> list[Finding]:
             )
         )
     return findings
+
+
+def check_staleness(memory: Memory) -> list[Finding]:
+    """Observations whose files changed a lot, were renamed or deleted since they were made."""
+    try:
+        verdicts = memory.code_staleness()
+    except MemgitError:
+        return []
+    stale = sorted((v for v in verdicts.values() if v.stale), key=lambda v: v.id)
+    if not stale:
+        return [Finding("ok", "staleness", f"{len(verdicts)} observations about files: none stale")]
+    return [
+        Finding(
+            "warn",
+            "stale",
+            f"[m:{v.id}] its files changed since it was recorded: {v.describe()}",
+            f"check it still holds: `memgit show {v.id}`; record what changed with `memgit add`",
+        )
+        for v in stale
+    ]
+
+
+def check_git(paths: Paths) -> list[Finding]:
+    """memgit's merge drivers and git hooks (set up by ``memgit init``)."""
+    from memgit.gitflow import git_status
+    from memgit.gitrepo import GitError
+
+    try:
+        status = git_status(paths.root)
+    except GitError as exc:
+        return [Finding("warn", "git", str(exc), "")]
+    if status.drivers and status.attributes and not status.missing_hooks:
+        return [Finding("ok", "git", "merge drivers, .gitattributes and git hooks in place")]
+    missing = [
+        *(["merge drivers"] if not status.drivers else []),
+        *([".gitattributes rules"] if not status.attributes else []),
+        *(f"{name} hook" for name in status.missing_hooks),
+    ]
+    return [
+        Finding(
+            "warn",
+            "git",
+            f"missing {', '.join(missing)}: merges of memory may need a human",
+            "`memgit install --git-hooks` (keeps any hook already there)",
+        )
+    ]
 
 
 def repair(memory: Memory) -> list[str]:

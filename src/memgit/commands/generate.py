@@ -1,4 +1,4 @@
-"""``memgit generate``: write the ranked memory section into CLAUDE.md (or another agent's file)."""
+"""``memgit generate``: write the ranked memory section into CLAUDE.md and other agents' files."""
 
 from __future__ import annotations
 
@@ -11,24 +11,31 @@ from memgit.section import TARGETS
 
 def run(args: argparse.Namespace) -> int:
     memory = Memory.open()
-    path, result = memory.generate(args.target, check=args.check)
-    shown = memory.paths.relative(path)
-    if args.check:
-        if result:
+    targets = [args.target] if args.target else list(memory.config.targets)
+    code = 0
+    for target in targets:
+        path, result = memory.generate(target, check=args.check)
+        shown = memory.paths.relative(path)
+        if not args.check:
+            print(f"{shown}: memory section {'updated' if result else 'already current'}")
+        elif result:
             print(f"{shown}: memory section is current")
-            return 0
-        print(f"{shown}: memory section is stale; run `memgit generate --target {args.target}`")
-        return 1
-    print(f"{shown}: memory section {'updated' if result else 'already current'}")
-    return 0
+        else:
+            print(f"{shown}: memory section is stale; run `memgit generate --target {target}`")
+            code = 1
+    return code
 
 
 def register(sub: Subparsers) -> None:
-    p = add_command(sub, "generate", "write the memory section into CLAUDE.md", run)
-    p.add_argument("--check", action="store_true", help="exit 1 if the section is stale")
+    p = add_command(
+        sub, "generate", "write the memory section into CLAUDE.md (and other agents' files)", run
+    )
+    p.add_argument("--check", action="store_true", help="exit 1 if a section is stale")
     p.add_argument(
         "--target",
         choices=sorted(TARGETS),
-        default="claude",
-        help="which agent's file (default claude: CLAUDE.md)",
+        default=None,
+        help="one agent's file: claude (CLAUDE.md), agents (AGENTS.md), cursor "
+        "(.cursor/rules/memgit.mdc), copilot (.github/copilot-instructions.md); default: the "
+        "targets listed in .memory/config.yaml",
     )

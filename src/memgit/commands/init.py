@@ -28,9 +28,21 @@ def run(args: argparse.Namespace) -> int:
             print(f"Claude Code hooks installed in {rel} (memgit uninstall removes them)")
         else:
             print(f"Claude Code hooks already in {rel}")
+    if not args.no_git_hooks:
+        from memgit.commands.install import git_command, print_git_setup
+        from memgit.gitflow import install_git
+        from memgit.section import resolve_target
+
+        claude = paths.relative(resolve_target(paths.root, "claude"))
+        print_git_setup(install_git(paths.root, git_command(), extra_paths=[claude]), paths)
     return 0
 
 
 def register(sub: Subparsers) -> None:
     p = add_command(sub, "init", "create .memory/ from the template (idempotent)", run)
     p.add_argument("--no-hooks", action="store_true", help="do not install the Claude Code hooks")
+    p.add_argument(
+        "--no-git-hooks",
+        action="store_true",
+        help="do not set up git (merge drivers, .gitattributes, post-merge/checkout/rewrite hooks)",
+    )

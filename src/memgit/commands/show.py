@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from memgit.api import Memory
 from memgit.commands.common import Subparsers, add_command
 from memgit.model import format_time
 from memgit.output import observation_json, print_json
 
+if TYPE_CHECKING:
+    from memgit.gitrepo import Commit
+
+
+def introduced(memory: Memory, path: str) -> Commit | None:
+    """The commit that brought the observation's file into the history, if it is committed."""
+    from memgit.gitrepo import Git, GitError
+    from memgit.history import introduced_by
+
+    try:
+        return introduced_by(Git(memory.paths.root), path)
+    except GitError:
+        return None
+
 
 def run(args: argparse.Namespace) -> int:
     memory = Memory.open()
     obs, path = memory.get(args.id)
+    commit = introduced(memory, path)
     if args.json:
-        print_json(observation_json(obs, path))
+        data = observation_json(obs, path)
+        data["introduced"] = commit.to_dict() if commit else None
+        print_json(data)
         return 0
     print(f"[m:{obs.id}] {obs.title}")
     print(f"type: {obs.type}    status: {obs.status}    confidence: {obs.confidence:.2f}")
@@ -32,6 +50,10 @@ def run(args: argparse.Namespace) -> int:
         if value:
             print(f"{label}: {value}")
     print(f"file: {path}")
+    if commit is not None:
+        print(f"introduced in: {commit.short} {commit.date[:10]} {commit.author}: {commit.subject}")
+    else:
+        print("introduced in: not committed yet")
     if obs.body:
         print()
         print(obs.body)
