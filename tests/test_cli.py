@@ -214,3 +214,52 @@ def test_real_process_end_to_end(memory_repo: Path) -> None:
     found = memgit_process("search", "pin", "--json", cwd=memory_repo)
     assert json.loads(found.stdout)[0]["title"] == "Always pin actions"
     assert memgit_process("--version", cwd=memory_repo).stdout.startswith("memgit ")
+
+
+def test_timeline_and_gc(cli: Cli, memory_repo: Path) -> None:
+    from datetime import timedelta
+
+    from memgit.api import Memory
+    from memgit.model import new_observation, utcnow
+
+    memory = Memory.open(memory_repo)
+    old = new_observation("progress", "Migrated the users table", now=utcnow() - timedelta(days=90))
+    memory.store.create(old)
+    memory.remember("decision", "Keep the users table in Postgres", session="s-1")
+    timeline = cli("timeline", cwd=memory_repo)
+    assert timeline.out.index("Migrated the users table") < timeline.out.index("Keep the users")
+    only = json.loads(cli("timeline", "--session", "s-1", "--json", cwd=memory_repo).out)
+    assert [o["title"] for o in only] == ["Keep the users table in Postgres"]
+    dry = cli("gc", "--dry-run", cwd=memory_repo)
+    assert f"would expire [m:{old.id}]" in dry.out
+    assert memory.get(old.id)[0].status == "active"
+    done = cli("gc", cwd=memory_repo)
+    assert "expired 1, deleted 0" in done.out
+    assert memory.get(old.id)[0].status == "expired"
+
+
+def test_add_redacts_secrets(cli: Cli, memory_repo: Path) -> None:
+    key = "ghp_" + "a1B2c3D4e5F6g7H8i9J0" + "k1L2m3N4o5P6q7R8"
+    added = cli(
+        "add",
+        "--type",
+        "gotcha",
+        "--title",
+        "CI token rotates",
+        "--body",
+        f"token {key}",
+        "--json",
+        cwd=memory_repo,
+    )
+    assert key not in added.out
+    assert "[REDACTED:github-token]" in json.loads(added.out)["body"]
+
+
+def test_generate_check(cli: Cli, memory_repo: Path) -> None:
+    cli("add", "--type", "gotcha", "--title", "Harbor times are UTC", cwd=memory_repo)
+    stale = cli("generate", "--check", cwd=memory_repo)
+    assert stale.code == 1
+    assert "stale" in stale.out
+    assert "updated" in cli("generate", cwd=memory_repo).out
+    assert cli("generate", "--check", cwd=memory_repo).code == 0
+    assert "Harbor times are UTC" in (memory_repo / "CLAUDE.md").read_text(encoding="utf-8")

@@ -1601,6 +1601,249 @@ def bf16_nan() -> Scenario:
     )
 
 
+def rails_dashboard() -> Scenario:
+    s = Session(
+        "rails-dashboard", "/home/tomas/work/ledgerbook", "perf/dashboard", "2026-03-23T09:40:00"
+    )
+    s.user(
+        "the projects dashboard takes like 8 seconds to load for the big accounts. can you see why"
+    )
+    s.bash(
+        "tail -n 6 log/development.log",
+        'Project Load (2.1ms)  SELECT "projects".* FROM "projects" WHERE "account_id" = $1\n'
+        'User Load (0.4ms)  SELECT "users".* FROM "users" WHERE "id" = $1 LIMIT 1\n'
+        'User Load (0.3ms)  SELECT "users".* FROM "users" WHERE "id" = $1 LIMIT 1\n'
+        "USE eager loading detected\n  Project => [:owner]\n  Add to your query: .includes([:owner"
+        "])",
+    )
+    s.read(
+        "app/views/projects/_row.html.erb",
+        "<td><%= project.name %></td>\n<td><%= project.owner.name %></td>\n",
+    )
+    s.say(
+        "Classic N+1. Every row renders `project.owner.name`, and each of those is a separate "
+        "query, so an account with 400 projects runs 401 queries. Loading the owners up front with "
+        "`includes(:owner)` in the controller turns that into two queries."
+    )
+    s.edit(
+        "app/controllers/projects_controller.rb",
+        "    @projects = current_account.projects.order(:name)",
+        "    @projects = current_account.projects.includes(:owner).order(:name)",
+    )
+    s.bash(
+        "bin/rails test test/controllers/projects_controller_test.rb",
+        "8 runs, 21 assertions, 0 failures, 0 errors, 0 skips",
+    )
+    s.say("Could also add fragment caching on the rows if it's still slow after this.")
+    s.user(
+        "nah, we generally don't do fragment caching in this app, the invalidation bugs we had "
+        "last year were way worse than a slow page. also Sara is rewriting this dashboard in React "
+        "next sprint so keep it minimal"
+    )
+    s.say(
+        "Got it, no caching, and I'll leave the view alone for Sara's rewrite. The dashboard for "
+        "the largest account is down from 8.1s to about 600ms with the eager loading."
+    )
+    return Scenario(
+        s,
+        "Written late (second batch). An N+1 query, the team's stance on fragment caching, and a "
+        "rewrite someone else owns.",
+        facts=[
+            Fact(
+                "n-plus-one",
+                "gotcha",
+                [["n+1", "includes", "eager"], ["owner", "query", "queries"]],
+                "N+1 on project.owner; use includes(:owner).",
+            ),
+            Fact(
+                "no-fragment-cache",
+                "pattern",
+                [["fragment caching", "caching", "cache"], ["invalidation", "don't", "no caching"]],
+                "No fragment caching: invalidation bugs.",
+            ),
+            Fact(
+                "sara-rewrite",
+                "coordination",
+                [["sara"], ["react", "rewrite", "rewriting", "dashboard"]],
+                "Sara rewrites the dashboard in React next sprint.",
+            ),
+        ],
+        questions=[
+            Question("why was the projects dashboard slow?", "n-plus-one"),
+            Question("should we add fragment caching?", "no-fragment-cache"),
+            Question("who is rewriting the dashboard?", "sara-rewrite"),
+        ],
+    )
+
+
+def terraform_lock() -> Scenario:
+    s = Session("terraform-lock", "/home/ines/infra/platform-tf", "main", "2026-03-24T15:05:00")
+    s.user(
+        "terraform apply for the staging vpc has been sitting on 'Acquiring state lock' for 20 min"
+        "utes"
+    )
+    s.bash(
+        "terraform apply -lock-timeout=10s -target=module.vpc",
+        "Acquiring state lock. This may take a few moments...\n\n"
+        "Error: Error acquiring the state lock\n\nLock Info:\n  ID:        9b2f6d1e-5c1a-4e0b-a3f4"
+        "-2d6c7e8f9a10\n"
+        "  Path:      platform-tf-state/staging/terraform.tfstate\n  Operation: OperationTypeApply"
+        "\n"
+        "  Who:       ci@runner-12\n  Created:   2026-03-24 13:41:07 UTC",
+        code=1,
+    )
+    s.bash(
+        "gh run list --workflow apply.yml --limit 3",
+        "cancelled  apply staging  main  2026-03-24T13:40:55Z\nsuccess    apply prod     main  202"
+        "6-03-24T11:02:10Z",
+    )
+    s.say(
+        "The lock belongs to the CI apply that was cancelled at 13:40. When a run is killed "
+        "mid-apply, Terraform's DynamoDB lock is left behind, because releasing it is the job of "
+        "the process that died; nothing expires it. Since that run is confirmed dead, "
+        "`terraform force-unlock 9b2f6d1e-...` is safe here."
+    )
+    s.bash(
+        "terraform force-unlock -force 9b2f6d1e-5c1a-4e0b-a3f4-2d6c7e8f9a10",
+        "Terraform state has been successfully unlocked!",
+    )
+    s.user(
+        "ok. rule of thumb for everyone: only force-unlock once you've checked the CI run is actua"
+        "lly "
+        "dead, and say so in #infra. and let's put the apply jobs into one concurrency group so tw"
+        "o "
+        "pipelines can never apply the same state at once"
+    )
+    s.edit(
+        ".github/workflows/apply.yml",
+        "jobs:\n  apply:",
+        "concurrency:\n  group: terraform-apply-${{ inputs.env }}\n  cancel-in-progress: false\n\n"
+        "jobs:\n  apply:",
+    )
+    s.say(
+        "Added a `concurrency` group per environment to apply.yml with `cancel-in-progress: false`"
+        ", "
+        "so a second apply waits instead of running alongside or killing the first one."
+    )
+    return Scenario(
+        s,
+        "Written late (second batch). A stale Terraform lock from a cancelled CI run, a team rule "
+        "about force-unlock, and a CI concurrency decision.",
+        facts=[
+            Fact(
+                "stale-lock",
+                "gotcha",
+                [["lock"], ["cancelled", "killed", "died", "dynamodb", "force-unlock"]],
+                "Cancelled CI applies leave the DynamoDB lock behind.",
+            ),
+            Fact(
+                "unlock-rule",
+                "pattern",
+                [["force-unlock"], ["dead", "#infra", "checked", "ci run"]],
+                "Force-unlock only after checking the CI run is dead; say so in #infra.",
+            ),
+            Fact(
+                "concurrency",
+                "decision",
+                [["concurrency"], ["apply", "pipelines", "group"]],
+                "One concurrency group per env for applies.",
+            ),
+        ],
+        questions=[
+            Question("terraform apply stuck acquiring state lock", "stale-lock"),
+            Question("when is it ok to force-unlock terraform state?", "unlock-rule"),
+            Question("can two pipelines apply terraform at the same time?", "concurrency"),
+        ],
+    )
+
+
+def locale_dates() -> Scenario:
+    s = Session(
+        "locale-dates", "/Users/lea/code/kiosk-web", "fix/date-locale", "2026-03-25T11:20:00"
+    )
+    s.user(
+        "German customers see dates like 3/25/2026 on the receipt screen. should be 25.03.2026 for "
+        "them"
+    )
+    s.grep("toLocaleDateString", ["src/receipt/Receipt.tsx", "src/orders/OrderRow.tsx"])
+    s.read(
+        "src/receipt/Receipt.tsx", "<span>{new Date(order.paidAt).toLocaleDateString()}</span>\n"
+    )
+    s.say(
+        "`toLocaleDateString()` with no arguments formats with the runtime's default locale. The "
+        "kiosks run a Chromium build whose default is en-US no matter what the customer picked, so "
+        "German customers get US dates. The customer's locale is already in the session store, it "
+        "just isn't passed in."
+    )
+    s.read(
+        "src/lib/format.ts",
+        "export function formatDate(d: Date | string, locale = sessionStore.locale) {\n"
+        "  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(d));\n}"
+        "\n",
+    )
+    s.say(
+        "There's already a `formatDate` helper in src/lib/format.ts that reads the locale from the "
+        "session store; the receipt and order rows just bypass it."
+    )
+    s.edit(
+        "src/receipt/Receipt.tsx",
+        "<span>{new Date(order.paidAt).toLocaleDateString()}</span>",
+        "<span>{formatDate(order.paidAt)}</span>",
+    )
+    s.edit(
+        "src/orders/OrderRow.tsx",
+        "{new Date(row.createdAt).toLocaleDateString()}",
+        "{formatDate(row.createdAt)}",
+    )
+    s.user(
+        "yes. please make that the rule: every date or number shown to a customer goes through "
+        "src/lib/format.ts, nobody calls toLocale*String directly"
+    )
+    s.bash(
+        "npm test -- --run src/receipt src/orders",
+        " ✓ src/receipt/Receipt.test.tsx (3)\n ✓ src/orders/OrderRow.test.tsx (5)\n Test Files  2 "
+        "passed (2)",
+    )
+    s.say(
+        "Both screens now use `formatDate`. One gap remains: the PDF receipt is rendered on the "
+        "server, which formats with the server's locale (en-US), so emailed receipts are still "
+        "wrong for German customers."
+    )
+    return Scenario(
+        s,
+        "Written late (second batch). A default-locale gotcha, a formatting rule from the user, "
+        "where formatting lives, and a remaining server-side gap.",
+        facts=[
+            Fact(
+                "default-locale",
+                "gotcha",
+                [
+                    ["tolocaledatestring", "default locale", "en-us"],
+                    ["locale", "kiosk", "kiosks", "chromium"],
+                ],
+                "toLocaleDateString() uses the kiosk's en-US default.",
+            ),
+            Fact(
+                "format-rule",
+                "pattern",
+                [["format.ts", "formatdate"], ["every date", "nobody", "rule", "customer"]],
+                "All customer-facing dates/numbers go through src/lib/format.ts.",
+            ),
+            Fact(
+                "pdf-gap",
+                "progress",
+                [["pdf"], ["server", "locale", "en-us"]],
+                "PDF receipts still use the server locale.",
+            ),
+        ],
+        questions=[
+            Question("why do German customers see US dates?", "default-locale"),
+            Question("how should I format a date for customers?", "format-rule"),
+            Question("are emailed receipts formatted correctly?", "pdf-gap"),
+        ],
+    )
+
+
 BUILDERS: tuple[Callable[[], Scenario], ...] = (
     celery_to_rq,
     harbor_timestamps,
@@ -1616,8 +1859,21 @@ BUILDERS: tuple[Callable[[], Scenario], ...] = (
     ios_deeplinks,
     go_json_pool,
     bf16_nan,
+    rails_dashboard,
+    terraform_lock,
+    locale_dates,
 )
-LATE = frozenset({"staging-crashloop", "ios-deeplinks", "go-json-pool", "bf16-nan"})
+LATE = frozenset(
+    {
+        "staging-crashloop",
+        "ios-deeplinks",
+        "go-json-pool",
+        "bf16-nan",
+        "rails-dashboard",
+        "terraform-lock",
+        "locale-dates",
+    }
+)
 """Written after the first version of the extractor, to see how it did on phrasing it was not
 built from (it captured 5 of their 14 facts on the first run; the misses led to general cues)."""
 

@@ -25,6 +25,7 @@ from memgit.store import Problem, Store
 if TYPE_CHECKING:
     from memgit.code_staleness import Verdict
     from memgit.index import Filters, Hit, MemoryIndex, Progress, SyncReport
+    from memgit.redact import Redactor
     from memgit.sessions import SessionSummary
 
 TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
@@ -101,7 +102,20 @@ class Memory:
         environ: Mapping[str, str] | None = None,
     ) -> Memory:
         paths = find_paths(start).require_initialized()
-        return cls(paths, load_config(paths.config_file, environ=environ, overrides=overrides))
+        config = load_config(
+            paths.config_file,
+            environ=environ,
+            overrides=overrides,
+            cache=paths.state / "config-cache.json",
+        )
+        return cls(paths, config)
+
+    @cached_property
+    def redactor(self) -> Redactor:
+        """Secret redaction with the team's extra patterns from ``config.yaml``."""
+        from memgit.redact import Redactor
+
+        return Redactor(self.config.redact.patterns)
 
     @cached_property
     def index(self) -> MemoryIndex:
@@ -143,9 +157,25 @@ class Memory:
         tags: Sequence[str] = (),
         **fields: Any,
     ) -> tuple[Observation, str]:
-        """Add one observation (validated like a file on disk) and index it."""
+        """Add one observation as given (no dedupe), validated like a file on disk, and index it."""
+        obs = self._draft(type, title, body, files, tags, **fields)
+        with self.store.lock():
+            path = self.store.create(obs)
+        self._refresh_index()
+        return obs, self.paths.relative(path)
+
+    def _draft(
+        self,
+        type: str,
+        title: str,
+        body: str,
+        files: Sequence[str],
+        tags: Sequence[str],
+        **fields: Any,
+    ) -> Observation:
+        """A new observation with its provenance: the branch and commit it is made on."""
         branch, commit = self._provenance(fields.pop("branch", None), fields.pop("commit", None))
-        obs = new_observation(
+        return new_observation(
             type,
             title,
             body,
@@ -155,10 +185,6 @@ class Memory:
             commit=commit,
             **fields,
         )
-        with self.store.lock():
-            path = self.store.create(obs)
-        self._refresh_index()
-        return obs, self.paths.relative(path)
 
     def remember(
         self,
@@ -175,13 +201,12 @@ class Memory:
         commit: str | None = None,
     ) -> Remembered:
         """Save an observation through dedupe: new, a restatement (dropped) or a supersession."""
-        branch, commit = self._provenance(branch, commit)
-        draft = new_observation(
+        draft = self._draft(
             type,
             title,
             body,
-            files=tuple(files),
-            tags=tuple(tags),
+            files,
+            tags,
             confidence=confidence,
             source=source,
             session=session,
@@ -241,7 +266,7 @@ class Memory:
         if around:
             centre, _ = self.get(around)
             position = next(i for i, h in enumerate(hits) if h.observation.id == centre.id)
-            start = max(0, position - limit // 2)
+            start = max(0, min(position - limit // 2, len(hits) - limit))
             return hits[start : start + limit]
         return hits[-limit:]
 

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "add",
     "search",
     "show",
+    "history",
     "capture",
     "install",
     "generate",

@@ -9,7 +9,9 @@ overrides a single setting from the environment, for example ``MEMGIT_EXTRACTOR=
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import os
 import types
 from collections.abc import Mapping
@@ -17,10 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-import yaml
-
 from memgit.errors import ConfigError
-from memgit.model import EPHEMERAL_TYPES, TYPES, YAML_LOADER
+from memgit.fileio import atomic_write
+from memgit.model import EPHEMERAL_TYPES, TYPES, yaml_codec
 
 EXTRACTORS = ("auto", "heuristic", "anthropic", "claude-cli")
 #: The agents' instruction files memgit can write (``memgit.section.TARGETS``).
@@ -120,12 +121,13 @@ def load_config(
     config_file: Path | None,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    cache: Path | None = None,
 ) -> Config:
     """Read ``config_file`` (absent is fine), apply environment and explicit overrides, validate."""
     source = str(config_file) if config_file is not None else "defaults"
     data: dict[str, Any] = {}
     if config_file is not None and config_file.exists():
-        data = read_config_mapping(config_file)
+        data = read_config_mapping(config_file, cache)
     data.pop("version", None)
     config: Config = _build(Config, data, source, prefix="")
     env_data = _from_environ(os.environ if environ is None else environ)
@@ -136,13 +138,33 @@ def load_config(
     return dataclasses.replace(config, origin=source)
 
 
-def read_config_mapping(config_file: Path) -> dict[str, Any]:
+def read_config_mapping(config_file: Path, cache: Path | None = None) -> dict[str, Any]:
+    """The file's settings as a mapping. With ``cache``, a JSON copy keyed by the file's size and
+    mtime spares the hooks the YAML parser while the file is unchanged."""
+    stat = config_file.stat()
+    key = [stat.st_mtime_ns, stat.st_size]
+    if cache is not None:
+        try:
+            cached = json.loads(cache.read_text(encoding="utf-8"))
+            if cached.get("key") == key and isinstance(cached.get("data"), dict):
+                return dict(cached["data"])
+        except (OSError, ValueError, AttributeError):
+            pass
+    mapping = _parse_config(config_file)
+    if cache is not None:
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            atomic_write(cache, json.dumps({"key": key, "data": mapping}), fsync=False)
+    return mapping
+
+
+def _parse_config(config_file: Path) -> dict[str, Any]:
     try:
         text = config_file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ConfigError(str(config_file), "", "is not UTF-8 text") from None
+    yaml, loader, _ = yaml_codec()
     try:
-        raw = yaml.load(text, Loader=YAML_LOADER)
+        raw = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise ConfigError(str(config_file), "", f"is not valid YAML: {exc}") from None
     if raw is None:
@@ -208,8 +230,9 @@ def _env_value(text: str) -> Any:
     """Environment values are YAML scalars or comma-separated lists: ``0.7``, ``true``, ``a,b``."""
     if "," in text:
         return [part.strip() for part in text.split(",") if part.strip()]
+    yaml, loader, _ = yaml_codec()
     try:
-        return yaml.safe_load(text) if text.strip() else ""
+        return yaml.load(text, Loader=loader) if text.strip() else ""
     except yaml.YAMLError:
         return text
 

@@ -63,13 +63,12 @@ def run_demo(parent: Path | None = None) -> DemoResult:
     _git(repo, "commit", "-q", "-m", "tidepool with memory")
     memory = Memory.open(repo, overrides={"extractor": "heuristic"})
     from memgit.extract.heuristic import HeuristicExtractor
-    from memgit.redact import Redactor
 
     report = ingest_transcript(
         memory,
         session_path(),
         HeuristicExtractor(),
-        clean=Redactor(memory.config.redact.patterns).clean,
+        clean=memory.redactor.clean,
         final=True,
     )
     claude_md, _ = memory.generate("claude")

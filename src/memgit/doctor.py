@@ -35,9 +35,80 @@ def check(memory: Memory) -> list[Finding]:
         *check_template(memory.paths),
         *check_state(memory.paths),
         *check_index(memory),
+        *check_hooks(memory),
+        *check_capture(memory),
         *check_staleness(memory),
         *check_git(memory.paths),
     ]
+
+
+def check_hooks(memory: Memory) -> list[Finding]:
+    """Are memgit's Claude Code hooks installed (project or user settings, or as a plugin)?"""
+    import json
+
+    from memgit.install import claude_home, hook_command, settings_path
+
+    places = [
+        settings_path("project", memory.paths.root, claude_home()),
+        memory.paths.root / ".claude" / "settings.local.json",
+        settings_path("user", memory.paths.root, claude_home()),
+    ]
+    wanted = hook_command("PostToolUse")
+    for place in places:
+        try:
+            text = place.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if json.dumps(wanted)[1:-1] in text or wanted in text:
+            return [Finding("ok", "hooks", f"Claude Code hooks installed in {place}")]
+    return [
+        Finding(
+            "warn",
+            "hooks",
+            "no memgit hooks in Claude Code settings (fine if you use the memgit plugin)",
+            "`memgit install` (or install the plugin: /plugin marketplace add, /plugin install)",
+        )
+    ]
+
+
+def check_capture(memory: Memory) -> list[Finding]:
+    """Model spend against the budgets, and capture work waiting in the queue."""
+    from memgit.model import utcnow
+    from memgit.spend import Ledger, over_budget
+
+    findings: list[Finding] = []
+    spend = Ledger(memory.paths.state).spent(utcnow())
+    budget = memory.config.budget
+    recent = sum(list(spend.days.values())[-7:])
+    message = (
+        f"model tokens spent today: {spend.today} (daily budget {budget.daily_tokens or 'none'}); "
+        f"last 7 days: {recent}"
+    )
+    reason = over_budget(spend, budget)
+    if reason:
+        findings.append(
+            Finding(
+                "warn",
+                "spend",
+                f"{message}; {reason}",
+                "raise budget.daily_tokens in .memory/config.yaml, or wait for tomorrow",
+            )
+        )
+    else:
+        findings.append(Finding("ok", "spend", message))
+    deferred = memory.paths.state / "queue" / "deferred"
+    waiting = sorted(deferred.glob("*.jsonl")) if deferred.is_dir() else []
+    if waiting:
+        findings.append(
+            Finding(
+                "warn",
+                "capture",
+                f"{len(waiting)} sessions wait for a retry of their extraction "
+                f"(see {memory.paths.logs / 'worker.log'})",
+                "it retries at the next session start; `memgit ingest TRANSCRIPT` runs it now",
+            )
+        )
+    return findings
 
 
 def check_config(paths: Paths) -> list[Finding]:

@@ -12,7 +12,6 @@ import contextlib
 import errno
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +49,8 @@ else:
 
 def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o644, fsync: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers see the old content or the new, never a mix."""
+    import tempfile  # imports random and shutil: only when something is written
+
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -65,11 +66,6 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o644, fsync: boo
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
-
-
-def is_temporary(name: str) -> bool:
-    """Names of temporary files ``atomic_write`` may leave behind when killed mid-write."""
-    return name.startswith(".") and name.endswith(".tmp")
 
 
 @contextlib.contextmanager

@@ -15,10 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -33,9 +32,9 @@ from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
 from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout
 from memgit.fileio import atomic_write, file_lock
-from memgit.model import Observation, format_time, parse_time
+from memgit.model import STATUSES, Observation, format_time, parse_time
 from memgit.openitems import MANIFEST
-from memgit.store import Problem, Store, StoredFile
+from memgit.store import Listing, Problem, Store, StoredFile
 
 #: Bump when the schema or the stored document changes: an older index is rebuilt.
 SCHEMA_VERSION = 5
@@ -50,8 +49,6 @@ SCHEMA_VERSION = 5
 WRITER_OPTIONS: dict[str, Any] = {"limitmb": 128, "compound": False}
 
 Progress = Callable[[int, int], None]
-#: File name -> (mtime_ns, size): what the manifest compares to notice changed files.
-Listing = dict[str, tuple[int, int]]
 
 _TEXT = StemmingAnalyzer()
 
@@ -190,29 +187,7 @@ class MemoryIndex:
         return changed, removed
 
     def _listing(self) -> Listing:
-        """``name -> (mtime_ns, size)`` for the files ``Store.scan`` lists.
-
-        Same rules as ``Store.scan`` (dot files and temporary files skipped, regular files only)
-        but without a ``Path`` per file: this runs before every search, and at 10k files building
-        the paths cost twice as much as the ``stat`` calls.
-        """
-        listing: Listing = {}
-        try:
-            entries = os.scandir(self.store.paths.observations)
-        except FileNotFoundError:
-            return listing
-        with entries:
-            for entry in entries:
-                if entry.name.startswith("."):  # also every temporary file of atomic_write
-                    continue
-                try:
-                    if not entry.is_file():
-                        continue
-                    stat = entry.stat()
-                except OSError:
-                    continue
-                listing[entry.name] = (stat.st_mtime_ns, stat.st_size)
-        return listing
+        return self.store.listing()
 
     def _stored(self, name: str, listing: Listing) -> StoredFile:
         mtime_ns, size = listing[name]
@@ -389,10 +364,17 @@ class MemoryIndex:
             parser = QueryParser("text", schema=searcher.schema, group=OrGroup)
             parser.remove_plugin_class(FieldsPlugin)
             parser.remove_plugin_class(WildcardPlugin)
-            parsed = parser.parse(text)
-            results = searcher.search(
-                parsed, filter=_filter_query(filters), limit=max(limit * 3, limit + 10)
-            )
+            query = parser.parse(text)
+            # Narrow lazily, alongside the words: a filter= would first collect every document
+            # it allows (most of the index for "active"). Statuses are a closed set, so they
+            # narrow by leaving out the few documents of the other statuses.
+            narrowed = _filter_query(replace(filters, statuses=()))
+            if narrowed is not None:
+                query = wq.Require(query, narrowed)
+            excluded = [s for s in STATUSES if filters.statuses and s not in filters.statuses]
+            if excluded:
+                query = wq.AndNot(query, wq.Or([wq.Term("status", s) for s in excluded]))
+            results = searcher.search(query, limit=max(limit * 3, limit + 10), optimize=False)
             hits = [Hit(_from_stored(r["doc"]), r["doc"]["path"], float(r.score)) for r in results]
         hits.sort(
             key=lambda h: (-h.score * (0.5 + 0.5 * h.observation.confidence), h.observation.id)

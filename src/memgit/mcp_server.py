@@ -256,9 +256,7 @@ class Tools:
         session = self.session
 
         def work(memory: Memory, **arguments: Any) -> str:
-            from memgit.redact import Redactor
-
-            clean = Redactor(memory.config.redact.patterns).clean
+            clean = memory.redactor.clean
             return mcp_tools.remember(memory, clean=clean, session=session, **arguments)
 
         return self.call(

@@ -19,16 +19,15 @@ allowed values, so the person fixing the file knows what to write.
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
-
-import yaml
 
 from memgit.errors import FieldProblem, InvalidObservation
 
@@ -66,12 +65,17 @@ _ID_ALPHABET = "0123456789" + _ID_LETTERS
 ID_LENGTH = 10
 ID_PATTERN = re.compile(r"^[a-z][0-9a-z]{3,39}$")
 
-try:  # libyaml is ~8x faster per frontmatter block; PyYAML wheels ship it.
-    YAML_LOADER: Any = yaml.CSafeLoader
-    YAML_DUMPER: Any = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - only without libyaml
-    YAML_LOADER = yaml.SafeLoader
-    YAML_DUMPER = yaml.SafeDumper
+
+@functools.cache
+def yaml_codec() -> tuple[Any, Any, Any]:
+    """``(yaml, loader, dumper)``, imported on first use: the hooks that only read the index
+    never pay for PyYAML (~20 ms). libyaml's classes are ~8x faster per frontmatter block."""
+    import yaml
+
+    try:
+        return yaml, yaml.CSafeLoader, yaml.CSafeDumper
+    except AttributeError:  # pragma: no cover - only without libyaml
+        return yaml, yaml.SafeLoader, yaml.SafeDumper
 
 
 def new_id() -> str:
@@ -80,9 +84,12 @@ def new_id() -> str:
     At 100,000 observations the chance that two ever collide is about 1 in 250,000; the store
     also refuses to write over an existing id.
     """
-    first = secrets.choice(_ID_LETTERS)
-    rest = "".join(secrets.choice(_ID_ALPHABET) for _ in range(ID_LENGTH - 1))
-    return first + rest
+    # os.urandom directly: the ``secrets`` module costs ~8 ms to import on every command.
+    # 32 divides 256, so ``byte % 32`` is uniform; 22 does not, so the first letter comes from a
+    # byte below 242 (11 x 22), drawn by rejection.
+    letter = next(b for b in os.urandom(64) if b < 242) % len(_ID_LETTERS)
+    rest = "".join(_ID_ALPHABET[b % 32] for b in os.urandom(ID_LENGTH - 1))
+    return _ID_LETTERS[letter] + rest
 
 
 def utcnow() -> datetime:
@@ -243,8 +250,9 @@ def split_frontmatter(text: str, path: str) -> tuple[str, str]:
 def load_frontmatter(text: str, path: str) -> tuple[dict[str, Any], str]:
     """Parse the frontmatter into a mapping; reject YAML errors and non-mappings."""
     head, body = split_frontmatter(text, path)
+    yaml, loader, _ = yaml_codec()
     try:
-        data = yaml.load(head, Loader=YAML_LOADER)
+        data = yaml.load(head, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (frontmatter line {mark.line + 1})" if mark is not None else ""
@@ -422,9 +430,10 @@ def render_observation(obs: Observation) -> str:
 
 
 def render_document(data: Mapping[str, Any], body: str) -> str:
+    yaml, _, dumper = yaml_codec()
     head = yaml.dump(
         dict(data),
-        Dumper=YAML_DUMPER,
+        Dumper=dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,

@@ -21,7 +21,7 @@ from memgit.errors import (
     MemgitError,
     UnknownObservation,
 )
-from memgit.fileio import atomic_write, file_lock, is_temporary
+from memgit.fileio import atomic_write, file_lock
 from memgit.model import Observation, id_from_file_name, parse_observation, render_observation
 from memgit.paths import Paths
 
@@ -35,6 +35,10 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+
+#: File name -> (mtime_ns, size): what the index compares to notice changed files.
+Listing = dict[str, tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -62,26 +66,38 @@ class Store:
 
     # --- listing --------------------------------------------------------------------------------
 
-    def scan(self) -> list[StoredFile]:
-        """Every candidate observation file, with its stat; temporary files are left out."""
-        folder = self.paths.observations
+    def listing(self) -> Listing:
+        """``name -> (mtime_ns, size)`` of every candidate observation file.
+
+        Dot files (every temporary file of ``atomic_write`` among them) and anything that is not
+        a regular file are left out. No ``Path`` per file: the index runs this before every
+        search, and at 10k files building the paths would cost more than the ``stat`` calls.
+        """
+        listing: Listing = {}
         try:
-            entries = list(os.scandir(folder))
+            entries = os.scandir(self.paths.observations)
         except FileNotFoundError:
-            return []
-        files = []
-        for entry in entries:
-            if is_temporary(entry.name) or entry.name.startswith("."):
-                continue
-            try:
-                if not entry.is_file():
+            return listing
+        with entries:
+            for entry in entries:
+                if entry.name.startswith("."):
                     continue
-                stat = entry.stat()
-            except OSError:
-                continue
-            files.append(StoredFile(Path(entry.path), entry.name, stat.st_mtime_ns, stat.st_size))
-        files.sort(key=lambda f: f.name)
-        return files
+                try:
+                    if not entry.is_file():
+                        continue
+                    stat = entry.stat()
+                except OSError:
+                    continue
+                listing[entry.name] = (stat.st_mtime_ns, stat.st_size)
+        return listing
+
+    def scan(self) -> list[StoredFile]:
+        """Every candidate observation file, with its stat, sorted by name."""
+        folder = self.paths.observations
+        return [
+            StoredFile(folder / name, name, mtime_ns, size)
+            for name, (mtime_ns, size) in sorted(self.listing().items())
+        ]
 
     def names(self) -> list[str]:
         """The observation file names, without a stat each: enough to find a file by its id."""

@@ -63,6 +63,7 @@ def run_worker(
                 if not claimed:
                     break
                 _process(memory, claimed, report, make_extractor)
+            _prepare_session_start(memory, report)
         # Records appended after our last claim but before we let go of the lock would wait for
         # the next trigger: look once more now that the lock is free.
         if not queue.pending(state):
@@ -74,6 +75,15 @@ def _sync_index(memory: Memory, report: WorkerReport) -> None:
         memory.index.sync()
     except Exception as exc:  # the index is derived: a failure here must not stop capture
         report.errors.append(f"index sync: {exc}")
+
+
+def _prepare_session_start(memory: Memory, report: WorkerReport) -> None:
+    from memgit.hooks.recall import prepare_session_start
+
+    try:
+        prepare_session_start(memory)
+    except Exception as exc:  # only an optimisation: the hook builds the context live without it
+        report.errors.append(f"session start context: {exc}")
 
 
 def _process(
@@ -129,10 +139,7 @@ def default_extractor(memory: Memory) -> Any:
 
 
 def cleaner(memory: Memory) -> Callable[[str], str]:
-    from memgit.redact import Redactor
-
-    clean: Callable[[str], str] = Redactor(memory.config.redact.patterns).clean
-    return clean
+    return memory.redactor.clean
 
 
 def configure_logging(memory_root: Path) -> None:

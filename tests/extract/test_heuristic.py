@@ -124,6 +124,28 @@ def test_gotcha_from_a_failure_and_its_explanation() -> None:
     well_formed(gotcha)
 
 
+def test_a_declined_tool_call_is_not_an_error_to_explain() -> None:
+    result = extract(
+        "TOOL Bash: which node\n"
+        "RESULT (error): The user doesn't want to proceed with this tool use. The tool use was "
+        "rejected.\n"
+        "ASSISTANT: Since you use VS Code, the Live Server extension serves the folder directly."
+    )
+    assert only(result, "gotcha") == []
+
+
+def test_diagnosis_of_a_reported_symptom_is_a_gotcha() -> None:
+    result = extract(
+        "USER: the orders page takes 9 seconds to load for big accounts\n"
+        "TOOL Read app/views/orders/_row.html.erb\nRESULT: 1→<%= order.customer.name %>\n"
+        "ASSISTANT: Each row calls order.customer, so an account with 500 orders runs 501 "
+        "queries; preloading customers with includes(:customer) makes it two."
+    )
+    [gotcha] = only(result, "gotcha")
+    assert "501 queries" in body(gotcha)
+    assert any(f.startswith("Symptom: the orders page takes 9 seconds") for f in gotcha.facts)
+
+
 def test_gotcha_cues_without_an_error() -> None:
     result = extract(
         "ASSISTANT: Watch out: the S3 client silently retries 403s from a stale clock as "

@@ -89,6 +89,12 @@ def test_sentences_headings_bullets_and_code() -> None:
     ]
 
 
+def test_a_bold_line_is_a_heading() -> None:
+    assert _prose("**Option 3: VS Code (since you use it)**\nInstall Live Server.") == [
+        ("Install Live Server.", "option 3: vs code since you use it", False)
+    ]
+
+
 def test_split_sentences_keeps_file_names_and_versions() -> None:
     assert split_sentences("Bump to v2.4.1 in setup.py. Then tag it.") == [
         "Bump to v2.4.1 in setup.py.",

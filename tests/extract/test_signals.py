@@ -26,13 +26,16 @@ SAMPLES = [
 ]
 
 
-def _ungated(text: str, role: str) -> list[str]:
+def _ungated(text: str, role: str) -> list[tuple[str, str]]:
+    lower = text.lower()
     return sorted(
-        (c.kind, c.pattern.pattern) for c in CUES if role in c.roles and c.pattern.search(text)
+        (c.kind, c.pattern.pattern)
+        for c in CUES
+        if role in c.roles and c.pattern.search(lower if c.folded else text)
     )
 
 
-def _gated(text: str, role: str) -> list[str]:
+def _gated(text: str, role: str) -> list[tuple[str, str]]:
     return sorted((c.kind, c.pattern.pattern) for c in cues(text, role))
 
 
@@ -56,6 +59,10 @@ def test_gating_on_every_sentence_of_the_fixtures() -> None:
                     assert _gated(text, block.role) == _ungated(text, block.role), text
                     checked += 1
     assert checked > 300
+
+
+def test_folded_cues_match_regardless_of_case() -> None:
+    assert _gated("WE DECIDED TO KEEP REDIS", "user") == _gated("we decided to keep redis", "user")
 
 
 def test_every_cue_has_triggers_and_a_kind() -> None:

@@ -69,9 +69,8 @@ def test_post_tool_use_queues_a_compact_record(memory_repo: Path) -> None:
     assert record["tool"] == "Edit"
     assert record["files"] == [str(memory_repo / "a.py")]
     assert len(queued.read_text(encoding="utf-8")) < 500
-    log = (memory_repo / ".git" / "memgit" / "logs" / "hooks.log").read_text(encoding="utf-8")
-    assert "PostToolUse" in log
-    assert log.rstrip().endswith("ok")
+    # A successful PostToolUse writes no log line: it runs on every tool call.
+    assert not (memory_repo / ".git" / "memgit" / "logs" / "hooks.log").exists()
 
 
 def test_nested_guard_exits_at_once(memory_repo: Path) -> None:
@@ -108,6 +107,8 @@ def test_post_tool_use_imports_only_the_standard_library(memory_repo: Path) -> N
         f"sys.path.insert(0, {str(SRC)!r})\n"
         f"sys.stdin = io.TextIOWrapper(io.BytesIO({stdin!r}))\n"
         "before = set(sys.modules)\n"
+        "import os\n"
+        "os._exit = lambda code: None  # the entry point skips teardown; here we look after it\n"
         "from memgit.__main__ import main\n"
         "sys.argv = ['memgit', 'hook', 'PostToolUse']\n"
         "main()\n"

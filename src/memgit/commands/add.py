@@ -13,12 +13,13 @@ from memgit.output import observation_json, print_json
 def run(args: argparse.Namespace) -> int:
     memory = Memory.open()
     files = [repo_relative(memory.paths, f) for f in args.file]
+    clean = memory.redactor.clean  # what is committed must never hold a secret
     obs, path = memory.add(
         args.type,
-        args.title,
-        args.body or "",
+        clean(args.title),
+        clean(args.body or ""),
         files=files,
-        tags=args.tag,
+        tags=[clean(tag) for tag in args.tag],
         confidence=args.confidence,
         source="manual",
     )

@@ -219,17 +219,6 @@ def _status_message(source: str, exc: Any) -> str:
 
 
 def _usage(raw: object) -> Usage:
-    """Input tokens include prompt-cache reads and writes, so budgets count everything sent."""
     if raw is None:
         return Usage()
-
-    def count(name: str) -> int:
-        value = getattr(raw, name, None)
-        return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-    sent = (
-        count("input_tokens")
-        + count("cache_creation_input_tokens")
-        + count("cache_read_input_tokens")
-    )
-    return Usage(input_tokens=sent, output_tokens=count("output_tokens"))
+    return Usage.from_counts(lambda name: getattr(raw, name, None))

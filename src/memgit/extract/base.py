@@ -8,7 +8,7 @@ pipeline dedupes, writes and indexes what they return.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -46,6 +46,22 @@ class Usage:
     @property
     def total(self) -> int:
         return self.input_tokens + self.output_tokens
+
+    @classmethod
+    def from_counts(cls, count: Callable[[str], object]) -> Usage:
+        """Usage from the API's counters; input includes prompt-cache reads and writes, so
+        budgets count everything sent. ``count(name)`` returns the counter or anything else."""
+
+        def number(name: str) -> int:
+            value = count(name)
+            return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+        sent = (
+            number("input_tokens")
+            + number("cache_creation_input_tokens")
+            + number("cache_read_input_tokens")
+        )
+        return cls(input_tokens=sent, output_tokens=number("output_tokens"))
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(

@@ -267,17 +267,7 @@ def usage_of(result: Mapping[str, Any]) -> Usage:
     raw = result.get("usage")
     if not isinstance(raw, dict):
         return Usage()
-
-    def count(name: str) -> int:
-        value = raw.get(name)
-        return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-    sent = (
-        count("input_tokens")
-        + count("cache_creation_input_tokens")
-        + count("cache_read_input_tokens")
-    )
-    return Usage(input_tokens=sent, output_tokens=count("output_tokens"))
+    return Usage.from_counts(raw.get)
 
 
 def _check_login(text: str, source: str) -> None:

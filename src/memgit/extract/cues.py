@@ -30,6 +30,9 @@ class Cue:
     triggers: tuple[str, ...]
     """Word prefixes of which one must occur for the pattern to match (a cheap gate)."""
     roles: frozenset[str] = ANYONE
+    folded: bool = True
+    """Matched against the lower-cased sentence (case-insensitive, and several times faster
+    than ``re.IGNORECASE``); cues that care about capitals (names) see the sentence as written."""
 
     @property
     def name(self) -> str:
@@ -39,9 +42,13 @@ class Cue:
 def _cue(
     kind: str, weight: float, triggers: str, pattern: str, roles: frozenset[str] = ANYONE
 ) -> Cue:
-    flags = 0 if pattern.startswith("(?-i)") else re.IGNORECASE
-    compiled = re.compile(pattern.removeprefix("(?-i)"), flags)
-    return Cue(kind, weight, compiled, tuple(triggers.split()), roles)
+    if pattern.startswith("(?-i)"):
+        compiled = re.compile(pattern.removeprefix("(?-i)"))
+        return Cue(kind, weight, compiled, tuple(triggers.split()), roles, folded=False)
+    if "(?-i" in pattern or re.search(r"[A-Z]", re.sub(r"\\.", "", pattern)):
+        compiled = re.compile(pattern, re.IGNORECASE)
+        return Cue(kind, weight, compiled, tuple(triggers.split()), roles, folded=False)
+    return Cue(kind, weight, re.compile(pattern), tuple(triggers.split()), roles)
 
 
 _VERBS_DONE = (
@@ -210,6 +217,14 @@ CUES: tuple[Cue, ...] = (
     _cue("gotcha", 0.8, "turn", r"\bturn(?:s|ed) out\b"),
     _cue(
         "gotcha",
+        0.7,
+        "n+1 race deadlock memory off stack infinite thundering cache classic",
+        r"\bn\+1\b|\brace condition\b|\bdeadlock\b|\bmemory leak\b|\boff-by-one\b|"
+        r"\bstack overflow\b|\binfinite loop\b|\bthundering herd\b|\bcache stampede\b|"
+        r"\bclassic (?:bug|mistake|trap|problem|issue|\w+ bug)\b",
+    ),
+    _cue(
+        "gotcha",
         0.8,
         "is was",
         r"\b(?:is|was|'s) (?:the|our) (?:real )?(?:problem|issue|culprit|cause|bug|root cause)\b",
@@ -371,6 +386,14 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "pattern", 0.8, "full exception", r"\bfull stop\b|\bno exceptions\b|\bwithout exception\b"
     ),
+    _cue("pattern", 0.8, "rule for team", r"\brule of thumb\b|\bfor everyone\b|\bteam rule\b"),
+    _cue(
+        "pattern",
+        0.7,
+        "only",
+        r"^only [\w-]+ (?:\w+ ){0,3}(?:once|after|when|if|before|with)\b",
+        USER,
+    ),
     _cue(
         "pattern",
         0.75,
@@ -384,8 +407,14 @@ CUES: tuple[Cue, ...] = (
         "pattern",
         0.7,
         "we",
-        r"\bwe (?:keep|put|store|run|avoid|require|always|generally|usually|normally) (?!it\b|"
-        r"going\b)",
+        r"\bwe (?:keep|put|store|run|avoid|require) (?!it\b|going\b)",
+        USER,
+    ),
+    _cue(
+        "pattern",
+        0.8,
+        "we",
+        r"\bwe (?:always|generally|usually|normally|never|typically|tend to|try to|prefer to)\b",
         USER,
     ),
     _cue(
@@ -505,13 +534,13 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "done",
-        0.55,
+        0.45,
         "pass",
         r"\b(?:tests?|suite|specs?|checks?|ci|build) (?:now )?pass(?:es|ed)?\b",
     ),
     _cue(
         "done",
-        0.5,
+        0.45,
         "passed passing out runs tests",
         r"\b\d+ (?:tests? )?(?:passed|passing)\b|\b\d+ out of \d+ runs\b|\b\d+/\d+ (?:runs|tests)"
         r"\b",
@@ -551,6 +580,13 @@ CUES: tuple[Cue, ...] = (
         r"tasks|"
         r"steps|issues)\b|\bwhat'?s left\b|\bleft to do\b|\bnot (?:yet )?done\b|\boutstanding\b|"
         r"\bfollow[- ]ups?\s*:",
+    ),
+    _cue(
+        "next",
+        0.7,
+        "still gap issue problem bug thing piece part item",
+        r"\bstill (?:wrong|broken|failing|missing|open|unfixed|unsupported|pending|buggy|off)\b|"
+        r"\b(?:gap|issue|problem|bug|thing|piece|part|item)s? remains?\b",
     ),
     _cue(
         "next", 0.6, "before", r"\bbefore (?:this|it|we) can (?:ship|merge|land|go out|release)\b"
@@ -607,6 +643,15 @@ CUES: tuple[Cue, ...] = (
         0.8,
         "blocked blocker",
         r"\bblocked (?:on|by|until)\b|\bblocker\b|\bis blocked\b",
+    ),
+    _cue(
+        "coordination",
+        0.75,
+        "is 's are",
+        r"(?-i)\b"
+        + _NAME
+        + r"(?:'s team)? (?:is|'s|are) (?:rewriting|refactoring|reworking|redoing|"
+        r"migrating|replacing|working on|touching|changing|redesigning|rebuilding|porting)\b",
     ),
     _cue(
         "coordination",

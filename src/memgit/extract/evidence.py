@@ -43,10 +43,17 @@ _PASSED = re.compile(
     re.MULTILINE,
 )
 _FAILED = re.compile(r"\b[1-9]\d* (?:failed|errors?)\b|\bFAIL\b|\bFAILED\b")
+_DECLINED = re.compile(
+    r"(?:the user doesn'?t want to|user rejected|\[request interrupted|permission to use \S+ "
+    r"(?:was|has been) denied|the tool use was rejected)",
+    re.IGNORECASE,
+)
 _TODO = re.compile(r"^\[(\w+)\] (.+)$", re.MULTILINE)
 SYMPTOM = re.compile(
     r"\b(?:fail\w*|broken|breaks?|error\w*|wrong|off by|bug\w*|flak\w*|crash\w*|slow\w*|"
-    r"doesn'?t|can'?t|won'?t|isn'?t|issue|problem|twice|missing|stuck|hangs?|leak\w*)\b",
+    r"doesn'?t|can'?t|won'?t|isn'?t|issue|problem|twice|missing|stuck|hangs?|leak\w*|"
+    r"should be|supposed to|expected|incorrect|weird|strange|unexpected|too slow|sitting on|"
+    r"takes? (?:like |about |over )?\d+ ?(?:s|secs?|seconds|minutes?))\b",
     re.IGNORECASE,
 )
 """Words of a user reporting that something is wrong."""
@@ -69,8 +76,12 @@ def error_line(text: str) -> str:
 
 
 def reports_failure(block: Block) -> bool:
-    """A failed tool call, or output that counts failures (a test run that exited 0 anyway)."""
-    return block.role == "error" or (block.role == "result" and bool(_FAILED.search(block.text)))
+    """A failed tool call, or output that counts failures (a test run that exited 0 anyway).
+
+    A tool call the user declined is not a failure: nothing was learned about the code."""
+    if block.role == "error":
+        return not _DECLINED.match(block.text.strip())
+    return block.role == "result" and bool(_FAILED.search(block.text))
 
 
 def last_test_run(found: Sequence[Block]) -> str | None:

@@ -76,6 +76,23 @@ _HEADING_KINDS = (
     ),
 )
 """Sections of plans and summaries whose first sentence is of a known kind."""
+_IMPACT = re.compile(
+    r"\b(?:left behind|never|nothing|no longer|lost|drops?|leaks?|stale|silently|ignores?|"
+    r"overwrites?|rejects?|refuses?|breaks?|fails?|blocks?|locks?|hangs?|stalls?|duplicates?|twice|"
+    r"wrong|instead|default)\b"
+)
+_REMEDY = re.compile(
+    r"\b(?:is|are|should be) (?:safe|fine|ok|okay|enough)\b|\bfix(?:es)? (?:it|this|that)\b|"
+    r"\bturns? that into\b|\bwill (?:work|fix)\b"
+)
+
+
+def _mechanism(text: str) -> float:
+    """Of an explanation's sentences, prefer the one saying what goes wrong over the remedy."""
+    lower = text.lower()
+    return (0.05 if _IMPACT.search(lower) else 0.0) - (0.05 if _REMEDY.search(lower) else 0.0)
+
+
 _STOPS = ("user", "task", "context")
 """Blocks that end the assistant's stretch of work: a prompt, a subagent task, a compaction."""
 
@@ -132,6 +149,10 @@ class _Reading:
 
     def _block_drafts(self, block: Block, *, skip: int) -> list[Draft]:
         error = self._error_before(block) if block.role == "assistant" else None
+        # An explanation right after a failure is a gotcha; after a reported symptom, likely one.
+        diagnosing = 0.6 if error is not None else 0.0
+        if not diagnosing and block.role == "assistant" and self._answers_symptom(block):
+            diagnosing = 0.55
         corrected = block.role == "user" and self._acknowledged(block)
         final = block.role == "assistant" and self._ends_turn(block)
         long_doc = block.role == "user" and len(block.text) > 2000
@@ -142,7 +163,7 @@ class _Reading:
             if sentence.heading and _HEDGED_HEADING.search(sentence.heading):
                 continue
             reason = rejection(text, block.role)
-            kind, weight = self._classify(sentence, text, reason, error is not None, final)
+            kind, weight = self._classify(sentence, text, reason, diagnosing, final)
             if carry is not None and reason is None and carry[1] > weight:
                 kind, weight = carry  # "Careful with this one." announces the next sentence
             carry = None
@@ -156,8 +177,6 @@ class _Reading:
             if not kind:
                 continue
             weight += bonus(text, kind)
-            if block.role == "user" and kind == "gotcha" and weight < 0.8:
-                weight -= 0.15  # a user describing a failure is a report, not an explanation
             if long_doc:
                 weight -= 0.1  # a pasted plan or spec: many statements, few of them new
             found.append(Draft(kind, weight, sentence, text))
@@ -166,7 +185,7 @@ class _Reading:
         return fold(found)
 
     def _classify(
-        self, sentence: Sentence, text: str, reason: str | None, after_error: bool, final: bool
+        self, sentence: Sentence, text: str, reason: str | None, diagnosing: float, final: bool
     ) -> tuple[str, float]:
         role = sentence.role
         if reason == "narration":
@@ -187,8 +206,12 @@ class _Reading:
         best: dict[str, float] = {}
         for cue in found:
             best.setdefault(cue.kind, cue.weight)
-        if after_error and is_causal(text):
-            best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, 0.6)
+        if role == "user" and best.get("gotcha", 1.0) < 0.8:
+            best["gotcha"] -= 0.15  # a user describing a failure is a report, not an explanation
+        if diagnosing and is_causal(text):
+            best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, diagnosing)
+        if "gotcha" in best:
+            best["gotcha"] += _mechanism(text)
         heading = sentence.heading
         if heading and sentence.position == self._first_under(sentence):
             for pattern, kind, weight in _HEADING_KINDS:
@@ -228,6 +251,23 @@ class _Reading:
             if evidence.reports_failure(earlier):
                 return evidence.error_line(earlier.text)
         return None
+
+    def _answers_symptom(self, block: Block) -> bool:
+        """Whether the message is among the first two answers to a prompt reporting a problem."""
+        messages = 0
+        for earlier in reversed(self.blocks[: block.index]):
+            if earlier.role == "user" and not earlier.command:
+                return any(
+                    evidence.SYMPTOM.search(plain(s.text))
+                    for s in self.sentences[earlier.index][:3]
+                )
+            if earlier.role in _STOPS:
+                return False
+            if earlier.role == "assistant":
+                messages += 1
+                if messages > 1:
+                    return False
+        return False
 
     def _acknowledged(self, block: Block) -> bool:
         reply = self._next_prose(block)
@@ -295,7 +335,8 @@ class _Reading:
                 facts.append(f"Symptom: {symptom}")
         if draft.context:
             known = draft.context.startswith(("Asked:", "Agreed:"))
-            facts.append(draft.context if known else f"Error: {draft.context}")
+            error = re.sub(r"^error:\s*", "", draft.context, flags=re.IGNORECASE)
+            facts.append(draft.context if known else f"Error: {error}")
         draft.facts = unique(f for f in facts if f != draft.narrative)[:MAX_FACTS]
         mentioned = resolve_files(
             mentioned_paths(" ".join([draft.text, *draft.support])), self.files

@@ -52,7 +52,7 @@ _LEAD_INS = re.compile(
     r"result|tl;?dr|"
     r"update|status|fyi|important|gotcha|takeaway|lesson|hiccup|context|background|orientation|"
     r"overview|reminder|thing|explanation|short version|bottom line|consideration|caveat|clear|"
-    r"noting|aside|hiccup|lesson|takeaway)\b[\w' ,\u2014\u2013-]{0,50}?:\s+"
+    r"noting|aside|remains|gap|left|missing|open)\b[\w' ,\u2014\u2013-]{0,50}?:\s+"
     r"|here(?:'?s| is) [\w' ]{0,40}:\s+"
     r"|(?:the |this )?(?:test|error|output|log|trace|failure|stack trace|traceback|diff) "
     r"(?:shows|says|tells us|means|confirms)(?: that)?\s+"
@@ -169,7 +169,7 @@ def shorten(text: str, limit: int = TITLE_MAX) -> str:
     text = text.strip()
     if len(text) <= limit:
         return text
-    without = re.sub(r"\s*\([^()]*\)", "", text)
+    without = re.sub(r"\s*\([^()]+\)", "", text)
     if len(without) <= limit and len(without) >= 30:
         return without.rstrip(_TRAILING)
     text = without if len(without) >= 30 else text
@@ -282,7 +282,8 @@ GENERIC = frozenset(
     really right run runs same say see seems set should show shows side since small something
     still stuff sure take test tests than thing things think time today too true try trying turn
     two under until use used uses using want way ways well went whole why without won work works
-    would wrong yes yet""".split()
+    would wrong yes yet created updated currently successfully comprehensive properly actually
+    existing complete completed working simple instead""".split()
 )
 
 
@@ -305,10 +306,12 @@ def tags(text: str, files: Sequence[str] = (), limit: int = 5) -> tuple[str, ...
     for path in files:
         stem = path.rsplit("/", 1)[-1].split(".", 1)[0]
         add(stem, 1.5)
-    words = _WORD.findall(unticked(text))
+    words = _WORD.findall(unticked(text[:1200]))
+    seen: set[str] = set()
     for i, word in enumerate(words):
-        if "/" in word:
+        if "/" in word or word in seen or len(word) < 3:
             continue
+        seen.add(word)
         inner_caps = word[1:] != word[1:].lower()
         marked = _MARKED.search(word) is not None
         if inner_caps or marked:

@@ -107,6 +107,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)]|\[[ xX]\])\s+(.*)$")
 _TABLE = re.compile(r"^\s*\|.*\|\s*$|^\s*[-|: ]{5,}$")
 _QUOTE = re.compile(r"^\s*>")
+_BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_]{2,80})(?:\*\*|__):?$")
 _LEAD = re.compile(r"^(?:\*\*|__)?([A-Z][\w' ]{1,40}?)(?:\*\*|__)?:(?:\*\*|__)?\s*$")
 # A sentence ends at . ! ? (or a closing quote/bracket after one) before a space and a word, a
 # backtick, a quote or markdown emphasis; people type lower-case sentences too. Abbreviations
@@ -141,6 +142,11 @@ def sentences(block: Block) -> list[Sentence]:
         if head:
             flush()
             heading = _plain_heading(head.group(1))
+            continue
+        bold = _BOLD_LINE.match(line)
+        if bold:
+            flush()
+            heading = _plain_heading(bold.group(1))
             continue
         lead = _LEAD.match(line)
         if lead:

@@ -10,24 +10,29 @@ explanation from narration. Pure functions over compiled patterns.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from memgit.extract.cues import CUES, Cue
 
 _WORDS = re.compile(r"[a-z][a-z'-]*")
-_BY_PREFIX: dict[str, list[tuple[str, Cue]]] = {}
-for _c in CUES:
-    for _t in _c.triggers:
-        _BY_PREFIX.setdefault(_t[:2], []).append((_t, _c))
+_BY_PREFIX: dict[str, list[tuple[str, int]]] = {}
+for _index, _cue in enumerate(CUES):
+    for _trigger in _cue.triggers:
+        _BY_PREFIX.setdefault(_trigger[:2], []).append((_trigger, _index))
+
+
+@lru_cache(maxsize=1 << 15)
+def _word_cues(word: str) -> frozenset[int]:
+    """Indexes of the cues one of whose triggers starts ``word`` (words repeat: memoised)."""
+    return frozenset(i for trigger, i in _BY_PREFIX.get(word[:2], ()) if word.startswith(trigger))
 
 
 def _gated(lower: str) -> list[Cue]:
     """Cues whose trigger prefixes occur among the words of ``lower``, in table order."""
     hits: set[int] = set()
     for word in set(_WORDS.findall(lower)):
-        for trigger, cue in _BY_PREFIX.get(word[:2], ()):
-            if word.startswith(trigger):
-                hits.add(id(cue))
-    return [c for c in CUES if id(c) in hits]
+        hits |= _word_cues(word)
+    return [CUES[i] for i in sorted(hits)]
 
 
 # --- what rules a sentence out -------------------------------------------------------------------
@@ -39,7 +44,6 @@ _QUESTION = re.compile(
     r")|"
     r"will (?:we|you|it)|what (?:if|about|do|does|did|should|would|is|are)|which (?:one|is|should)|"
     r"how (?:do|does|should|would|can|did|is))\b",
-    re.IGNORECASE,
 )
 _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|i wonder|wondering|what if|not sure|unsure|thinking out loud|just "
@@ -49,7 +53,6 @@ _HEDGE = re.compile(
     r"would be nice|in theory|if you want|happy to|up to you|your call|one option|an option|"
     r"alternatively|for example|for instance|e\.g\.|noted (?:as|for)|a possible|i think|i guess|"
     r"i believe|i suspect|i feel like|not 100%)",
-    re.IGNORECASE,
 )
 _CHATTER = re.compile(
     r"^(?:(?:thanks|thank you|thx|ty|great|perfect|nice|awesome|cool|ok|okay|sure|yes|yep|yeah|"
@@ -58,7 +61,6 @@ _CHATTER = re.compile(
     r"noted|makes sense|ugh|hmm|wow|oops|right|nah|nope|no|not now|not yet|later|whatever|"
     r"that'?s (?:great|perfect|awesome|nice|good|fine|it|all)|this is (?:great|perfect|awesome))"
     r"[\s!.,:;)🙏👍🎉-]*)+$",
-    re.IGNORECASE,
 )
 _NARRATION = re.compile(
     r"^(?:(?:now|next|first|then|ok(?:ay)?|great|good|perfect|alright|excellent|sure|so|and|"
@@ -67,7 +69,6 @@ _NARRATION = re.compile(
     r"looking|checking|reading|running|adding|updating|creating|fixing)|we need to (?:check|look|"
     r"read|see|find)|looking at|checking|reading|running|now,? |i can see|"
     r"i see|i understand|i notice)",
-    re.IGNORECASE,
 )
 _REQUEST = re.compile(
     r"^(?:(?:ok|so|and|also|hey|hi|hello)(?: \w+)?[,!]?\s+)*(?:(?:can|could|would|will) you|"
@@ -75,8 +76,8 @@ _REQUEST = re.compile(
     r"i would like|i want you|i need you|help me|please (?:add|create|implement|fix|write|make|"
     r"update|help|find|check|look|investigate|review|run|commit|push|open|figure|dig|explain|walk)"
     r")\b",
-    re.I,
 )
+_RULE = re.compile(r"\b(?:rule|convention|always|never|from now on|nobody|everyone|policy)\b")
 _CODE = re.compile(
     r"[{};]\s*$|^\s*(?:\$ |>>>|import |from \S+ import|def |class |func |fn |const |let |var |"
     r"#include|SELECT |UPDATE )"
@@ -86,44 +87,49 @@ _SYMBOLS = re.compile(r"[{}()\[\];=<>$|\\&]")
 
 def rejection(text: str, role: str) -> str | None:
     """Why ``text`` can never be an observation, or ``None`` when it might be one."""
-    words = text.split()
-    if len(words) < 3:
+    if len(text.split()) < 3:
         return "too short"
-    if _QUESTION.search(text):
+    lower = text.lower()
+    if _QUESTION.search(lower):
         return "question"
-    if _HEDGE.search(text):
+    if _HEDGE.search(lower):
         return "hedge"
-    if _CHATTER.match(text):
+    if _CHATTER.match(lower):
         return "chatter"
-    if _REQUEST.match(text):
+    if _REQUEST.match(lower) and not _RULE.search(lower):
         return "request"
     if _CODE.search(text) or len(_SYMBOLS.findall(text)) > max(6, len(text) // 12):
         return "code"
-    if role == "assistant" and _NARRATION.match(text):
+    if role == "assistant" and _NARRATION.match(lower):
         return "narration"
     return None
 
 
 def is_narration(text: str) -> bool:
-    return bool(_NARRATION.match(text))
+    return bool(_NARRATION.match(text.lower()))
 
 
 def cues(text: str, role: str) -> list[Cue]:
     """Every cue ``text`` carries when ``role`` says it, strongest first."""
-    found = [c for c in _gated(text.lower()) if role in c.roles and c.pattern.search(text)]
+    lower = text.lower()
+    found = [
+        c
+        for c in _gated(lower)
+        if role in c.roles and c.pattern.search(lower if c.folded else text)
+    ]
     return sorted(found, key=lambda c: -c.weight)
 
 
 _CAUSAL = re.compile(
-    r"\b(?:because|since|so (?:the|that|every|any|it|we|a|when)|which (?:means|made|makes|"
-    r"caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|treats?|infers?|expects?|"
-    r"assumes?|instead of|rather than|whenever|every time|each time|as soon as|once|there is no|"
+    r"\b(?:because|since|so (?:the|that|every|any|it|we|an?|when|each|all|no|nothing)|, so \w+|"
+    r"which (?:means|made|makes|caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|"
+    r"treats?|infers?|expects?|assumes?|instead of|rather than|whenever|every time|each time|"
+    r"as soon as|once|there is no|"
     r"there's no|has to|have to|needs? to|must|(?:doesn'?t|does not|no longer) exists?|"
     r"already (?:merged|exists|published|deleted|taken|in use|running|closed|released))\b",
-    re.IGNORECASE,
 )
 
 
 def is_causal(text: str) -> bool:
     """Whether a sentence explains (a cause, a mechanism, a requirement) rather than narrates."""
-    return bool(_CAUSAL.search(text))
+    return bool(_CAUSAL.search(text.lower()))

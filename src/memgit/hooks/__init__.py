@@ -63,7 +63,8 @@ def main(argv: list[str]) -> int:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             return 0
         error = f"{type(exc).__name__}: {exc}"
-    if state is not None:
+    # PostToolUse runs on every tool call: its log line only when something went wrong.
+    if state is not None and (error or event != "PostToolUse"):
         _log(state, event, time.monotonic() - started, error)
     return 0
 
@@ -117,7 +118,13 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
         spawn_worker(root, state)
         return ""
     if event == "SessionStart":
-        spawn_worker(root, state)
+        spawn_worker(root, state)  # it also prepares the next session's context
+        from memgit.hooks import startcache
+
+        git_dir = os.path.dirname(state)
+        prepared = startcache.read(root, git_dir, time.strftime("%Y-%m-%d", time.gmtime()))
+        if prepared is not None:
+            return _context_output(event, prepared)
         from memgit.hooks.recall import session_start
 
         return _context_output(event, session_start(root, payload))

@@ -35,15 +35,18 @@ def _name(session: str | None) -> str:
 def append(state: str, record: dict[str, Any]) -> None:
     """Append one record for its session (one ``write`` call: concurrent appends don't mix)."""
     folder = queue_dir(state)
-    os.makedirs(folder, exist_ok=True)
     record.setdefault("t", round(time.time(), 3))
     line = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
     if len(line) > MAX_RECORD:
         record = {k: record[k] for k in ("t", "e", "s", "p", "final") if k in record}
         line = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
-    fd = os.open(
-        os.path.join(folder, _name(record.get("s"))), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600
-    )
+    path = os.path.join(folder, _name(record.get("s")))
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileNotFoundError:  # the first record of this clone
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(path, flags, 0o600)
     try:
         os.write(fd, (line + "\n").encode("utf-8"))
     finally:

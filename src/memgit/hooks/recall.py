@@ -9,15 +9,15 @@ Both stay within the configured budgets, far under Claude Code's 10,000-characte
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from memgit.api import Memory
 from memgit.context import prompt_context, session_start_context
 from memgit.locate import head_branch
 from memgit.model import utcnow
-from memgit.openitems import observations_of
-from memgit.section import read_section, resolve_target
-from memgit.sessions import SessionSummary, latest_sessions
+
+if TYPE_CHECKING:
+    from memgit.sessions import SessionSummary
 
 _CITED = re.compile(r"\[m:([a-z][0-9a-z]{3,39})\]")
 #: Fewer words than this in a prompt ("ok", "go on") never trigger a search.
@@ -26,7 +26,17 @@ MIN_PROMPT_WORDS = 2
 
 def section_ids(memory: Memory) -> frozenset[str]:
     """Ids already cited in the generated section of CLAUDE.md."""
-    try:
+    try:  # the common case without the section module: the markers in CLAUDE.md itself
+        with open(memory.paths.root / "CLAUDE.md", encoding="utf-8") as handle:
+            text = handle.read()
+        begin, end = text.find("<!-- memgit:begin -->"), text.find("<!-- memgit:end -->")
+        if 0 <= begin < end:
+            return frozenset(_CITED.findall(text[begin:end]))
+    except (OSError, UnicodeDecodeError):
+        pass
+    from memgit.section import read_section, resolve_target
+
+    try:  # a symlink, an @AGENTS.md import stub, .claude/CLAUDE.md...
         body = read_section(resolve_target(memory.paths.root, "claude"))
     except Exception:  # a malformed CLAUDE.md must not cost the user their context
         return frozenset()
@@ -34,12 +44,27 @@ def section_ids(memory: Memory) -> frozenset[str]:
 
 
 def session_start(root: str, payload: dict[str, Any]) -> str:
-    memory = Memory.open(root)
+    return session_start_text(Memory.open(root), payload.get("session_id"))
+
+
+def prepare_session_start(memory: Memory) -> None:
+    """Write the next SessionStart's context for the hook to read (the worker calls this)."""
+    from memgit.hooks import startcache
+
+    root, git_dir = str(memory.paths.root), str(memory.paths.git_dir)
+    before = startcache.marks(root, git_dir)
+    day = utcnow().strftime("%Y-%m-%d")
+    startcache.write(root, git_dir, day, session_start_text(memory, None), before)
+
+
+def session_start_text(memory: Memory, current: object) -> str:
+    from memgit.openitems import observations_of
+    from memgit.sessions import latest_sessions
+
     branch = head_branch(str(memory.paths.git_dir))
     config = memory.config
     open_items = observations_of(memory.store, config.lifecycle.ephemeral_types, limit=40)
-    latest = latest_sessions(memory.paths.sessions, 1)
-    current = payload.get("session_id")
+    latest = latest_sessions(memory.paths.sessions, 2)
     previous = [s for s in latest if s.session != current]
     return session_start_context(
         open_items,
