@@ -125,7 +125,8 @@ def _process(
         report.deferred += len(failed)
     if regenerate:
         try:
-            memory.generate("claude")
+            for target in memory.config.targets:
+                memory.generate(target)
             report.regenerated = True
         except Exception as exc:
             report.errors.append(f"generate: {exc}")

@@ -65,9 +65,10 @@ def run_ingest(args: argparse.Namespace) -> int:
         for obs in report.added:
             print(f"  + [m:{obs.id}] {obs.type}: {obs.title}")
     if not args.no_generate:
-        path, changed = memory.generate("claude")
-        state = "updated" if changed else "already current"
-        print(f"{memory.paths.relative(path)}: memory section {state}")
+        for target in memory.config.targets:
+            path, changed = memory.generate(target)
+            state = "updated" if changed else "already current"
+            print(f"{memory.paths.relative(path)}: memory section {state}")
     print(f"done: {totals[0]} added, {totals[1]} superseded, {totals[2]} already known")
     return 0
 
