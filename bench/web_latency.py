@@ -32,9 +32,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send  # noqa: E402
 from memgit.api import Memory, initialize  # noqa: E402
 from memgit.catalog import for_memory  # noqa: E402
 from memgit.fileio import atomic_write  # noqa: E402
-from memgit.index import Filters  # noqa: E402
 from memgit.model import TYPES, compose_body, new_observation, render_observation  # noqa: E402
 from memgit.paths import find_paths  # noqa: E402
+from memgit.query import Filters  # noqa: E402
 from memgit.sessions import SessionSummary, render_session  # noqa: E402
 from memgit.web.app import create_app  # noqa: E402
 

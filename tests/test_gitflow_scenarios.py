@@ -9,8 +9,8 @@ import pytest
 from memgit.gitflow import install_git
 from memgit.gitrepo import Git
 from memgit.history import memory_log
-from memgit.index import Filters
 from memgit.model import parse_observation
+from memgit.query import Filters
 from memgit.section import read_section
 
 from .gitflow_helpers import (

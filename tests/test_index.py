@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from memgit.errors import LockTimeout
-from memgit.index import Filters, MemoryIndex
+from memgit.index import MemoryIndex
 from memgit.model import new_observation, render_observation
 from memgit.paths import find_paths
+from memgit.query import Filters
 from memgit.store import Store
 
 from .conftest import SRC

@@ -11,7 +11,6 @@ import pytest
 from memgit import mcp_tools
 from memgit.api import Memory
 from memgit.errors import NotInitialized
-from memgit.index import Filters
 from memgit.mcp_tools import (
     BODY_LIMIT,
     OUTPUT_BUDGET,
@@ -20,6 +19,7 @@ from memgit.mcp_tools import (
     compact_line,
 )
 from memgit.model import new_observation
+from memgit.query import Filters
 from memgit.sessions import SessionSummary, save_session
 
 LINE = re.compile(r"^\[m:[a-z][0-9a-z]+\] [a-z]+ · \d{4}-\d{2}-\d{2} · .+$")

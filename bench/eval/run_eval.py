@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from memgit.api import Memory, initialize  # noqa: E402
 from memgit.extract.base import ChunkInput, Extractor  # noqa: E402
 from memgit.extract.heuristic import HeuristicExtractor  # noqa: E402
-from memgit.index import Filters  # noqa: E402
 from memgit.model import Observation, compose_body  # noqa: E402
 from memgit.paths import find_paths  # noqa: E402
+from memgit.query import Filters  # noqa: E402
 from memgit.transcript import chunk_transcript, read_transcript  # noqa: E402
 
 HERE = Path(__file__).resolve().parent

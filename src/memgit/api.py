@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from memgit.config import Config, load_config
-from memgit.errors import InvalidObservation, MemgitError
+from memgit.errors import InvalidObservation, MemgitError, UnknownObservation
 from memgit.fileio import atomic_write
 from memgit.model import KEYS, Observation, new_observation, utcnow, with_status
 from memgit.paths import Paths, find_paths
@@ -24,7 +24,8 @@ from memgit.store import Problem, Store
 
 if TYPE_CHECKING:
     from memgit.code_staleness import Verdict
-    from memgit.index import Filters, Hit, MemoryIndex, Progress, SyncReport
+    from memgit.index import MemoryIndex, Progress, SyncReport
+    from memgit.query import Filters, Hit
     from memgit.redact import Redactor
     from memgit.sessions import SessionSummary
 
@@ -128,7 +129,16 @@ class Memory:
     # --- reading --------------------------------------------------------------------------------
 
     def get(self, ident: str) -> tuple[Observation, str]:
-        path = self.store.find(ident)
+        try:
+            path = self.store.find(ident, deep=False)
+        except UnknownObservation:
+            # Not in any file name (renamed by hand, or no such id): the index knows every id
+            # without reading every file.
+            key = ident.strip().removeprefix("[").removesuffix("]").removeprefix("m:")
+            hit = self.index.get(key)
+            if hit is None:
+                raise
+            path = self.paths.root / hit.path
         return self.store.read(path), self.paths.relative(path)
 
     def search(
@@ -221,7 +231,7 @@ class Memory:
     def _write_deduped(self, draft: Observation) -> Remembered:
         """Judge ``draft`` against similar active memory and write it. Caller holds the lock."""
         from memgit.dedupe import judge
-        from memgit.index import Filters
+        from memgit.query import Filters
 
         similar = [hit.observation for hit in self._similar(draft, Filters(types=(draft.type,)))]
         verdict = judge(draft, similar, self.config.dedupe.threshold)
@@ -254,7 +264,7 @@ class Memory:
         self, *, session: str | None = None, around: str | None = None, limit: int = 20
     ) -> list[Hit]:
         """Observations in the order they were made: of one session, or around one observation."""
-        from memgit.index import Filters
+        from memgit.query import Filters
 
         if session:
             hits = self.index.list(Filters(statuses=(), session=session), None)
@@ -271,7 +281,7 @@ class Memory:
         return hits[-limit:]
 
     def active_observations(self) -> list[Observation]:
-        from memgit.index import Filters
+        from memgit.query import Filters
 
         return [hit.observation for hit in self.index.list(Filters(), None)]
 
@@ -298,7 +308,7 @@ class Memory:
     # --- code-aware staleness (memgit.code_staleness) ----------------------------------------
 
     def _active_hits(self) -> list[Hit]:
-        from memgit.index import Filters
+        from memgit.query import Filters
 
         return self.index.list(Filters(), None)
 

@@ -184,7 +184,7 @@ def ingest_transcript(
 def _known(memory: Memory, text: str) -> list[Observation]:
     """The most relevant existing memories, so model extractors don't re-extract them."""
     from memgit.errors import LockTimeout
-    from memgit.index import Filters
+    from memgit.query import Filters
 
     try:
         hits = memory.index.search(text[:2000], Filters(), KNOWN_IN_PROMPT)

@@ -276,7 +276,7 @@ def _scan_markdown(folder: Path) -> dict[str, _Stat]:
 def for_memory(memory: Memory) -> Catalog:
     """The catalog a long-running reader of ``memory`` wants: it keeps the search index in sync
     and starts from the index's copies of the observations."""
-    from memgit.index import Filters
+    from memgit.query import Filters
 
     def preload() -> Iterable[tuple[str, Observation]]:
         hits = memory.listing(Filters(statuses=()), None, refresh=False)  # on_change synced it

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from memgit.api import Memory, initialize
 from memgit.capture import IngestReport, ingest_transcript
-from memgit.index import Filters, Hit
 from memgit.paths import find_paths
+from memgit.query import Filters, Hit
 
 SESSION_FILE = "demo-session.jsonl"
 QUESTION = "why are harbor timestamps off by an hour"

@@ -18,7 +18,6 @@ import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout
 from memgit.fileio import atomic_write, file_lock
 from memgit.model import STATUSES, Observation, format_time, parse_time
 from memgit.openitems import MANIFEST
+from memgit.query import ACTIVE, Filters, Hit
 from memgit.store import Listing, Problem, Store, StoredFile
 
 #: Bump when the schema or the stored document changes: an older index is rebuilt.
@@ -73,26 +73,6 @@ def _schema() -> Schema:
         confidence=NUMERIC(float, stored=True, shift_step=0),
         doc=STORED,
     )
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a search or listing is narrowed to. Empty tuples mean "any"."""
-
-    types: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ("active",)
-    file: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    branch: str | None = None
-    session: str | None = None
-
-
-@dataclass(frozen=True)
-class Hit:
-    observation: Observation
-    path: str
-    score: float
 
 
 @dataclass
@@ -357,7 +337,7 @@ class MemoryIndex:
             yield searcher
 
     def search(
-        self, text: str, filters: Filters = Filters(), limit: int = 10, *, refresh: bool = True
+        self, text: str, filters: Filters = ACTIVE, limit: int = 10, *, refresh: bool = True
     ) -> list[Hit]:
         """Ranked hits. ``refresh=False`` skips the sync: for readers that keep it in sync."""
         with self._searcher(refresh) as searcher:
@@ -382,7 +362,7 @@ class MemoryIndex:
         return hits[:limit]
 
     def list(
-        self, filters: Filters = Filters(), limit: int | None = None, *, refresh: bool = True
+        self, filters: Filters = ACTIVE, limit: int | None = None, *, refresh: bool = True
     ) -> list[Hit]:
         """Observations matching ``filters``, most recently updated first."""
         with self._searcher(refresh) as searcher:

@@ -219,7 +219,7 @@ def search(
     status: Any = None,
     limit: Any = None,
 ) -> str:
-    from memgit.index import Filters
+    from memgit.query import Filters
 
     text = text_arg("query", query, required=True, example="celery retry policy")
     assert text is not None

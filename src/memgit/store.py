@@ -159,8 +159,12 @@ class Store:
             observations.append(obs)
         return observations, problems
 
-    def find(self, ident: str) -> Path:
-        """The file of observation ``ident``; a unique prefix of at least 4 characters works too."""
+    def find(self, ident: str, *, deep: bool = True) -> Path:
+        """The file of observation ``ident``; a unique prefix of at least 4 characters works too.
+
+        File names carry the id; a file renamed by hand is found by reading every file
+        (``deep``), which callers with an index can skip by asking the index instead.
+        """
         ident = ident.strip().removeprefix("[").removesuffix("]").removeprefix("m:")
         folder = self.paths.observations
         names = self.names()
@@ -170,6 +174,8 @@ class Store:
             if len({id_from_file_name(p.name) for p in matches}) > 1:
                 raise AmbiguousId(ident, [id_from_file_name(p.name) or "" for p in matches])
         if not matches:
+            if not deep:
+                raise UnknownObservation(ident)
             # A file someone renamed by hand: fall back to reading them all.
             for stored in self.scan():
                 with contextlib.suppress(InvalidObservation):

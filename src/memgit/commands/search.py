@@ -13,8 +13,8 @@ from memgit.commands.common import (
     positive_int,
     repo_relative,
 )
-from memgit.index import Filters
 from memgit.output import observation_json, observation_line, print_json
+from memgit.query import Filters
 
 
 def filters_from(args: argparse.Namespace, memory: Memory) -> Filters:

@@ -86,7 +86,7 @@ def prompt_submit(root: str, payload: dict[str, Any]) -> str:
     config = memory.config
     if config.context.prompt_items == 0 or config.context.prompt_chars == 0:
         return ""
-    from memgit.index import Filters  # whoosh: only when a prompt is worth a search
+    from memgit.query import Filters  # whoosh: only when a prompt is worth a search
 
     hits = memory.index.search(
         prompt[:2000], Filters(), config.context.prompt_items * 3, refresh=False

@@ -24,8 +24,8 @@ from memgit.api import Memory
 from memgit.catalog import Catalog, for_memory
 from memgit.commands.common import parse_since
 from memgit.errors import MemgitError
-from memgit.index import Filters, Hit
 from memgit.model import ID_PATTERN, STATUSES, TYPES, decayed_confidence, utcnow
+from memgit.query import Filters, Hit
 from memgit.web import session_views, views
 from memgit.web.guard import Guard
 from memgit.web.html import Markup, url

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from memgit.config import LifecycleConfig
-from memgit.index import Hit
 from memgit.model import STATUSES, TYPES, Observation
 from memgit.overview import Chain, Counts, GrowthPoint, Link
+from memgit.query import Hit
 from memgit.sessions import SessionSummary
 from memgit.staleness import StaleMemory
 from memgit.store import Problem
