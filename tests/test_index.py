@@ -202,3 +202,32 @@ def test_get_and_health(memory_repo: Path) -> None:
     assert index.get("nope1234") is None
     health = index.health()
     assert (health.exists, health.documents, health.stale) == (True, 1, 0)
+
+
+def test_searches_check_every_file_at_most_once_a_minute(memory_repo: Path) -> None:
+    import memgit.index
+
+    store, index = setup(memory_repo)
+    obs = add(store, "gotcha", "Original wording about lexers")
+    assert index.search("lexers")  # builds the index
+    assert index.search("lexers")  # a full check finds nothing changed: stamped
+    path = store.path_for(obs)
+    # An in-place edit (same inode, the folder's mtime unchanged) within the quick window...
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("about lexers", "about parsers"), encoding="utf-8"
+    )
+    assert [h.observation.title for h in index.search("lexers")] == [
+        "Original wording about lexers"
+    ]
+    # ...is seen once the window has passed,
+    old = memgit.index.QUICK_SECONDS
+    memgit.index.QUICK_SECONDS = 0.0
+    try:
+        assert [h.observation.title for h in index.search("parsers")] == [
+            "Original wording about parsers"
+        ]
+    finally:
+        memgit.index.QUICK_SECONDS = old
+    # and a file added, removed or renamed is seen at once.
+    add(store, "gotcha", "Brand new gotcha about tokenizers")
+    assert index.search("tokenizers")

@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -35,6 +37,9 @@ from memgit.model import STATUSES, Observation, format_time, parse_time
 from memgit.openitems import MANIFEST
 from memgit.query import ACTIVE, Filters, Hit
 from memgit.store import Listing, Problem, Store, StoredFile
+
+#: How long a full check of every file's mtime and size stays good enough for a search.
+QUICK_SECONDS = 60.0
 
 #: Bump when the schema or the stored document changes: an older index is rebuilt.
 SCHEMA_VERSION = 5
@@ -105,6 +110,7 @@ class MemoryIndex:
         self.lock_timeout = lock_timeout
         self.manifest_path = folder.parent / MANIFEST
         self.digest_path = folder.parent / "index-digest"
+        self.checked_path = folder.parent / "index-checked"
         self.lock_path = store.paths.locks / "index.lock"
 
     # --- manifest -------------------------------------------------------------------------------
@@ -185,8 +191,10 @@ class MemoryIndex:
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
         """Bring the index up to date with the files: only changed files are re-read."""
+        folder_mtime = self._folder_mtime()
         listing = self._listing()
         if self._digest_matches(listing):
+            self._stamp_checked(folder_mtime)
             return SyncReport()
         manifest = self._read_manifest()
         if manifest is None:
@@ -321,12 +329,44 @@ class MemoryIndex:
         """
         if not sync and windex.exists_in(str(self.folder)):
             return self._open()
+        if self._recently_checked() and windex.exists_in(str(self.folder)):
+            return self._open()
         try:
             self.sync()
         except LockTimeout:
             if self._read_manifest() is None:
                 raise
         return self._open()
+
+    # --- the quick check before a search ---------------------------------------------------------
+    #
+    # Adding, deleting or renaming a file changes the folder's mtime: memgit's own writes
+    # (temporary file, then rename), git's checkouts and pulls, most editors' saves. Only an edit
+    # written in place keeps it. So a search checks the folder's mtime every time, and the
+    # mtime and size of every file only when the last full check is older than QUICK_SECONDS:
+    # at 100k files that full check costs most of a second.
+
+    def _folder_mtime(self) -> int:
+        try:
+            return os.stat(self.store.paths.observations).st_mtime_ns
+        except OSError:
+            return 0
+
+    def _stamp_checked(self, folder_mtime: int) -> None:
+        with contextlib.suppress(OSError):  # only an optimisation
+            atomic_write(
+                self.checked_path,
+                json.dumps({"folder": folder_mtime, "at": time.time()}),
+                fsync=False,
+            )
+
+    def _recently_checked(self) -> bool:
+        try:
+            stamp = json.loads(self.checked_path.read_text(encoding="utf-8"))
+            folder, at = int(stamp["folder"]), float(stamp["at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        return folder == self._folder_mtime() and 0 <= time.time() - at < QUICK_SECONDS
 
     # --- queries --------------------------------------------------------------------------------
 
