@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import index as windex
 from whoosh import query as wq
@@ -31,7 +31,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import OrGroup, QueryParser
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
-from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout
+from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout, MemgitError
 from memgit.fileio import atomic_write, file_lock
 from memgit.model import STATUSES, Observation, format_time, parse_time
 from memgit.openitems import MANIFEST
@@ -54,6 +54,7 @@ SCHEMA_VERSION = 5
 WRITER_OPTIONS: dict[str, Any] = {"limitmb": 128, "compound": False}
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 _TEXT = StemmingAnalyzer()
 
@@ -376,11 +377,34 @@ class MemoryIndex:
         with ix.searcher() as searcher:
             yield searcher
 
+    def _read(self, work: Callable[[Any], T], refresh: bool = True) -> T:
+        """Run ``work`` on a searcher, once more if the index was swapped under it.
+
+        A rebuild in another process swaps in a new index folder; a reader that opened the old
+        one can then fail on files it had not opened yet. The new index is complete, so a
+        second try on a fresh searcher answers.
+        """
+        for attempt in (1, 2):
+            try:
+                with self._searcher(refresh) as searcher:
+                    return work(searcher)
+            except MemgitError:
+                raise
+            except Exception as exc:  # whoosh raises several kinds for a vanished file
+                if attempt == 2:
+                    raise IndexUnavailable(
+                        f"the search index in {self.folder} could not be read ({exc}); "
+                        "run `memgit reindex --full` if this persists"
+                    ) from exc
+                time.sleep(0.05)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def search(
         self, text: str, filters: Filters = ACTIVE, limit: int = 10, *, refresh: bool = True
     ) -> list[Hit]:
         """Ranked hits. ``refresh=False`` skips the sync: for readers that keep it in sync."""
-        with self._searcher(refresh) as searcher:
+
+        def work(searcher: Any) -> list[Hit]:
             parser = QueryParser("text", schema=searcher.schema, group=OrGroup)
             parser.remove_plugin_class(FieldsPlugin)
             parser.remove_plugin_class(WildcardPlugin)
@@ -395,7 +419,9 @@ class MemoryIndex:
             if excluded:
                 query = wq.AndNot(query, wq.Or([wq.Term("status", s) for s in excluded]))
             results = searcher.search(query, limit=max(limit * 3, limit + 10), optimize=False)
-            hits = [Hit(_from_stored(r["doc"]), r["doc"]["path"], float(r.score)) for r in results]
+            return [Hit(_from_stored(r["doc"]), r["doc"]["path"], float(r.score)) for r in results]
+
+        hits = self._read(work, refresh)
         hits.sort(
             key=lambda h: (-h.score * (0.5 + 0.5 * h.observation.confidence), h.observation.id)
         )
@@ -405,7 +431,8 @@ class MemoryIndex:
         self, filters: Filters = ACTIVE, limit: int | None = None, *, refresh: bool = True
     ) -> list[Hit]:
         """Observations matching ``filters``, most recently updated first."""
-        with self._searcher(refresh) as searcher:
+
+        def work(searcher: Any) -> list[Hit]:
             results = searcher.search(
                 _filter_query(filters) or wq.Every(),
                 limit=limit,
@@ -414,12 +441,16 @@ class MemoryIndex:
             )
             return [Hit(_from_stored(r["doc"]), r["doc"]["path"], 0.0) for r in results]
 
+        return self._read(work, refresh)
+
     def get(self, ident: str) -> Hit | None:
-        with self._searcher() as searcher:
+        def work(searcher: Any) -> Hit | None:
             fields = searcher.document(id=ident)
-        if fields is None:
-            return None
-        return Hit(_from_stored(fields["doc"]), fields["doc"]["path"], 0.0)
+            if fields is None:
+                return None
+            return Hit(_from_stored(fields["doc"]), fields["doc"]["path"], 0.0)
+
+        return self._read(work)
 
     def health(self) -> Health:
         manifest = self._read_manifest()
