@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -371,33 +371,23 @@ class MemoryIndex:
 
     # --- queries --------------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _searcher(self, refresh: bool = True) -> Iterator[Any]:
-        ix = self.fresh_searcher_index(sync=refresh)
-        with ix.searcher() as searcher:
-            yield searcher
-
     def _read(self, work: Callable[[Any], T], refresh: bool = True) -> T:
         """Run ``work`` on a searcher, once more if the index was swapped under it.
 
         A rebuild in another process swaps in a new index folder; a reader that opened the old
         one can then fail on files it had not opened yet. The new index is complete, so a
-        second try on a fresh searcher answers.
+        second try on a fresh searcher answers. Other failures (and a second one) propagate.
         """
-        for attempt in (1, 2):
-            try:
-                with self._searcher(refresh) as searcher:
-                    return work(searcher)
-            except MemgitError:
-                raise
-            except Exception as exc:  # whoosh raises several kinds for a vanished file
-                if attempt == 2:
-                    raise IndexUnavailable(
-                        f"the search index in {self.folder} could not be read ({exc}); "
-                        "run `memgit reindex --full` if this persists"
-                    ) from exc
-                time.sleep(0.05)
-        raise AssertionError("unreachable")  # pragma: no cover
+        ix = self.fresh_searcher_index(sync=refresh)
+        try:
+            with ix.searcher() as searcher:
+                return work(searcher)
+        except MemgitError:
+            raise
+        except Exception:  # whoosh's lazily opened readers fail in several ways
+            time.sleep(0.05)
+            with self._open().searcher() as searcher:
+                return work(searcher)
 
     def search(
         self, text: str, filters: Filters = ACTIVE, limit: int = 10, *, refresh: bool = True
