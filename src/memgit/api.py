@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from memgit.config import Config, load_config
 from memgit.errors import InvalidObservation, MemgitError, UnknownObservation
 from memgit.fileio import atomic_write
-from memgit.model import KEYS, Observation, new_observation, utcnow, with_status
+from memgit.model import KEYS, Observation, new_observation, normalize_id, utcnow, with_status
 from memgit.paths import Paths, find_paths
 from memgit.store import Problem, Store
 
@@ -134,8 +134,7 @@ class Memory:
         except UnknownObservation:
             # Not in any file name (renamed by hand, or no such id): the index knows every id
             # without reading every file.
-            key = ident.strip().removeprefix("[").removesuffix("]").removeprefix("m:")
-            hit = self.index.get(key)
+            hit = self.index.get(normalize_id(ident))
             if hit is None:
                 raise
             path = self.paths.root / hit.path

@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
 from memgit.errors import InvalidObservation, LockTimeout
-from memgit.model import Observation
+from memgit.model import Observation, normalize_id
 from memgit.sessions import SessionSummary, parse_session
 from memgit.store import Problem, Store
 
@@ -55,7 +55,7 @@ class Snapshot:
 
     def get(self, ident: str) -> Observation | None:
         """The observation with exactly this id (``[m:id]`` accepted), or None."""
-        return self.by_id.get(ident.strip().removeprefix("[").removesuffix("]").removeprefix("m:"))
+        return self.by_id.get(normalize_id(ident))
 
     def session(self, session: str) -> SessionSummary | None:
         return next((s for s in self.sessions if s.session == session), None)

@@ -22,7 +22,15 @@ from typing import Any
 
 from memgit.api import Memory
 from memgit.errors import AmbiguousId, MemgitError, UnknownObservation
-from memgit.model import ID_PATTERN, STATUSES, TITLE_MAX, TYPES, Observation, compose_body
+from memgit.model import (
+    ID_PATTERN,
+    STATUSES,
+    TITLE_MAX,
+    TYPES,
+    Observation,
+    compose_body,
+    normalize_id,
+)
 from memgit.sessions import SessionSummary
 
 SEARCH_LIMIT = (1, 50, 10)  # lowest, highest, default
@@ -125,7 +133,7 @@ def id_arg(name: str, value: Any) -> str:
             f"{name} must be an observation id such as 'k3f9a2c1dx' (the search tool shows "
             f"them as [m:id]), not {_show(value)}"
         )
-    ident = value.strip().removeprefix("[").removesuffix("]").removeprefix("m:").strip().lower()
+    ident = normalize_id(value).lower()
     if not ID_PATTERN.match(ident):
         raise ToolArgumentError(
             f"{name}={_show(value)} is not an observation id: ids are 4 to 40 lowercase letters "

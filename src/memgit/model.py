@@ -207,6 +207,11 @@ def slugify(text: str, limit: int) -> str:
     return slug.strip("-")
 
 
+def normalize_id(text: str) -> str:
+    """An id as people cite it (``[m:k3f9a2c1dx]``, ``m:k3f9``, `` k3f9 ``) to the bare id."""
+    return text.strip().removeprefix("[").removesuffix("]").strip().removeprefix("m:").strip()
+
+
 def id_from_file_name(name: str) -> str | None:
     """The id at the end of a memory file name, or None for a name memgit did not make."""
     if not name.endswith(".md"):

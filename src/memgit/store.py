@@ -22,7 +22,13 @@ from memgit.errors import (
     UnknownObservation,
 )
 from memgit.fileio import atomic_write, file_lock
-from memgit.model import Observation, id_from_file_name, parse_observation, render_observation
+from memgit.model import (
+    Observation,
+    id_from_file_name,
+    normalize_id,
+    parse_observation,
+    render_observation,
+)
 from memgit.paths import Paths
 
 
@@ -165,7 +171,7 @@ class Store:
         File names carry the id; a file renamed by hand is found by reading every file
         (``deep``), which callers with an index can skip by asking the index instead.
         """
-        ident = ident.strip().removeprefix("[").removesuffix("]").removeprefix("m:")
+        ident = normalize_id(ident)
         folder = self.paths.observations
         names = self.names()
         matches = [folder / n for n in names if (id_from_file_name(n) or "") == ident]

@@ -24,7 +24,7 @@ from memgit.api import Memory
 from memgit.catalog import Catalog, for_memory
 from memgit.commands.common import parse_since
 from memgit.errors import MemgitError
-from memgit.model import ID_PATTERN, STATUSES, TYPES, decayed_confidence, utcnow
+from memgit.model import ID_PATTERN, STATUSES, TYPES, decayed_confidence, normalize_id, utcnow
 from memgit.query import Filters, Hit
 from memgit.web import session_views, views
 from memgit.web.guard import Guard
@@ -85,7 +85,7 @@ class Viewer:
             since=params.get("since", "").strip(),
             limit=_int(params.get("limit"), PAGE_SIZE, 1, MAX_LIMIT),
         )
-        target = form.q.removeprefix("[").removesuffix("]").removeprefix("m:")
+        target = normalize_id(form.q)
         if ID_PATTERN.match(target) and snap.get(target) is not None:
             return RedirectResponse(url(f"/m/{target}"), status_code=303)
         hits: list[Hit] | None = None
