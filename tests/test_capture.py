@@ -107,10 +107,8 @@ def test_team_patterns_from_config_apply(memory_repo: Path, tmp_path: Path) -> N
     log.say("We decided to always send the partner id ACME-123456 in the billing header.")
     memory = Memory.open(memory_repo)
     extractor = Recording()
-    from memgit.worker import cleaner
-
     path = log.write(tmp_path / "t.jsonl")
-    ingest_transcript(memory, path, extractor, clean=cleaner(memory), final=True)
+    ingest_transcript(memory, path, extractor, clean=memory.redactor.clean, final=True)
     assert "ACME-123456" not in "".join(extractor.sent)
     assert "[REDACTED:custom]" in "".join(extractor.sent)
 

@@ -232,7 +232,7 @@ class Memory:
         from memgit.dedupe import judge
         from memgit.query import Filters
 
-        similar = [hit.observation for hit in self._similar(draft, Filters(types=(draft.type,)))]
+        similar = self.related(f"{draft.title} {draft.body}", Filters(types=(draft.type,)), 20)
         verdict = judge(draft, similar, self.config.dedupe.threshold)
         if verdict.action == "duplicate" and verdict.target is not None:
             path = self.paths.relative(self.store.path_for(verdict.target))
@@ -249,14 +249,16 @@ class Memory:
         written = self.store.create(draft)
         return Remembered("new", draft, self.paths.relative(written), None)
 
-    def _similar(self, draft: Observation, filters: Filters, limit: int = 20) -> list[Hit]:
-        """Active observations most like ``draft`` (by search), for dedupe and for model prompts."""
+    def related(self, text: str, filters: Filters, limit: int) -> list[Observation]:
+        """The observations most like ``text``, for dedupe and for model prompts.
+
+        Best effort: a busy index, or a text with nothing searchable in it, gives none.
+        """
         from memgit.errors import LockTimeout
 
-        query = f"{draft.title} {draft.body}"[:2000]
         try:
-            return self.index.search(query, filters, limit)
-        except LockTimeout:
+            return [hit.observation for hit in self.index.search(text[:2000], filters, limit)]
+        except (LockTimeout, ValueError):
             return []
 
     def timeline(

@@ -28,6 +28,7 @@ from memgit.model import (
     parse_time,
     utcnow,
 )
+from memgit.query import ACTIVE
 from memgit.sessions import SessionSummary, save_session
 from memgit.spend import Ledger, over_budget
 from memgit.transcript import (
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from memgit.api import Memory
 
 Progress = Callable[[int, int], None]
+#: Existing memories sent with each chunk, so that models don't extract them again.
 KNOWN_IN_PROMPT = 8
 #: After this many failed model calls on one chunk, the offline extractor takes that chunk.
 MAX_ATTEMPTS = 3
@@ -131,7 +133,7 @@ def ingest_transcript(
                 if reason:
                     report.stopped = f"stopped before a model call: {reason}"
                     break
-            known = _known(memory, chunk.text)
+            known = memory.related(chunk.text, ACTIVE, KNOWN_IN_PROMPT)
             piece = ChunkInput(
                 text=chunk.text, files=chunk.files, session_id=chunk.session_id, branch=chunk.branch
             )
@@ -179,18 +181,6 @@ def ingest_transcript(
         report.summary = _save_summary(memory, transcript, notes, written, extractor.source, clean)
     memory._refresh_index()
     return report
-
-
-def _known(memory: Memory, text: str) -> list[Observation]:
-    """The most relevant existing memories, so model extractors don't re-extract them."""
-    from memgit.errors import LockTimeout
-    from memgit.query import Filters
-
-    try:
-        hits = memory.index.search(text[:2000], Filters(), KNOWN_IN_PROMPT)
-    except (LockTimeout, ValueError):
-        return []
-    return [hit.observation for hit in hits]
 
 
 def _draft(

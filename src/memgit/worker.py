@@ -101,7 +101,7 @@ def _process(
         if isinstance(path, str) and path:
             by_transcript.setdefault(path, []).append(record)
     extractor = (make_extractor or default_extractor)(memory)
-    clean = cleaner(memory)
+    clean = memory.redactor.clean
     regenerate = any(record.get("e") in REGENERATE_ON for record in records)
     failed: list[dict[str, Any]] = []
     for path, items in sorted(by_transcript.items()):
@@ -137,10 +137,6 @@ def default_extractor(memory: Memory) -> Any:
     from memgit.extract.select import choose_extractor
 
     return choose_extractor(memory.config.extractor, memory.config.model, dict(os.environ))
-
-
-def cleaner(memory: Memory) -> Callable[[str], str]:
-    return memory.redactor.clean
 
 
 def configure_logging(memory_root: Path) -> None:

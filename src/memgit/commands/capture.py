@@ -17,7 +17,6 @@ def run_ingest(args: argparse.Namespace) -> int:
     from memgit.capture import ingest_transcript
     from memgit.extract.select import choose_extractor
     from memgit.transcript import find_transcripts
-    from memgit.worker import cleaner
 
     overrides = {"extractor": args.extractor} if args.extractor else None
     memory = Memory.open(overrides=overrides)
@@ -34,7 +33,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             print(f"memgit: {path}: no such transcript file", file=sys.stderr)
             return 1
     extractor = choose_extractor(memory.config.extractor, memory.config.model, dict(os.environ))
-    clean = cleaner(memory)
+    clean = memory.redactor.clean
     print(f"extractor: {extractor.source}")
     totals = [0, 0, 0]
     for path in paths:
