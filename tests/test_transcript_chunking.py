@@ -214,3 +214,18 @@ def test_chunk_chars_must_leave_room(tmp_path: Path) -> None:
     transcript = read_transcript(simple_session(1).write(tmp_path / "t.jsonl"), final=True)
     with pytest.raises(ValueError, match="chunk_chars"):
         chunk_transcript(transcript, chunk_chars=50)
+
+
+@pytest.mark.parametrize("name", ["mcp__memgit__search", "mcp__plugin_memgit_memgit__get"])
+def test_memgit_own_mcp_results_are_not_read_again(tmp_path: Path, name: str) -> None:
+    """What memgit's search/get/timeline returned is its memory: extracting it would record it
+    again (found by driving the real CLI, whose model calls the MCP search)."""
+    log = Log()
+    log.prompt("How are harbor timestamps parsed in this repository?")
+    msg = log.call(name, {"query": "harbor timestamps"}, "toolu_m1")
+    log.result("toolu_m1", [{"type": "text", "text": "1 match: [m:abcd1234] decision · UTC"}])
+    log.say("They are parsed as UTC.", msg)
+    (chunk,) = _chunks(log, tmp_path)
+    assert f"TOOL {name}: harbor timestamps" in chunk.text
+    assert "[m:abcd1234]" not in chunk.text
+    assert "ASSISTANT: They are parsed as UTC." in chunk.text

@@ -8,6 +8,7 @@ from the transcript passes through ``clean`` (the caller's redactor) before it i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -59,6 +60,9 @@ _READ_COMMANDS = frozenset(
         "df",
     ]
 )
+#: memgit's own MCP read tools (``mcp__memgit__search``, or ``mcp__plugin_memgit_memgit__get``
+#: on the plugin route): their results are memgit's memory, never new knowledge.
+_OWN_RESULTS = re.compile(r"mcp__(?:plugin_memgit_)?memgit__(?:search|get|timeline)")
 _READ_GIT = frozenset({"status", "log", "diff", "show", "branch", "remote", "rev-parse", "blame"})
 
 
@@ -74,7 +78,7 @@ class Piece:
 
 def is_action(call: ToolCall) -> bool:
     """Whether a tool call did something beyond reading or listing."""
-    if call.name in READ_TOOLS:
+    if call.name in READ_TOOLS or _OWN_RESULTS.fullmatch(call.name):
         return False
     if call.name == "Bash":
         command = call.input.get("command")
@@ -143,6 +147,8 @@ def _tool(call: ToolCall, limit: int, clean: Clean) -> str:
         line += f":{detail}" if detail.startswith("\n") else f": {detail}"
     if call.result_text is None:
         return line
+    if _OWN_RESULTS.fullmatch(call.name):
+        return f"{line}\nRESULT: (memgit's own memory, left out)"
     quiet = not call.is_error and (call.name in EDIT_TOOLS or call.name in READ_TOOLS)
     result = trim(clean(call.result_text), limit // 4 if quiet else limit)
     label = "RESULT (error)" if call.is_error else "RESULT"
