@@ -36,6 +36,8 @@ EVENTS = (
     "SubagentStop",
     "SessionEnd",
 )
+#: SessionStart sources that continue an existing session (its own summary may be the latest).
+RESUMED = ("resume", "compact")
 MAX_INPUT = 16 * 1024 * 1024
 MAX_LOG = 1024 * 1024
 _FILE_KEYS = ("file_path", "notebook_path", "path")
@@ -122,7 +124,11 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
         from memgit.hooks import startcache
 
         git_dir = os.path.dirname(state)
-        prepared = startcache.read(root, git_dir, time.strftime("%Y-%m-%d", time.gmtime()))
+        prepared = None
+        # The prepared text names the latest session as the last one: right for a new session,
+        # not when that latest session is the one being resumed or compacted.
+        if payload.get("source") not in RESUMED:
+            prepared = startcache.read(root, git_dir, time.strftime("%Y-%m-%d", time.gmtime()))
         if prepared is not None:
             return _context_output(event, prepared)
         from memgit.hooks.recall import session_start
