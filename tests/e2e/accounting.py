@@ -17,17 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.model_server import CHARS_PER_TOKEN, Recorded, strings
+from tests.e2e.model_server import CHARS_PER_TOKEN, Recorded, session_part, strings
 
 HOOK_CONTEXT = re.compile(
     r"(\w+) hook additional context: (<memgit-context>.*?</memgit-context>)", re.DOTALL
 )
 ANY_CONTEXT = re.compile(r"<memgit-context>.*?</memgit-context>", re.DOTALL)
 SECTION = re.compile(r"## Project memory \(memgit\)\n.*?\nSearch more:[^\n]*", re.DOTALL)
-#: The MCP server's instructions, as the CLI lists them (``## memgit`` up to the next block).
-MCP_INSTRUCTIONS = re.compile(
-    r"## memgit\nmemgit is this repository's.*?(?=\n\n#|\n\n<|\Z)", re.DOTALL
-)
+#: The MCP server's instructions, as the CLI lists them under "# MCP Server Instructions".
+MCP_INSTRUCTIONS = re.compile(r"## memgit\nmemgit is this repository's[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -97,12 +95,23 @@ def added(record: Recorded) -> Added:
     return result
 
 
+def added_in_run(records: list[Recorded]) -> Added:
+    """What one prompt's requests carried from memgit, each part counted once (its largest):
+    hook context and the section are the same in every request of a run, MCP parts grow as
+    the server connects, tool schemas load and the model calls tools."""
+    parts = [added(record) for record in records]
+    return Added(**{name: max(getattr(p, name) for p in parts) for name in vars(Added())})
+
+
 @dataclass
 class Spend:
     requests: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     input_chars: int = 0
+    #: Tokens of the session text itself (inside ``<session-part>``): the rest is the fixed
+    #: prompt (instructions, schema, known memories) every request repeats.
+    part_tokens: int = 0
     per_request: list[dict[str, int]] = field(default_factory=list)
 
 
@@ -114,6 +123,7 @@ def extractor_spend(records: list[Recorded]) -> Spend:
         spend.input_tokens += int(usage.get("input_tokens", 0))
         spend.output_tokens += int(usage.get("output_tokens", 0))
         spend.input_chars += record.input_chars
+        spend.part_tokens += estimate(len(session_part(record.body or {})))
         spend.per_request.append(
             {"input_tokens": usage.get("input_tokens", 0), "chars": record.input_chars}
         )

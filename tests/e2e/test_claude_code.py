@@ -376,3 +376,34 @@ def test_plugin_route_hooks_fire_once_and_serve_memory(plugin_route: Route) -> N
     tools = [p for p in project.payloads() if p["hook_event_name"] == "PostToolUse"]
     assert tools[-1]["tool_name"] == name
     assert tools[-1]["mcp_server"]["name"] == "plugin:memgit:memgit"
+
+
+# --- token accounting ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["anthropic_route", "cli_route"])
+def test_spend_ledger_matches_what_the_server_billed(
+    route: str, request: pytest.FixtureRequest
+) -> None:
+    played: Route = request.getfixturevalue(route)
+    kind = "extract-anthropic" if route == "anthropic_route" else "extract-cli"
+    spend = accounting.extractor_spend(played.server.of(kind))
+    ledger = json.loads((played.project.state / "spend.json").read_text(encoding="utf-8"))
+    assert sum(ledger["days"].values()) == spend.input_tokens + spend.output_tokens
+    assert set(ledger["sessions"]) == set(played.played.sessions)
+
+
+def test_memgit_additions_per_prompt_are_measured_part_by_part(anthropic_route: Route) -> None:
+    server, played = anthropic_route.server, anthropic_route.played
+    first_session = accounting.added_in_run(played.session_requests(server, 0))
+    assert (first_session.session_start, first_session.prompt, first_session.section) == (0, 0, 0)
+    records = played.session_requests(server, 2)
+    second = accounting.added_in_run(records)
+    contexts = {c.hook: c.text for c in accounting.hook_contexts(records[0])}
+    assert second.session_start == len(contexts["SessionStart"])
+    assert second.prompt == len(contexts["UserPromptSubmit"])
+    section = (anthropic_route.project.root / "CLAUDE.md").read_text(encoding="utf-8")
+    assert 0 < second.section < len(section)
+    assert second.mcp_instructions > 0
+    assert second.mcp_calls > 0  # the search call and its result
+    assert second.total < records[0].input_chars / 4  # a small share of what the CLI sends
