@@ -39,8 +39,13 @@ from tests.e2e import accounting, scenario  # noqa: E402
 from tests.e2e.harness import Project  # noqa: E402
 from tests.e2e.model_server import ModelServer  # noqa: E402
 
-RUNS = ("session 1, prompt 1", "session 1, prompt 2 (--resume)", "session 2, prompt 1")
-SESSIONS = {"session 1": (0, 1), "session 2": (2,)}
+RUNS = (
+    "session 1, prompt 1",
+    "session 1, prompt 2 (--resume)",
+    "session 2, prompt 1",
+    "session 2, prompt 2 (--continue)",
+)
+SESSIONS = {"session 1": (0, 1), "session 2": (2, 3)}
 
 
 def measure(claude: str, extractor: str, base: Path) -> dict[str, Any]:

@@ -257,10 +257,15 @@ class Project:
     def wait_for_worker(
         self, done: Callable[[], bool], timeout: float = 90, what: str = "the worker"
     ) -> None:
-        """Poll until ``done()`` holds and no worker holds its lock, at most ``timeout`` s."""
+        """Poll until ``done()`` holds, the queue is empty and no worker holds its lock, at most
+        ``timeout`` seconds; work the worker deferred (a failed extraction) fails at once."""
         deadline = time.monotonic() + timeout
+        queue = self.state / "queue"
         while time.monotonic() < deadline:
-            if done() and not self.worker_busy():
+            waiting = [p.name for p in queue.glob("*") if p.suffix in (".jsonl", ".working")]
+            if list(queue.glob("deferred/*.jsonl")):
+                break
+            if not waiting and done() and not self.worker_busy():
                 return
             time.sleep(0.25)
         logs = self.state / "logs"

@@ -56,6 +56,8 @@ RETRY_ANSWER = (
     "Understood: the uploader keeps RETRIES at 3 because the harbor API bans clients after "
     "five failed calls in a row."
 )
+PROMPT_THANKS = "Thanks, nothing else to change for now."
+THANKS_ANSWER = "Good: nothing else changes."
 ASK_ANSWER = "The parser reads harbor timestamps as UTC, and the retries stay as they are."
 #: Lines of the CLAUDE.md section: small enough that one of the two observations is left out of
 #: it, so that UserPromptSubmit has something to recall that the section does not already say.
@@ -116,7 +118,8 @@ def script(root: str, search_tool: str = "mcp__memgit__search") -> list[Turn]:
             (text(ASK_ANSWER),),
         ),
     )
-    return [fix, retries, ask]
+    thanks = Turn(PROMPT_THANKS, ((text(THANKS_ANSWER),),))
+    return [fix, retries, ask, thanks]
 
 
 @dataclass
@@ -129,7 +132,8 @@ class Played:
     marks: list[int] = field(default_factory=list)
 
     def session_requests(self, server: ModelServer, index: int) -> list[Recorded]:
-        """The user's model requests of run ``index`` (0: prompt 1, 1: resumed, 2: session 2)."""
+        """The user's model requests of run ``index`` (0: prompt 1, 1: resumed, 2: session 2,
+        3: session 2 continued)."""
         end = self.marks[index + 1] if index + 1 < len(self.marks) else None
         return [r for r in server.requests[self.marks[index] : end] if r.kind == "session"]
 
@@ -154,7 +158,8 @@ def prepare(project: Project, *, plugin: bool = False) -> None:
 
 
 def play(project: Project, server: ModelServer, *, plugin: bool = False) -> Played:
-    """Session 1 (prompt, then ``--resume``), wait for capture, then session 2."""
+    """Session 1 (prompt, then ``--resume``), session 2 (prompt, then ``--continue``), waiting
+    for capture after each run."""
     extra = ("--plugin-dir", str(project.plugin_dir)) if plugin else ()
     search = "mcp__plugin_memgit_memgit__search" if plugin else "mcp__memgit__search"
     tools = (*project.allowed_tools, search, search.replace("__search", "__get"))
@@ -180,4 +185,7 @@ def play(project: Project, server: ModelServer, *, plugin: bool = False) -> Play
     second = run(PROMPT_ASK)
     played.sessions.append(played.session_of(second))
     project.wait_for_worker(lambda: len(project.sessions()) >= 2, what="capture of session 2")
+    continued = run(PROMPT_THANKS, "--continue")
+    assert played.session_of(continued) == played.sessions[1]
+    project.wait_for_worker(lambda: True, what="capture of the continued session")
     return played

@@ -57,9 +57,9 @@ def test_real_hook_payloads_carry_the_fields_memgit_reads(anthropic_route: Route
     project = anthropic_route.project
     payloads = project.payloads()
     events = Counter(p["hook_event_name"] for p in payloads)
-    # Three `claude -p` runs: each starts, takes one prompt, stops and ends.
-    assert events["SessionStart"] == events["UserPromptSubmit"] == 3
-    assert events["Stop"] == events["SessionEnd"] == 3
+    # Four `claude -p` runs: each starts, takes one prompt, stops and ends.
+    assert events["SessionStart"] == events["UserPromptSubmit"] == 4
+    assert events["Stop"] == events["SessionEnd"] == 4
     assert events["PostToolUse"] == 6  # Read, Bash, Edit, Edit; ToolSearch, the memgit search
     sessions = anthropic_route.played.sessions
     for payload in payloads:
@@ -70,9 +70,14 @@ def test_real_hook_payloads_carry_the_fields_memgit_reads(anthropic_route: Route
         assert transcript.is_file()
         assert transcript.is_relative_to(project.home / ".claude" / "projects")
     starts = [p for p in payloads if p["hook_event_name"] == "SessionStart"]
-    assert [p["source"] for p in starts] == ["startup", "resume", "startup"]
+    assert [p["source"] for p in starts] == ["startup", "resume", "startup", "resume"]
     prompts = [p["prompt"] for p in payloads if p["hook_event_name"] == "UserPromptSubmit"]
-    assert prompts == [scenario.PROMPT_FIX, scenario.PROMPT_RETRIES, scenario.PROMPT_ASK]
+    assert prompts == [
+        scenario.PROMPT_FIX,
+        scenario.PROMPT_RETRIES,
+        scenario.PROMPT_ASK,
+        scenario.PROMPT_THANKS,
+    ]
     tools = [p for p in payloads if p["hook_event_name"] == "PostToolUse"]
     assert [p["tool_name"] for p in tools] == [
         "Read",
@@ -93,13 +98,19 @@ def test_real_hook_payloads_carry_the_fields_memgit_reads(anthropic_route: Route
     stops = [p for p in payloads if p["hook_event_name"] == "Stop"]
     assert stops[0]["last_assistant_message"] == scenario.FIX_ANSWER
     assert {p["reason"] for p in payloads if p["hook_event_name"] == "SessionEnd"} == {"other"}
-    # The resumed run appends to the same transcript as the first.
-    assert sessions[0] == anthropic_route.played.session_of(anthropic_route.played.runs[1])
+    # --resume and --continue append to the same transcript as the run they continue.
+    runs = anthropic_route.played.runs
+    assert [anthropic_route.played.session_of(r) for r in runs] == [
+        sessions[0],
+        sessions[0],
+        sessions[1],
+        sessions[1],
+    ]
 
 
 def test_each_hook_runs_once_per_event(anthropic_route: Route) -> None:
     log = [line.split()[1] for line in anthropic_route.project.hook_log()]
-    assert Counter(log) == {"SessionStart": 3, "UserPromptSubmit": 3, "Stop": 3, "SessionEnd": 3}
+    assert Counter(log) == {"SessionStart": 4, "UserPromptSubmit": 4, "Stop": 4, "SessionEnd": 4}
     assert all(line.endswith(" ok") for line in anthropic_route.project.hook_log())
 
 
@@ -220,7 +231,7 @@ def test_capture_runs_from_the_real_transcript(anthropic_route: Route) -> None:
 
 def test_memgit_context_is_not_captured_again(anthropic_route: Route) -> None:
     extractions = anthropic_route.server.of("extract-anthropic")
-    assert len(extractions) == 3  # prompt 1, the resumed prompt, session 2
+    assert len(extractions) == 4  # one per run: each ends with Stop and SessionEnd
     for record in extractions:
         part = session_part(record.body or {})
         assert "memgit-context" not in part
@@ -275,7 +286,7 @@ def test_anthropic_extractor_uses_key_and_url_from_the_environment(anthropic_rou
 def test_claude_cli_extractor_runs_isolated_against_the_same_server(cli_route: Route) -> None:
     project, server = cli_route.project, cli_route.server
     extractions = server.of("extract-cli")
-    assert len(extractions) == 3
+    assert len(extractions) == 4
     assert not server.of("extract-anthropic")
     for record in extractions:
         body = record.body or {}
@@ -289,7 +300,7 @@ def test_claude_cli_extractor_runs_isolated_against_the_same_server(cli_route: R
         assert str(project.root) not in around  # it ran in a throwaway folder
     # No hook fired inside the nested runs (the recorder in HOME sees every hook of every run).
     assert {p["cwd"] for p in project.payloads()} == {str(project.root)}
-    assert len(project.payloads()) == 18
+    assert len(project.payloads()) == 22
     # No transcript of the nested runs (--no-session-persistence).
     projects = project.home / ".claude" / "projects"
     transcripts = sorted(p.name for p in projects.rglob("*.jsonl"))
@@ -348,7 +359,7 @@ def test_plugin_route_hooks_fire_once_and_serve_memory(plugin_route: Route) -> N
     project, server, played = plugin_route.project, plugin_route.server, plugin_route.played
     assert not (project.root / ".claude" / "settings.json").exists()
     log = [line.split()[1] for line in project.hook_log()]
-    assert Counter(log) == {"SessionStart": 3, "UserPromptSubmit": 3, "Stop": 3, "SessionEnd": 3}
+    assert Counter(log) == {"SessionStart": 4, "UserPromptSubmit": 4, "Stop": 4, "SessionEnd": 4}
     assert set(observations(project)) == {scenario.UTC_DECISION.title, scenario.RETRY_GOTCHA.title}
     assert len(project.sessions()) == 2
     request = played.session_requests(server, 2)[0]
