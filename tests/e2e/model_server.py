@@ -190,6 +190,9 @@ class ModelServer:
     requests: list[Recorded] = field(default_factory=list)
     unexpected: list[Recorded] = field(default_factory=list)
     model: str = "claude-e2e-model"
+    #: Answer memgit's ``--json-schema`` requests with this text instead of the tool call (a
+    #: model that ignores the schema); None plays a model that calls it.
+    structured_refusal: str | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -332,6 +335,8 @@ class ModelServer:
         answered = any(b.get("type") == "tool_result" for m in messages for b in blocks(m))
         if answered:
             return self._message(body, [text("Recorded.")])
+        if self.structured_refusal is not None:
+            return self._message(body, [text(self.structured_refusal)])
         call = {"type": "tool_use", "id": "toolu_structured", "name": "StructuredOutput"}
         return self._message(body, [{**call, "input": self._extract(body)}])
 

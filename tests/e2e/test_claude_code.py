@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from memgit.config import ContextConfig
+from memgit.errors import ExtractorError
 from memgit.extract.base import ChunkInput
 from memgit.extract.claude_cli import ClaudeCliExtractor, parse_output, reply_data
 from memgit.extract.prompt import build_prompt
@@ -350,6 +351,27 @@ def test_claude_p_json_schema_output_shape(tmp_path: Path) -> None:
     assert server.of("extract-cli")[0].body["model"].startswith("claude-haiku-")  # type: ignore[index]
     result = parse_output(done.stdout, done.stderr, done.returncode, extractor.source)
     assert reply_data(result, prompt, extractor.source) == sent
+
+
+def test_claude_p_json_schema_when_the_model_never_calls_the_tool(tmp_path: Path) -> None:
+    """The CLI insists once ("[structured-output-enforce]"), then reports success with the text
+    and no ``structured_output``: memgit must not take that for an extraction."""
+    claude = claude_or_skip()
+    server = ModelServer(structured_refusal="I would rather chat about the weather.").start()
+    try:
+        project = Project(tmp_path, claude, server.url)
+        extractor = ClaudeCliExtractor(
+            "haiku", executable=str(project.bin / "claude"), environ=project.environment()
+        )
+        with pytest.raises(ExtractorError, match="holds no JSON object"):
+            extractor.extract(ChunkInput(text="USER: the API bans clients after 5 failures"), [])
+        server.check()
+    finally:
+        server.stop()
+    requests = server.of("extract-cli")
+    assert len(requests) == 2
+    last_user = requests[1].body["messages"][-1]  # type: ignore[index]
+    assert "[structured-output-enforce]" in result_text({"content": last_user["content"]})
 
 
 # --- the plugin route ----------------------------------------------------------------------------
