@@ -14,6 +14,11 @@ requests it knows, recording every one:
   evidence the part contains, and notes naming the scripted prompts the part shows.
 - ``probe``: the CLI's ``HEAD /api/hello`` connectivity check.
 
+Claude Code 2.1.332 in ``-p`` mode sent nothing else (no title or topic calls to a small model,
+no token counting); a Messages request without the agent's tools is therefore not taken for the
+session but reported as unscripted, with its model and tools, so a new kind of auxiliary request
+shows up as a failure to classify rather than a silent answer.
+
 Anything else is answered with HTTP 400 and kept in ``unexpected``; ``check()`` raises on it, so
 a test fails loudly instead of accepting a request nobody scripted. Token counts in ``usage`` are
 estimated at 4 characters per token (there is no offline Claude tokenizer); the bench reports them
@@ -309,8 +314,15 @@ class ModelServer:
         if EXTRACTION_MARK in system_text(body) and "StructuredOutput" in names:
             record.kind = "extract-cli"
             return record.kind, self._structured(body)
-        record.kind = "session"
-        return record.kind, self._message(body, list(self._session_reply(body)))
+        if "Bash" in names:  # the agent loop: the CLI's own tools come with every request
+            record.kind = "session"
+            return record.kind, self._message(body, list(self._session_reply(body)))
+        record.kind = "unknown"
+        first = system_text(body).strip().splitlines()[-1:] or [""]
+        raise Unscripted(
+            f"a Messages request that is neither the session nor memgit's extraction "
+            f"(model {body.get('model')!r}, tools {names}, system ends {first[0][:120]!r})"
+        )
 
     def _session_reply(self, body: dict[str, Any]) -> tuple[dict[str, Any], ...]:
         messages = conversation(body)

@@ -30,6 +30,9 @@ def server() -> Iterator[ModelServer]:
     running.stop()
 
 
+SESSION_TOOLS = [{"name": "Bash", "input_schema": {"type": "object"}}]
+
+
 def client(server: ModelServer) -> anthropic.Anthropic:
     return anthropic.Anthropic(api_key="sk-test", base_url=server.url, max_retries=0)
 
@@ -37,7 +40,8 @@ def client(server: ModelServer) -> anthropic.Anthropic:
 def test_a_turn_is_played_reply_by_reply_streamed(server: ModelServer) -> None:
     with client(server) as api:
         first = [{"role": "user", "content": "please fix the parser"}]
-        with api.messages.stream(model="m", max_tokens=100, messages=first) as stream:
+        stream_of = api.messages.stream
+        with stream_of(model="m", max_tokens=100, messages=first, tools=SESSION_TOOLS) as stream:
             reply = stream.get_final_message()
         assert reply.stop_reason == "tool_use"
         call = reply.content[0]
@@ -49,7 +53,7 @@ def test_a_turn_is_played_reply_by_reply_streamed(server: ModelServer) -> None:
             {"role": "assistant", "content": [call.model_dump()]},
             {"role": "user", "content": [result]},
         ]
-        with api.messages.stream(model="m", max_tokens=100, messages=second) as stream:
+        with stream_of(model="m", max_tokens=100, messages=second, tools=SESSION_TOOLS) as stream:
             done = stream.get_final_message()
     assert done.stop_reason == "end_turn"
     assert done.content[0].type == "text"
@@ -72,10 +76,12 @@ def test_memgit_extraction_gets_observations_from_what_the_part_says(server: Mod
 
 
 def test_an_unscripted_request_fails_loudly(server: ModelServer) -> None:
-    with client(server) as api, pytest.raises(anthropic.BadRequestError):
-        api.messages.create(
-            model="m", max_tokens=10, messages=[{"role": "user", "content": "something else"}]
-        )
+    said = [{"role": "user", "content": "something else"}]
+    with client(server) as api:
+        with pytest.raises(anthropic.BadRequestError):
+            api.messages.create(model="m", max_tokens=10, messages=said, tools=SESSION_TOOLS)
+        with pytest.raises(anthropic.BadRequestError, match="neither the session"):
+            api.messages.create(model="small", max_tokens=10, messages=said)
     request = urllib.request.Request(f"{server.url}/v1/unknown", data=b"{}", method="POST")
     with pytest.raises(urllib.error.HTTPError) as failed:
         urllib.request.urlopen(request, timeout=10)
@@ -83,4 +89,4 @@ def test_an_unscripted_request_fails_loudly(server: ModelServer) -> None:
     assert json.loads(failed.value.read())["error"]["type"] == "invalid_request_error"
     with pytest.raises(Unscripted, match="no scripted turn for the prompt 'something else'"):
         server.check()
-    assert len(server.unexpected) == 2
+    assert len(server.unexpected) == 3
