@@ -269,3 +269,20 @@ def test_doctor_reports_settings_hooks_an_older_memgit_wrote(
     install_hooks(settings)
     (ok,) = _doctor(memory_repo, monkeypatch, f"{ours}:{SYSTEM_PATH}")
     assert ok.startswith("ok ")
+
+
+def test_doctor_reports_an_mcp_declaration_an_older_memgit_wrote(
+    memory_repo: Path, ours: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from memgit.install import LEGACY_MCP_SERVER, install_mcp
+
+    declared = memory_repo / ".mcp.json"
+    declared.write_text(json.dumps({"mcpServers": {"memgit": LEGACY_MCP_SERVER}}), encoding="utf-8")
+    ok, legacy = _doctor(memory_repo, monkeypatch, f"{ours}:{SYSTEM_PATH}")
+    assert legacy.startswith(f"warn {declared} starts the MCP server as `memgit mcp`")
+    assert install_mcp(declared)
+    assert json.loads(declared.read_text(encoding="utf-8"))["mcpServers"]["memgit"]["command"] == (
+        "claude-memgit"
+    )
+    (ok,) = _doctor(memory_repo, monkeypatch, f"{ours}:{SYSTEM_PATH}")
+    assert ok.startswith("ok ")

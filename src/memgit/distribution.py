@@ -19,8 +19,3 @@ INSTALL = f"pipx install {DISTRIBUTION}"
 INSTALL_UV = f"uv tool install {DISTRIBUTION}"
 UPGRADE = f"pipx upgrade {DISTRIBUTION}"
 UPGRADE_UV = f"uv tool upgrade {DISTRIBUTION}"
-
-
-def extra_install(extra: str) -> str:
-    """The command that installs memgit with one of its optional parts."""
-    return f"pipx install '{DISTRIBUTION}[{extra}]'"

@@ -162,7 +162,30 @@ def _legacy_hook_findings(memory: Memory) -> list[Finding]:
                     f"{fix} replaces them with hooks that run only claude-memgit",
                 )
             )
+    if _declares_legacy_mcp(memory.paths.root / ".mcp.json"):
+        findings.append(
+            Finding(
+                "warn",
+                "command",
+                f"{memory.paths.root / '.mcp.json'} starts the MCP server as `memgit mcp` "
+                "(memgit 0.1), which runs any memgit on PATH",
+                "`memgit install` declares it as `claude-memgit mcp`",
+            )
+        )
     return findings
+
+
+def _declares_legacy_mcp(path: Path) -> bool:
+    import json
+
+    from memgit.install import LEGACY_MCP_SERVER
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    servers = data.get("mcpServers") if isinstance(data, dict) else None
+    return isinstance(servers, dict) and servers.get("memgit") == LEGACY_MCP_SERVER
 
 
 def check_capture(memory: Memory) -> list[Finding]:
