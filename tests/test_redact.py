@@ -322,7 +322,7 @@ SAMPLES = [
     Sample(".netrc", "netrc-password",
            "machine api.heroku.com\n  login dana@example.com\n  password <SECRET>\n",
            password("netrc")),
-    Sample("Kubernetes secret, stringData", "assignment",
+    Sample("Kubernetes secret, stringData", "kubernetes-secret",
            "kind: Secret\nstringData:\n  token: <SECRET>\n", password("k8s")),
 ]  # fmt: skip
 
@@ -468,7 +468,7 @@ def test_corpus_covers_every_kind() -> None:
         "aws-secret-key", "slack-token", "slack-webhook", "stripe-key", "google-api-key",
         "npm-token", "pypi-token", "huggingface-token", "sendgrid-key", "twilio-key", "jwt",
         "private-key", "url-password", "connection-string", "bearer-token", "authorization",
-        "netrc-password", "assignment",
+        "netrc-password", "assignment", "kubernetes-secret",
     }  # fmt: skip
     assert {s.kind for s in SAMPLES} == kinds
     assert len(SAMPLES) >= 40
