@@ -13,6 +13,7 @@ import pytest
 
 from memgit.redact import default_redactor
 from memgit.redact.context import CONTEXT_KINDS, HEADER_KINDS
+from memgit.redact.kinds import kinds_markdown
 from memgit.redact.providers import PROVIDERS, Kind
 from memgit.redact.recipe import Recipe, build, near_miss, secret_part
 
@@ -59,7 +60,8 @@ def test_the_table_covers_at_least_a_hundred_kinds() -> None:
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.kind}-{i}" for i, r in enumerate(ROWS)])
 def test_every_row_is_complete(row: Kind) -> None:
     assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", row.kind), row.kind
-    assert row.samples and row.what
+    assert row.samples
+    assert row.what
     if row.pattern:
         pattern = re.compile(row.pattern)
         assert not (set(pattern.groupindex) - {"secret", "body"})
@@ -136,3 +138,12 @@ def test_committed_files_contain_no_secret() -> None:
     ]
     for path in files:
         assert redactor.find(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_the_list_of_kinds_in_docs_is_current() -> None:
+    committed = (ROOT / "docs" / "secret-kinds.md").read_text(encoding="utf-8")
+    assert committed == kinds_markdown(), (
+        "docs/secret-kinds.md is stale: run `PYTHONPATH=src python -m memgit.redact.kinds "
+        "> docs/secret-kinds.md`"
+    )
+    assert f"{len(KINDS)} kinds" in committed

@@ -130,7 +130,8 @@ def _literal_is_secret(value: str, word: str) -> bool:
         return word in _PASSWORD_WORDS
     if _CONSTANT.fullmatch(value) or describes_a_secret(value) or is_stand_in(value):
         return False
-    return has_secret_shape(value, password=word in _PASSWORD_WORDS)
+    is_password = word in _PASSWORD_WORDS
+    return has_secret_shape(value, password=is_password)
 
 
 def _bare_is_secret(value: str, word: str, tight: bool) -> bool:

@@ -51,7 +51,7 @@ HEADER_KINDS: tuple[Kind, ...] = (
          needles=("auth",), decoys=(("Authorization: Basic $CREDENTIALS",),
                                     ("Authorization: token <your-token>",))),
     Kind("netrc-password", GENERIC, "Passwords in `.netrc` / `_netrc` entries",
-         r"machine[ \t]+\S+[ \t\r\n]+login[ \t]+\S+[ \t\r\n]+password[ \t]+(?P<secret>[^\s\\]+)",
+         r"machine[ \t]+\S+[ \t\r\n]+login[ \t]+\S+[ \t\r\n]+password[ \t]+(?P<secret>[^\s\\]{4,})",
          (("machine api.example.com\n  login dana\n  password ", ALNUM * 16),),
          needles=("machine",),
          decoys=(("machine api.example.com login dana password <password>",),
@@ -242,7 +242,8 @@ _JSON_BLOCK = re.compile(r"\"(?:data|stringData)\"[ \t]*:[ \t]*\{(?P<body>[^{}]{
 _JSON_ENTRY = re.compile(r"\"[\w.-]+\"[ \t]*:[ \t]*\"(?P<secret>[^\"\\]{1,65536})\"")
 _WINDOW = 16_384
 _DOCKER_ENTRY = re.compile(
-    r"\"(?:auth|identitytoken|registrytoken|password)\"[ \t]*:[ \t]*\"(?P<secret>[^\"\\]{8,8192})\""
+    r"\"(?:auth|identitytoken|registrytoken|password)\"[ \t]*:[ \t]*"
+    r"\"(?P<secret>[A-Za-z0-9+/=._-]{8,8192})\""
 )
 
 

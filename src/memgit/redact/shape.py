@@ -73,11 +73,11 @@ def has_secret_shape(value: str, *, password: bool) -> bool:
     """Whether an assigned value is shaped like a secret rather than a word or a setting.
 
     A password may be anything four characters or longer (people choose them); a token, key or
-    secret is generated: at least eight characters, and mixed classes or high entropy.
+    secret is generated: at least eight characters, no spaces, and mixed classes or high entropy.
     """
     if password:
         return len(value) >= 4
-    if len(value) < 8:
+    if len(value) < 8 or any(c.isspace() for c in value):
         return False
     return looks_random(value) or (len(value) >= 12 and entropy(value) >= 3.0)
 
