@@ -51,7 +51,8 @@ HEADER_KINDS: tuple[Kind, ...] = (
          needles=("auth",), decoys=(("Authorization: Basic $CREDENTIALS",),
                                     ("Authorization: token <your-token>",))),
     Kind("netrc-password", GENERIC, "Passwords in `.netrc` / `_netrc` entries",
-         r"machine[ \t]+\S+[ \t\r\n]+login[ \t]+\S+[ \t\r\n]+password[ \t]+(?P<secret>[^\s\\]{4,})",
+         r"machine[ \t]+\S+[ \t\r\n]+login[ \t]+\S+[ \t\r\n]+password[ \t]+"
+         r"(?P<secret>[^\s\\\"'`]{4,})",
          (("machine api.example.com\n  login dana\n  password ", ALNUM * 16),),
          needles=("machine",),
          decoys=(("machine api.example.com login dana password <password>",),
@@ -77,7 +78,7 @@ CONTEXT_KINDS: tuple[Kind, ...] = (
                  ("docker run -p 8080:80 nginx",), ("ssh -p 2222 dana@host",))),
     Kind("kubernetes-secret", GENERIC, "Values in the `data:` / `stringData:` of a `kind: Secret`",
          "",
-         (("kind: Secret\ndata:\n  password: ", B64 * 24, "==\n"),),
+         (("kind: Secret\ndata:\n  password:", " ", B64 * 24, "==\n"),),
          decoys=(("kind: ConfigMap\ndata:\n  mode: ", LETTERS * 12, "\n"),
                  ("kind: Secret\ndata:\n  password: <base64>\n",))),
     Kind("docker-auth", GENERIC, "Registry credentials in a docker `config.json` (`auths`)", "",
@@ -85,7 +86,7 @@ CONTEXT_KINDS: tuple[Kind, ...] = (
          decoys=(('{"auths": {"ghcr.io": {}}, "credsStore": "desktop"}',),)),
     Kind("assignment", GENERIC, "Values assigned to secret names (`*_KEY`, `*_TOKEN`, `*_SECRET`, "
          "password, passwd, pwd, auth, credential) in env, shell, YAML, JSON, TOML, HCL, INI", "",
-         (("DB_PASSWORD=", ALNUM * 14, DIGITS * 2), ("api_key: ", ALNUM * 30, DIGITS * 2)),
+         (("DB_PASSWORD", "=", ALNUM * 14, DIGITS * 2), ("api_key", ": ", ALNUM * 30, DIGITS * 2)),
          decoys=(("DB_PASSWORD=${DB_PASSWORD}",), ("TOKEN_LIMIT=4096",), ("API_KEY=changeme",))),
 )  # fmt: skip
 
@@ -166,8 +167,8 @@ _LONG_FLAG = re.compile(
 _PASSWORD_WORDS = frozenset(("password", "passwd", "pass", "pwd", "passphrase"))
 # `` -p``, `` -a``, `` -u``, `` -b``: what they take depends on the command at the line's start.
 _SHORT_FLAG = re.compile(
-    r" -(?:(?P<attached>p)(?P<glued>[^\s\"'-][^\s\"']{3,255})"
-    r"|(?P<flag>[paub])[ \t]+(?P<q>[\"']?)(?P<value>[^\s\"']{4,4096})(?P=q))"
+    r" -(?:(?P<attached>p)(?P<glued>[^\s\"'`-][^\s\"'`;|&)]{3,255})"
+    r"|(?P<flag>[paub])[ \t]+(?P<q>[\"']?)(?P<value>[^\s\"'`;|&)]{4,4096})(?P=q))"
 )
 _USER_PASS = re.compile(r"[^\s:\"'@]{1,128}:(?P<secret>[^\s\"'@]{4,255})\Z")
 _COMMANDS = {  # flag -> the commands (first words of a shell command) where it takes a secret
@@ -190,6 +191,18 @@ def _command_at(text: str, at: int) -> str:
     return segment[starts[-1] :] if starts else segment.lstrip()
 
 
+_METAVAR = re.compile(r"[A-Z][A-Z0-9_]*|\.\.\.|…")  # --token TOKEN, -pVALUE in help text
+
+
+def _flag_value_is_secret(value: str) -> bool:
+    return not (
+        _METAVAR.fullmatch(value)
+        or is_placeholder(value)
+        or is_stand_in(value)
+        or describes_a_secret(value)
+    )
+
+
 def cli_spans(text: str, low: bytes) -> Iterator[Span]:
     index = lowered(low)
     for at in index.positions(b"--"):
@@ -198,9 +211,7 @@ def cli_spans(text: str, low: bytes) -> Iterator[Span]:
             continue
         word = secret_name(m.group("name"))
         value = m.group("secret")
-        if word is None or value.startswith(("-", "$", "<")) or is_placeholder(value):
-            continue
-        if is_stand_in(value) or describes_a_secret(value):
+        if word is None or value.startswith(("-", "$", "<")) or not _flag_value_is_secret(value):
             continue
         if (word in _PASSWORD_WORDS and len(value) >= 6) or (
             len(value) >= 12 and looks_random(value) and entropy(value) >= 3.0
@@ -213,17 +224,17 @@ def cli_spans(text: str, low: bytes) -> Iterator[Span]:
         command = _command_at(text, at)
         if m.group("attached"):
             glued = m.group("glued")
-            if _COMMANDS["glued"].match(command) and not is_placeholder(glued):
+            if _COMMANDS["glued"].match(command) and _flag_value_is_secret(glued):
                 yield "cli-password", m.start("glued"), m.end("glued")
             continue
         flag, value = m.group("flag"), m.group("value")
-        if not _COMMANDS[flag].match(command) or is_placeholder(value):
+        if not _COMMANDS[flag].match(command) or not _flag_value_is_secret(value):
             continue
         if flag == "b":
             yield from _cookie_values(text, *m.span("value"))
         elif flag == "u":
             pair = _USER_PASS.search(value)
-            if pair is not None and not is_placeholder(pair.group("secret")):
+            if pair is not None and _flag_value_is_secret(pair.group("secret")):
                 yield "cli-password", m.start("value") + pair.start("secret"), m.end("value")
         elif not value.startswith("-"):
             yield "cli-password", m.start("value"), m.end("value")
