@@ -133,7 +133,7 @@ PROVIDERS: tuple[Kind, ...] = (
          (("1//0", B64URL * 99),), starts=("0",), before=r"1//\Z", check="random"),
     Kind("azure-client-secret", CLOUD, "Microsoft Entra ID (Azure AD) client secrets",
          r"[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])",
-         ((ALNUM * 3, DIGITS * 1, "Q~", ALNUM * 34),), needles=("q~",), offset=4),
+         ((ALNUM * 3, DIGITS * 1, "Q~", ALNUM * 34),), needles=("~",), offset=5),
     Kind("azure-storage-key", CLOUD,
          "Azure storage, Service Bus and Event Hubs keys, by their name "
          "(`AccountKey=`, `SharedAccessKey=`)", "", (("AccountKey=", B64 * 86, "=="),),
