@@ -147,3 +147,9 @@ def test_the_list_of_kinds_in_docs_is_current() -> None:
         "> docs/secret-kinds.md`"
     )
     assert f"{len(KINDS)} kinds" in committed
+
+
+def test_readme_names_the_count_and_links_the_list() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{len(KINDS)} kinds" in readme
+    assert "(docs/secret-kinds.md)" in readme

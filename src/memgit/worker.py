@@ -34,6 +34,7 @@ class _RedactingFormatter(logging.Formatter):
 
         return default_redactor().redact(super().format(record))
 
+
 #: Events after which the generated section is rewritten.
 REGENERATE_ON = frozenset({"SessionEnd", "PreCompact"})
 
