@@ -7,6 +7,7 @@ import base64
 import json
 import random
 import string
+import time
 
 import pytest
 
@@ -146,3 +147,17 @@ def test_values_without_the_shape_of_a_secret_are_left_alone(text: str) -> None:
 def test_a_human_password_counts_even_without_mixed_classes() -> None:
     human = "hunter" + "22"
     assert default_redactor().redact(f"DB_PASSWORD={human}") == "DB_PASSWORD=[REDACTED:assignment]"
+
+
+def test_a_dump_of_many_secrets_is_redacted_in_linear_time() -> None:
+    docs = []
+    values = []
+    for i in range(400):
+        value = base64.b64encode(secret(f"many-{i}").encode()).decode()
+        values.append(value)
+        docs.append(f"apiVersion: v1\ndata:\n  key: {value}\nkind: Secret\nmetadata:\n  name: s{i}")
+    text = "\n---\n".join(docs)
+    start = time.perf_counter()
+    redacted = default_redactor().redact(text)
+    assert time.perf_counter() - start < 2.0
+    assert not [v for v in values if v in redacted]

@@ -259,12 +259,16 @@ _DOCKER_ENTRY = re.compile(
 
 
 def kubernetes_spans(text: str, low: bytes) -> Iterator[Span]:
+    done = 0  # the end of the last document looked at: a dump of many Secrets is read once
     for kind in _K8S_KIND.finditer(low):
-        start = max(0, kind.start() - _WINDOW)
+        if kind.start() < done:
+            continue
+        start = max(0, kind.start() - _WINDOW, done)
         doc_start = text.rfind("\n---", start, kind.start())
         start = doc_start + 1 if doc_start >= 0 else start
         doc_end = text.find("\n---", kind.end(), kind.end() + _WINDOW)
         end = doc_end if doc_end >= 0 else min(len(text), kind.end() + _WINDOW)
+        done = end
         for block in _YAML_BLOCK.finditer(text, start, end):
             indent = len(block.group("indent"))
             pos = block.end() + 1
