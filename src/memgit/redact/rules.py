@@ -37,6 +37,7 @@ MIN_TOKEN = 20
 _TOKEN_CHARS = b"abcdefghijklmnopqrstuvwxyz0123456789_.~$-"
 _TO_CLASSES = bytes(ord("a") if c in _TOKEN_CHARS else ord(" ") for c in range(256))
 _TOKEN = re.compile(b"a" * MIN_TOKEN + b"a*")
+_SECOND_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.~$-"
 
 
 class Lowered(bytes):
@@ -102,26 +103,30 @@ def _compile(row: Kind) -> _Compiled:
 
 
 class TokenRules:
-    """The rules tried at token starts, found by the first one or two characters of a prefix."""
+    """The rules tried at token starts, found by the first two characters of a prefix."""
 
     def __init__(self, rows: Iterable[Kind]) -> None:
-        self._by_prefix: dict[str, list[tuple[tuple[str, ...], _Compiled]]] = {}
+        by_prefix: dict[str, list[tuple[tuple[str, ...], _Compiled]]] = {}
         for row in rows:
             rule = _compile(row)
             for key in dict.fromkeys(start[:2] for start in row.starts):
                 starts = tuple(s for s in row.starts if s.startswith(key))
-                self._by_prefix.setdefault(key, []).append((starts, rule))
+                # A one-character prefix stands for every pair it starts: one lookup per token.
+                pairs = [key] if len(key) == 2 else [key + c for c in _SECOND_CHARS]
+                for pair in pairs:
+                    by_prefix.setdefault(pair, []).append((starts, rule))
+        self._by_prefix = by_prefix
+        self._firsts = frozenset(key[0] for key in by_prefix)
 
     def spans(self, text: str, low: bytes) -> Iterator[Span]:
-        by_prefix = self._by_prefix
-        none: list[tuple[tuple[str, ...], _Compiled]] = []
+        by_prefix, firsts = self._by_prefix, self._firsts
         for token in _TOKEN.finditer(low.translate(_TO_CLASSES)):
             start = token.start()
             if start and text[start - 1] == "\\" and text[start] in "ntr":
                 start += 1  # "\nghp_…" inside a JSON string
-            for starts, rule in by_prefix.get(text[start : start + 2], none) + by_prefix.get(
-                text[start], none
-            ):
+            if text[start] not in firsts:
+                continue
+            for starts, rule in by_prefix.get(text[start : start + 2], ()):
                 if text.startswith(starts, start) and (found := _match_at(text, start, rule)):
                     yield found
                     break
