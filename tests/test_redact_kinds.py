@@ -7,9 +7,12 @@ secret is written out in any committed file, which the last test checks.
 from __future__ import annotations
 
 import re
+import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from memgit.redact import default_redactor
 from memgit.redact.context import CONTEXT_KINDS, HEADER_KINDS
@@ -153,3 +156,32 @@ def test_readme_names_the_count_and_links_the_list() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"{len(KINDS)} kinds" in readme
     assert "(docs/secret-kinds.md)" in readme
+
+
+NOISE = st.lists(
+    st.one_of(
+        st.sampled_from(["password", "token", "=", ": ", '"', "'", "\n", " ", "://", "@", "-",
+                         "_", ".", "${", "}", "Bearer ", "[REDACTED:jwt]", "<private>", "\\n"]),
+        st.text(alphabet=string.ascii_letters + string.digits + "+/=-_.", max_size=30),
+    ),
+    max_size=12,
+).map("".join)  # fmt: skip
+SEPARATORS = [" ", "\n", "\t", "=", ": ", '"', "'", "(", ",", "`", "> ", "|"]
+
+
+@settings(deadline=None)
+@given(
+    st.sampled_from([p.values for p in TOKEN_SAMPLES]),
+    st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=6),
+    NOISE,
+    st.sampled_from(SEPARATORS),
+    st.sampled_from(SEPARATORS),
+    NOISE,
+)
+def test_any_token_anywhere_in_noise_is_caught(
+    row_recipe: tuple[Kind, Recipe], salt: str, before: str, left: str, right: str, after: str
+) -> None:
+    _row, recipe = row_recipe
+    sample = build(recipe, salt)
+    text = before + left + sample + right + after
+    assert secret_part(recipe, salt) not in default_redactor().redact(text)

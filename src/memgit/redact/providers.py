@@ -313,10 +313,10 @@ PROVIDERS: tuple[Kind, ...] = (
          (("KEY", HEX_UPPER * 32, "_", ALNUM * 22),), starts=("KEY",)),
     # -- observability ----------------------------------------------------------------------
     Kind("sentry-token", OBS, "Sentry organisation and user auth tokens",
-         r"(?:sntrys_eyJ[A-Za-z0-9+/=_]{50,1024}|sntryu_[a-f0-9]{64})(?![A-Za-z0-9+/=_])",
+         r"(?:sntrys_eyJ[A-Za-z0-9+/=_]{50,1024}(?![A-Za-z0-9+/=_])|sntryu_[a-f0-9]{64}(?![A-Za-z0-9]))",
          (("sntrys_eyJ", ALNUM * 120), ("sntryu_", HEX * 64)), starts=("sntrys_", "sntryu_")),
     Kind("grafana-token", OBS, "Grafana service-account and Grafana Cloud tokens",
-         r"(?:glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,2})(?![A-Za-z0-9+/=])",
+         r"(?:glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}(?![A-Za-z0-9])|glc_[A-Za-z0-9+/]{32,400}={0,2}(?![A-Za-z0-9+/]))",
          (("glsa_", ALNUM * 32, "_", HEX * 8), ("glc_eyJvIjoi", ALNUM * 80)),
          starts=("glsa_", "glc_"),
          check="random"),
