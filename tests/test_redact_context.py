@@ -138,6 +138,9 @@ def test_placeholders_are_left_alone(text: str) -> None:
         "git checkout -b fix/token-refresh",
         "Set-Cookie: theme=dark; Path=/; Max-Age=31536000",
         "kubectl get secrets --all-namespaces",
+        "can be provided via the --username and --password options instead",
+        'raise CLIError("--registry-password requires --registry-username")',
+        "usage: deploy [--token TOKEN] [--password PASSWORD]",
     ],
 )
 def test_values_without_the_shape_of_a_secret_are_left_alone(text: str) -> None:

@@ -192,11 +192,13 @@ def _command_at(text: str, at: int) -> str:
 
 
 _METAVAR = re.compile(r"[A-Z][A-Z0-9_]*|\.\.\.|…")  # --token TOKEN, -pVALUE in help text
+_WORD_OR_WORDS = re.compile(r"[a-z]+(?:[-_][a-z]+)*")  # "--password options", "--token-file"
 
 
 def _flag_value_is_secret(value: str) -> bool:
     return not (
         _METAVAR.fullmatch(value)
+        or _WORD_OR_WORDS.fullmatch(value)
         or is_placeholder(value)
         or is_stand_in(value)
         or describes_a_secret(value)
