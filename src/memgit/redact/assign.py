@@ -242,5 +242,7 @@ def _assigned_value(text: str, at: int, after: re.Match[bytes]) -> tuple[str, in
         end = _bare_value(text, start, sep, value_start, word)
         if end < 0:
             return None
+        if after.group("quote") and _NUMBER.fullmatch(text[value_start:end]):
+            return None  # "password": 5630 is a JSON number (a vocabulary, a count), not a secret
         span = (value_start, end)
     return None if is_placeholder(text[span[0] : span[1]]) else (name, span[0], span[1])
