@@ -5,10 +5,11 @@ per code point and lower-cased (ASCII), so byte positions are text positions and
 can look for case-insensitive literals fast.
 
 Provider rules with a literal prefix are not run over the text one by one. One pass finds the
-tokens (runs of at least 20 of ``[A-Za-z0-9_.~-]``, found by a literal search in a translated copy
-of the text, which skips ahead 20 characters at a time through prose and code), and each token is
-tried only against the rules whose prefix its first two characters begin. A hundred prefixed
-rules so cost about what one does.
+tokens (runs of at least 20 of ``[A-Za-z0-9_.~$-]``, found by a literal search in a translated
+copy of the text, which skips ahead through prose and code), and each token is tried only against
+the rules whose prefix starts with its first two characters (or its first, for one-character
+prefixes). A hundred prefixed rules so cost about what one does. Rules without a usable prefix
+run where one of their needles occurs; ``Lowered`` finds each needle once per text.
 """
 
 from __future__ import annotations
