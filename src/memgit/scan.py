@@ -113,14 +113,22 @@ def default_targets(paths: Paths) -> list[Path]:
     return files
 
 
-def scan_files(
-    paths: Paths, files: Iterable[Path], finder: Finder, checks: Sequence[Check] = ()
-) -> list[ScanFinding]:
-    """Scan memory files whole and other files' memgit sections; unreadable files are skipped.
+def scan_files(paths: Paths, files: Iterable[Path], finder: Finder) -> list[SecretFound]:
+    """Scan memory files whole and other files' memgit sections; unreadable files are skipped."""
+    found: list[SecretFound] = []
+    for path in files:
+        rel = paths.relative(path)
+        try:
+            text = path.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        found += scan_text(text, rel, finder, section_only=not is_memory_file(rel))
+    return found
 
-    Each of ``checks`` sees every file's text; its findings outside a memgit section of a
-    non-memory file are dropped as for the patterns.
-    """
+
+def check_files(paths: Paths, files: Iterable[Path], checks: Sequence[Check]) -> list[ScanFinding]:
+    """Run each of ``checks`` on every readable file; like the patterns, a finding outside the
+    memgit section of a non-memory file is dropped."""
     found: list[ScanFinding] = []
     for path in files:
         rel = paths.relative(path)
@@ -128,10 +136,8 @@ def scan_files(
             text = path.read_bytes().decode("utf-8", "replace")
         except OSError:
             continue
-        section_only = not is_memory_file(rel)
-        found += scan_text(text, rel, finder, section_only=section_only)
-        extra = [f for check in checks for f in check(text, rel)]
-        found += in_scope(extra, text, section_only=section_only)
+        extra = [finding for check in checks for finding in check(text, rel)]
+        found += in_scope(extra, text, section_only=not is_memory_file(rel))
     return found
 
 
