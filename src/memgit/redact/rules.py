@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
 from memgit.redact.providers import Kind
 from memgit.redact.shape import has_digit, is_placeholder, looks_random
@@ -70,26 +69,53 @@ def lowered(low: bytes) -> Lowered:
     return low if isinstance(low, Lowered) else Lowered(low)
 
 
-@dataclass(frozen=True)
 class _Compiled:
-    kind: str
-    pattern: re.Pattern[str]
-    check: _Check
-    before: re.Pattern[str] | None
-    group: str | int
+    """A rule's pattern, compiled the first time a text reaches the rule (most rules are never
+    reached in a process, so building the redactor costs little)."""
+
+    __slots__ = (
+        "_before",
+        "_body",
+        "_group",
+        "_pattern",
+        "_source",
+        "before_source",
+        "check",
+        "kind",
+    )
+
+    def __init__(self, kind: str, source: str, check: _Check, before_source: str = "") -> None:
+        self.kind = kind
+        self.check = check
+        self.before_source = before_source
+        self._source = source
+        self._pattern: re.Pattern[str] | None = None
+        self._before: re.Pattern[str] | None = None
+        self._group: str | int = 0
+        self._body = False
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            pattern = re.compile(self._source)
+            self._group = "secret" if "secret" in pattern.groupindex else 0
+            self._body = "body" in pattern.groupindex
+            self._before = re.compile(self.before_source) if self.before_source else None
+            self._pattern = pattern
+        return self._pattern
 
     def span_of(self, text: str, m: re.Match[str]) -> tuple[int, int] | None:
         """The span to replace, if the match passes its check and is no placeholder."""
-        checked = m.group("body") if "body" in self.pattern.groupindex else None
-        start, end = m.span(self.group)
+        checked = m.group("body") if self._body else None
+        start, end = m.span(self._group)
         if start < 0:
             start, end = m.span()
         if not self.check(checked if checked is not None else text[start:end]):
             return None
         if start >= end or is_placeholder(text[start:end]):
             return None
-        if self.before is not None:
-            lead = self.before.search(text, max(0, start - 24), start)
+        if self._before is not None:
+            lead = self._before.search(text, max(0, start - 24), start)
             if lead is None:
                 return None
             start = lead.start()
@@ -97,10 +123,7 @@ class _Compiled:
 
 
 def _compile(row: Kind) -> _Compiled:
-    pattern = re.compile(row.pattern)
-    group: str | int = "secret" if "secret" in pattern.groupindex else 0
-    before = re.compile(row.before) if row.before else None
-    return _Compiled(row.kind, pattern, _CHECKS[row.check], before, group)
+    return _Compiled(row.kind, row.pattern, _CHECKS[row.check], row.before)
 
 
 class TokenRules:
@@ -187,11 +210,11 @@ def search_spans(
 
 
 def custom_rule(source: str) -> Callable[[str, bytes], Iterator[Span]]:
-    """A team's own pattern: replaces its ``secret`` group, else the whole match."""
-    rule = _Compiled("custom", re.compile(source), _CHECKS[""], None, 0)
-    if "secret" in rule.pattern.groupindex:
-        rule = _Compiled("custom", rule.pattern, _CHECKS[""], None, "secret")
-    return lambda text, low: search_spans("custom", rule.pattern, text, rule.span_of)
+    """A team's own pattern: replaces its ``secret`` group, else the whole match. Compiled at
+    once, so that a pattern that does not compile is reported when the config is read."""
+    rule = _Compiled("custom", source, _CHECKS[""])
+    pattern = rule.pattern
+    return lambda text, low: search_spans("custom", pattern, text, rule.span_of)
 
 
 def compile_kinds(rows: Iterable[Kind]) -> tuple[Callable[[str, bytes], Iterator[Span]], ...]:
