@@ -43,6 +43,15 @@ class Distractor:
 
 
 @dataclass(frozen=True)
+class Extra:
+    """Knowledge worth keeping that is not a planted fact (a progress line, a stack note): an
+    observation matching one is not counted as noise."""
+
+    terms: list[list[str]]
+    note: str
+
+
+@dataclass(frozen=True)
 class Question:
     text: str
     fact: str
@@ -55,6 +64,7 @@ class Scenario:
     facts: list[Fact] = field(default_factory=list)
     distractors: list[Distractor] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    acceptable: list[Extra] = field(default_factory=list)
 
 
 # --- 1. replacing celery with rq ------------------------------------------------------------------
@@ -1844,6 +1854,909 @@ def locale_dates() -> Scenario:
     )
 
 
+# --- round 3: sessions written for the held-out protocol (tuned half) -------------------------
+# Written with their labels and committed before the extractor ran on them; their first-run
+# figures are in README.md. Facts are stated by the assistant as often as by the user, in labelled
+# lines ("Decision: ..."), plain present-tense conventions, a choice and its reason in separate
+# sentences, pronoun subjects; around them the noise of real sessions: plan steps, task
+# instructions, linter and compiler hints, a "Next:" with nothing after it, pasted outlines,
+# subagent reports.
+
+
+def fastapi_ratelimit() -> Scenario:
+    s = Session(
+        "fastapi-ratelimit", "/home/okan/src/parcel-api", "feat/rate-limit", "2026-04-02T08:31:00"
+    )
+    s.user(
+        "we need per-API-key rate limiting on the public endpoints before the partner launch. "
+        "keep it in line with the rest of the app, and don't add new infrastructure for it"
+    )
+    s.say("I'll look at how the middleware stack is assembled first.")
+    s.read(
+        "parcel_api/app.py",
+        "from fastapi import FastAPI\n\nfrom parcel_api.middleware import RequestIdMiddleware, "
+        "ProblemMiddleware\n\napp = FastAPI()\napp.add_middleware(RequestIdMiddleware)\n"
+        "app.add_middleware(ProblemMiddleware)\n",
+    )
+    s.read(
+        "parcel_api/errors.py",
+        "from fastapi.responses import JSONResponse\n\n\ndef problem(status, title, detail=None):\n"
+        "    body = {'type': 'about:blank', 'title': title, 'status': status}\n"
+        "    if detail:\n        body['detail'] = detail\n"
+        "    return JSONResponse(body, status_code=status,\n"
+        "                        media_type='application/problem+json')\n",
+    )
+    s.say(
+        "Every error response in this app goes through `problem()` in parcel_api/errors.py: the "
+        "body is RFC 7807 problem JSON with the `application/problem+json` media type, and "
+        "handlers never build error dicts by hand. The limiter will return its 429 the same way."
+    )
+    s.todos(
+        [
+            ("in_progress", "Phase 1: token bucket per API key"),
+            ("pending", "Phase 2: Retry-After and rate limit headers"),
+            ("pending", "Phase 3: per-plan limits from settings"),
+        ]
+    )
+    s.say(
+        "Decision: we keep the token buckets in-process, in a dict keyed by API key, because the "
+        "API runs as a single replica behind the load balancer and a shared Redis would be new "
+        "infrastructure for no gain today. If we ever scale out, the buckets have to move to "
+        "Redis or each replica will allow the full rate."
+    )
+    s.write(
+        "parcel_api/ratelimit.py",
+        "import time\n\n\nclass TokenBucket:\n    def __init__(self, rate, burst):\n"
+        "        self.rate, self.burst = rate, burst\n        self.tokens = burst\n"
+        "        self.stamp = time.monotonic()\n",
+    )
+    s.bash(
+        "ruff check parcel_api",
+        "parcel_api/ratelimit.py:1:8: F401 [*] `os` imported but unused\nFound 1 error.\n"
+        "[*] 1 fixable with the `--fix` option.",
+        code=1,
+    )
+    s.say("Ruff flags an unused import; removing it.")
+    s.edit("parcel_api/ratelimit.py", "import os\nimport time", "import time")
+    s.bash("python -m pytest tests/test_ratelimit.py -q", "......\n6 passed in 0.41s")
+    s.say("Now let's move on to Phase 2: the headers.")
+    s.edit(
+        "parcel_api/ratelimit.py",
+        "        return problem(429, 'Too Many Requests')",
+        "        response = problem(429, 'Too Many Requests')\n"
+        "        response.headers['Retry-After'] = str(math.ceil(wait))\n        return response",
+    )
+    s.bash("python -m pytest -q", "..................................\n34 passed in 2.20s")
+    s.say(
+        "Progress: the token bucket and the `Retry-After` header are done and tested; per-plan "
+        "limits from settings (Phase 3) remain.\n\nNext:"
+    )
+    return Scenario(
+        s,
+        "Round 3. A labelled decision with its reason stated by the assistant, a present-tense "
+        "error convention stated by the assistant, a labelled progress line; noise: the user's "
+        "task instruction, plan steps, a linter line, a bare 'Next:'.",
+        facts=[
+            Fact(
+                "inprocess-buckets",
+                "decision",
+                [
+                    ["in-process", "in process", "dict"],
+                    ["bucket", "buckets", "rate limit", "limiter"],
+                ],
+                "Token buckets stay in-process: single replica, no new infrastructure.",
+            ),
+            Fact(
+                "problem-json",
+                "pattern",
+                [["problem", "problem()", "7807"], ["error", "errors", "json"]],
+                "Every error response goes through problem(): RFC 7807 problem JSON.",
+            ),
+            Fact(
+                "plan-limits-left",
+                "progress",
+                [["per-plan", "phase 3", "plan"], ["remain", "remains", "settings", "left"]],
+                "Per-plan limits from settings remain.",
+            ),
+        ],
+        distractors=[
+            Distractor([["in line with the rest"]], "the user's task instruction"),
+            Distractor([["move on to phase"]], "a plan step"),
+            Distractor([["unused import", "f401"]], "linter chatter"),
+        ],
+        questions=[
+            Question("where are the rate limit buckets stored?", "inprocess-buckets"),
+            Question("how should an endpoint return an error response?", "problem-json"),
+            Question("what is left of the rate limiting work?", "plan-limits-left"),
+        ],
+    )
+
+
+def go_outbox_worker() -> Scenario:
+    s = Session("go-outbox", "/home/wen/go/src/ferry", "fix/retry-leak", "2026-04-03T13:12:00")
+    s.user(
+        "the dispatcher's memory climbs by ~40MB an hour in prod and never comes down. please make "
+        "it stop, and add a regression test"
+    )
+    s.say("Let me look at the dispatcher loop and the worker setup.")
+    s.read(
+        "internal/dispatch/loop.go",
+        "func (d *Dispatcher) Run(ctx context.Context) {\n\tfor {\n\t\tselect {\n"
+        "\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\tcase msg := <-d.in:\n\t\t\td.handle(msg)\n"
+        "\t\tcase <-time.After(30 * time.Second):\n\t\t\td.flush()\n\t\t}\n\t}\n}\n",
+    )
+    s.read(
+        "internal/outbox/outbox.go",
+        "// Package outbox is the only writer of the outbox table.\npackage outbox\n",
+    )
+    s.say(
+        "Architecture noted: the API never talks to the queue directly. Handlers write a row to "
+        "the `outbox` table inside the request's transaction, and the dispatcher is the only "
+        "process that reads the outbox and publishes to NATS."
+    )
+    s.say(
+        "The leak is in the loop itself. `time.After` inside a `for`/`select` creates a new timer "
+        "on every iteration, and each one stays alive until it fires 30 seconds later, so under "
+        "load thousands of timers pile up. A single `time.NewTicker` created outside the loop "
+        "fixes it."
+    )
+    s.edit(
+        "internal/dispatch/loop.go",
+        "\tfor {\n\t\tselect {",
+        "\tticker := time.NewTicker(30 * time.Second)\n\tdefer ticker.Stop()\n"
+        "\tfor {\n\t\tselect {",
+    )
+    s.bash(
+        "go vet ./... && staticcheck ./...",
+        "internal/dispatch/loop.go:14:2: should merge variable declaration with assignment on next "
+        "line (S1021)\ninternal/dispatch/metrics.go:8:6: func unusedHelper is unused (U1000)",
+        code=1,
+    )
+    s.say(
+        "staticcheck: S1021 should merge variable declaration with assignment on next line, and "
+        "U1000 func unusedHelper is unused. Both are pre-existing and unrelated; leaving them."
+    )
+    s.bash(
+        "go test ./internal/dispatch/ -run TestNoTimerLeak -count=1",
+        "ok  \tferry/internal/dispatch\t1.204s",
+    )
+    s.user("good. fwiw every worker logs JSON to stdout, don't add a file logger for the test")
+    s.say(
+        "Understood. Every worker logs JSON to stdout and nothing in the repo writes log files; "
+        "the test uses the same slog JSON handler on a buffer."
+    )
+    return Scenario(
+        s,
+        "Round 3. An architecture line labelled by the assistant, a Go timer leak explained after "
+        "reading code (no failing command), a convention stated by the user and restated; noise: "
+        "staticcheck hints, the user's task request.",
+        facts=[
+            Fact(
+                "outbox-only",
+                "architecture",
+                [["outbox"], ["queue", "nats", "dispatcher"]],
+                "The API never talks to the queue; handlers write to the outbox, the "
+                "dispatcher publishes.",
+            ),
+            Fact(
+                "time-after-leak",
+                "gotcha",
+                [["time.after", "timer", "timers"], ["loop", "select", "ticker", "newticker"]],
+                "time.After in a for/select loop allocates a timer per iteration: use one ticker.",
+            ),
+            Fact(
+                "json-stdout",
+                "pattern",
+                [["json"], ["stdout"]],
+                "Every worker logs JSON to stdout; no log files.",
+            ),
+        ],
+        distractors=[
+            Distractor([["s1021", "u1000", "unusedhelper"]], "staticcheck chatter"),
+            Distractor([["40mb"]], "the symptom report alone is not the fact"),
+        ],
+        questions=[
+            Question("how does the API publish messages to the queue?", "outbox-only"),
+            Question("why did the dispatcher memory keep growing?", "time-after-leak"),
+            Question("where should workers write their logs?", "json-stdout"),
+        ],
+    )
+
+
+def kotlin_moshi_r8() -> Scenario:
+    s = Session(
+        "kotlin-moshi",
+        "/Users/ana/dev/tramline-android",
+        "fix/release-crash",
+        "2026-04-06T10:05:00",
+    )
+    s.user(
+        "release builds crash on launch with a JsonDataException, debug builds are fine. "
+        "make sure the build still passes on CI when you're done"
+    )
+    s.bash(
+        "./gradlew :app:assembleRelease && adb logcat -d | grep -A3 FATAL",
+        "FATAL EXCEPTION: main\ncom.squareup.moshi.JsonDataException: Required value 'stopId' "
+        "missing at $.stops[0]\n"
+        "\tat com.squareup.moshi.internal.Util.missingProperty(Util.java:649)",
+    )
+    s.read(
+        "app/proguard-rules.pro",
+        "-keep class com.tramline.api.** { *; }\n-dontwarn okio.**\n",
+    )
+    s.say(
+        "R8 renames the fields of the Kotlin model classes in release builds. Moshi's reflection "
+        "adapter reads field names at runtime, so after minification `stopId` no longer exists "
+        "under that name and every required property looks missing. The keep rule only covers "
+        "com.tramline.api, but the models moved to com.tramline.model last month."
+    )
+    s.say(
+        "We're going with Moshi's codegen (`@JsonClass(generateAdapter = true)`) for the models. "
+        "It generates the adapters at compile time, so nothing depends on field names surviving "
+        "R8, and we can drop the broad keep rule."
+    )
+    s.edit(
+        "app/src/main/java/com/tramline/model/Stop.kt",
+        "data class Stop(",
+        "@JsonClass(generateAdapter = true)\ndata class Stop(",
+    )
+    s.bash(
+        "./gradlew :app:assembleRelease :app:testReleaseUnitTest",
+        "w: Stop.kt:3:5 Parameter 'legacyCode' is never used\n"
+        "w: Route.kt:11:9 Variable 'total' is never reassigned, can be declared 'val'\n"
+        "BUILD SUCCESSFUL in 1m 12s\n41 actionable tasks: 12 executed, 29 up-to-date",
+    )
+    s.say(
+        "Release build passes and the unit tests run green. The two `w:` lines are Kotlin "
+        "compiler hints ('Parameter is never used', 'Variable is never reassigned') from before "
+        "this change."
+    )
+    s.user("👍 thanks")
+    return Scenario(
+        s,
+        "Round 3. A release-only crash explained from a stack trace, a choice in one sentence "
+        "with its reason in the next (pronoun subject 'It'); noise: the user's CI instruction, "
+        "Kotlin compiler hints.",
+        facts=[
+            Fact(
+                "r8-renames",
+                "gotcha",
+                [["r8", "minification", "minified", "release"], ["moshi", "reflection", "field"]],
+                "R8 renames model fields in release builds; Moshi reflection then misses them.",
+            ),
+            Fact(
+                "moshi-codegen",
+                "decision",
+                [
+                    ["codegen", "generateadapter"],
+                    ["compile time", "r8", "field names", "reflection"],
+                ],
+                "Use Moshi codegen: adapters at compile time, nothing depends on field names.",
+            ),
+        ],
+        distractors=[
+            Distractor([["never reassigned", "never used"]], "compiler hints"),
+            Distractor([["passes on ci"]], "the user's instruction"),
+        ],
+        questions=[
+            Question("why do release builds crash with JsonDataException?", "r8-renames"),
+            Question("how are JSON adapters generated for the models?", "moshi-codegen"),
+        ],
+    )
+
+
+def rust_thiserror() -> Scenario:
+    s = Session("rust-errors", "/home/jo/code/quarry", "refactor/errors", "2026-04-07T16:40:00")
+    s.user(
+        "the quarry-core crate pulls in anyhow now and the error messages in the CLI got worse. "
+        "can you clean up the error handling? look at how the other crates do it"
+    )
+    s.task(
+        "Survey error types",
+        "List every crate in the workspace and how it defines and returns errors. "
+        "Report per crate.",
+        "## Findings\n\n### Crates\n- quarry-core: `anyhow::Result` everywhere (since #212)\n"
+        "- quarry-index: `IndexError` enum with thiserror\n- quarry-cli: anyhow, `main` prints "
+        "the chain\n\n### Files\n1. crates/core/src/lib.rs\n2. crates/index/src/error.rs\n"
+        "3. crates/cli/src/main.rs\n\n### Summary\nTwo of three crates follow the enum style.",
+    )
+    s.say(
+        "The survey shows the pattern the workspace already follows in quarry-index.\n\n"
+        "Convention: library crates return their own `thiserror` enum; only the binary "
+        "(quarry-cli) uses `anyhow`, to add context and print the chain. quarry-core broke that "
+        "in #212."
+    )
+    s.write(
+        "crates/core/src/error.rs",
+        '#[derive(Debug, thiserror::Error)]\npub enum CoreError {\n    #[error("config: {0}")]\n'
+        "    Config(#[from] ConfigError),\n}\n",
+    )
+    s.bash(
+        "cargo test -p quarry-core",
+        "running 14 tests\ntest config::tests::rejects_unknown_keys ... FAILED\n\nfailures:\n\n"
+        "---- config::tests::rejects_unknown_keys stdout ----\n"
+        "thread 'config::tests::rejects_unknown_keys' panicked at crates/core/src/config.rs:88:9:\n"
+        "expected an error for key 'colour'\n\n"
+        "test result: FAILED. 13 passed; 1 failed",
+        code=101,
+    )
+    s.say(
+        "That test caught a serde limitation: `#[serde(deny_unknown_fields)]` has no effect on a "
+        "struct that contains a `#[serde(flatten)]` field, so the typo'd key is silently accepted. "
+        "I'll check unknown keys explicitly after deserializing instead."
+    )
+    s.edit(
+        "crates/core/src/config.rs",
+        "#[serde(deny_unknown_fields)]",
+        "// unknown keys are checked in `validate()`:\n"
+        "// deny_unknown_fields ignores flattened structs",
+    )
+    s.bash("cargo test --workspace", "test result: ok. 58 passed; 0 failed; 0 ignored")
+    s.say(
+        "Done: quarry-core now returns `CoreError`, the CLI keeps anyhow for context, and all 58 "
+        "workspace tests pass."
+    )
+    return Scenario(
+        s,
+        "Round 3. A labelled convention stated by the assistant after a subagent survey, a serde "
+        "gotcha from a failing test; noise: the subagent's report (outline, file list).",
+        facts=[
+            Fact(
+                "thiserror-libs",
+                "pattern",
+                [["thiserror"], ["anyhow"]],
+                "Library crates return thiserror enums; only the binary uses anyhow.",
+            ),
+            Fact(
+                "flatten-deny",
+                "gotcha",
+                [["deny_unknown_fields"], ["flatten"]],
+                "deny_unknown_fields does nothing with a flattened field.",
+            ),
+        ],
+        distractors=[
+            Distractor([["two of three crates"]], "the subagent's summary line"),
+            Distractor([["crates/index/src/error.rs"]], "a file list from the subagent"),
+        ],
+        questions=[
+            Question("should a library crate use anyhow?", "thiserror-libs"),
+            Question("why are unknown config keys accepted?", "flatten-deny"),
+        ],
+    )
+
+
+def monorepo_outline() -> Scenario:
+    s = Session("pnpm-tsbuild", "/Users/kai/work/loom", "chore/project-refs", "2026-04-08T09:00:00")
+    s.user(
+        "Here's the spec we agreed on, implement step 1 today:\n\n"
+        "# Build speed-up\n\n## Goals\n- Incremental builds under 10s\n"
+        "- One tsconfig per package\n\n"
+        "## Non-goals\n- Changing the bundler\n\n## Plan\n1. Project references for all packages\n"
+        "2. Remove path aliases\n3. CI cache for tsbuildinfo\n\n## Risks\n- Stale declarations "
+        "after branch switches\n- Editors resolving the wrong package\n\n## Open questions\n"
+        "- Do we keep the root tsconfig?\n\n"
+        "Also: we use pnpm workspaces; never run npm install inside a package folder, it writes a "
+        "package-lock.json and breaks the workspace links."
+    )
+    s.say("Let me read the current tsconfig setup.")
+    s.read(
+        "tsconfig.base.json",
+        '{\n  "compilerOptions": {\n    "paths": {\n'
+        '      "@loom/*": ["packages/*/src"]\n    }\n  }\n}\n',
+    )
+    s.say(
+        "The `paths` aliases point every import at the other packages' sources, so tsc "
+        "type-checks each dependency again inside every package. With project references the "
+        "aliases have to go; otherwise the editor and tsc resolve different files."
+    )
+    s.user(
+        "ok let's drop the path aliases and depend on the packages through workspace:* instead. "
+        "the aliases were a hack from before we had pnpm"
+    )
+    s.edit(
+        "tsconfig.base.json",
+        '    "paths": {\n      "@loom/*": ["packages/*/src"]\n    }\n',
+        '    "composite": true\n',
+    )
+    s.bash(
+        "pnpm -r exec tsc -b && git switch - && pnpm -r exec tsc -b",
+        "packages/ui/src/Button.tsx(4,10): error TS2305: Module '\"@loom/tokens\"' has no exported "
+        "member 'spacing'.",
+        code=2,
+    )
+    s.say(
+        "This is the stale-declaration risk from the spec, for real: `tsc -b` skips a referenced "
+        "project whose `.tsbuildinfo` is newer than its sources, and a `git switch` can leave "
+        "older sources with a newer tsbuildinfo, so @loom/tokens keeps its old `.d.ts`. "
+        "`tsc -b --force` after switching branches rebuilds it."
+    )
+    s.bash("pnpm -r exec tsc -b --force", "")
+    s.say("Step 1 is in: all seven packages build with project references.")
+    return Scenario(
+        s,
+        "Round 3. A pasted spec outline (goals, plan, risks) that must not become memory, a rule "
+        "the user states inside that paste, a decision by the user, a tsc -b gotcha from a "
+        "failure.",
+        facts=[
+            Fact(
+                "no-npm-install",
+                "pattern",
+                [["npm install"], ["pnpm", "workspace", "package-lock.json"]],
+                "pnpm workspaces: never npm install in a package folder.",
+            ),
+            Fact(
+                "drop-aliases",
+                "decision",
+                [["path aliases", "aliases", "paths"], ["workspace:*", "workspace", "drop"]],
+                "Drop tsconfig path aliases; depend through workspace:*.",
+            ),
+            Fact(
+                "tsbuildinfo-stale",
+                "gotcha",
+                [["tsbuildinfo", "tsc -b"], ["stale", "skips", "switch", "force", "older"]],
+                "tsc -b trusts a newer tsbuildinfo: stale .d.ts after a branch switch.",
+            ),
+        ],
+        distractors=[
+            Distractor([["incremental builds under"]], "a goal line of the pasted outline"),
+            Distractor([["changing the bundler"]], "a non-goal of the pasted outline"),
+            Distractor([["root tsconfig"]], "an open question of the outline"),
+            Distractor([["editors resolving"]], "a risk line of the outline"),
+        ],
+        questions=[
+            Question("can I run npm install in a package?", "no-npm-install"),
+            Question("how do packages import each other?", "drop-aliases"),
+            Question(
+                "tsc -b reports a missing export after switching branches", "tsbuildinfo-stale"
+            ),
+        ],
+    )
+
+
+def sidekiq_retries() -> Scenario:
+    s = Session(
+        "sidekiq-retries", "/home/bea/apps/invoicely", "fix/duplicate-emails", "2026-04-09T11:25:00"
+    )
+    s.user(
+        "some customers got the same invoice email 4 or 5 times yesterday. it was during the "
+        "postmark outage"
+    )
+    s.read(
+        "app/jobs/invoice_email_job.rb",
+        "class InvoiceEmailJob\n  include Sidekiq::Job\n\n  def perform(invoice_id)\n"
+        "    invoice = Invoice.find(invoice_id)\n"
+        "    InvoiceMailer.with(invoice:).sent.deliver_now\n"
+        "    invoice.update!(emailed_at: Time.current)\n  end\nend\n",
+    )
+    s.say(
+        "Sidekiq retries a failed job up to 25 times with backoff unless the job says otherwise. "
+        "It re-runs the whole `perform`, so when Postmark accepted the message but the request "
+        "timed out on our side, the retry sent the email again."
+    )
+    s.user(
+        "right. from now on every job that talks to an outside service has to be idempotent, "
+        "keyed on something we store before the call"
+    )
+    s.edit(
+        "app/jobs/invoice_email_job.rb",
+        "    invoice = Invoice.find(invoice_id)\n",
+        "    invoice = Invoice.find(invoice_id)\n    return if invoice.emailed_at\n",
+    )
+    s.bash(
+        "bundle exec rspec spec/jobs",
+        "..........\n\nFinished in 0.61 seconds (files took 2.1 seconds to load)\n10 examples, 0 "
+        "failures",
+    )
+    s.bash(
+        "bundle exec rubocop app/jobs",
+        "app/jobs/invoice_email_job.rb:6:5: C: Style/GuardClause: Use a guard clause instead of "
+        "wrapping the code inside a conditional expression.\n1 file inspected, 1 offense detected",
+        code=1,
+    )
+    s.say("Rubocop wants a guard clause style tweak; applied.")
+    s.say(
+        "Progress: the invoice and receipt email jobs are idempotent now (they check "
+        "`emailed_at` first); the webhook delivery jobs still need the same treatment."
+    )
+    return Scenario(
+        s,
+        "Round 3. A gotcha whose second sentence has a pronoun subject, a rule from the user, a "
+        "labelled progress line; noise: rubocop output and its restatement.",
+        facts=[
+            Fact(
+                "sidekiq-25",
+                "gotcha",
+                [["sidekiq", "retry", "retries"], ["25", "again", "whole", "perform"]],
+                "Sidekiq retries failed jobs up to 25 times, re-running perform: duplicate emails.",
+            ),
+            Fact(
+                "idempotent-jobs",
+                "pattern",
+                [["idempotent"], ["job", "jobs"]],
+                "Every job calling an outside service must be idempotent.",
+            ),
+            Fact(
+                "webhook-jobs-left",
+                "progress",
+                [["webhook"], ["still", "need", "needs", "remain"]],
+                "The webhook delivery jobs still need idempotency.",
+            ),
+        ],
+        distractors=[
+            Distractor([["guard clause"]], "rubocop chatter"),
+        ],
+        questions=[
+            Question("why were invoice emails sent several times?", "sidekiq-25"),
+            Question("what must a job that calls an external API do?", "idempotent-jobs"),
+            Question("which jobs are not idempotent yet?", "webhook-jobs-left"),
+        ],
+    )
+
+
+def flyway_versions() -> Scenario:
+    s = Session(
+        "flyway-order", "/home/raj/src/ledger-svc", "fix/missing-column", "2026-04-10T14:50:00"
+    )
+    s.user(
+        "staging is missing the `settled_at` column even though V7__add_settled_at.sql is merged. "
+        "prod is fine. what happened?"
+    )
+    s.bash(
+        "./mvnw -q flyway:info -Dflyway.configFiles=staging.conf",
+        "+-----------+---------+---------------------+------+---------------------+---------+\n"
+        "| Category  | Version | Description         | Type | Installed On        | State   |\n"
+        "| Versioned | 6       | add refunds         | SQL  | 2026-04-02 09:12:44 | Success |\n"
+        "| Versioned | 7       | add settled at      | SQL  |                     | Ignored |\n"
+        "| Versioned | 8       | index payouts       | SQL  | 2026-04-08 17:03:10 | Success |\n",
+    )
+    s.say(
+        "Gotcha: Flyway applies versioned migrations in order and, by default, ignores any "
+        "migration whose version is lower than the highest one already applied. V8 reached "
+        "staging before V7 was merged, so V7 shows as Ignored there and never runs unless "
+        "`outOfOrder` is enabled."
+    )
+    s.user(
+        "ugh. ok so: we'll use timestamps as migration versions from now on "
+        "(V20260410_1450__...), so two branches can't pick the same or a lower number. "
+        "and turn on outOfOrder for staging only"
+    )
+    s.edit(
+        "src/main/resources/staging.conf",
+        "flyway.locations=classpath:db/migration",
+        "flyway.locations=classpath:db/migration\nflyway.outOfOrder=true",
+    )
+    s.bash(
+        "./mvnw -q flyway:migrate -Dflyway.configFiles=staging.conf",
+        'Successfully applied 1 migration to schema "ledger", now at version v8',
+    )
+    s.say("Now let's move on to Phase 2: renaming the existing files.")
+    s.say(
+        "Next steps:\n- Rename V1..V8 to timestamp versions with `flyway repair`\n- Add a CI check "
+        "that rejects new `V<n>__` names"
+    )
+    s.say("Next:")
+    return Scenario(
+        s,
+        "Round 3. A labelled gotcha by the assistant, a convention and a config decision by the "
+        "user, remaining steps; noise: a plan step, a bare 'Next:', a flyway info table.",
+        facts=[
+            Fact(
+                "flyway-ignored",
+                "gotcha",
+                [["flyway", "migration", "v7"], ["ignored", "ignores", "lower", "outoforder"]],
+                "Flyway ignores a migration lower than the highest applied unless outOfOrder.",
+            ),
+            Fact(
+                "timestamp-versions",
+                "pattern",
+                [["timestamp", "timestamps"], ["version", "versions", "migration"]],
+                "Timestamps as migration versions from now on.",
+            ),
+            Fact(
+                "rename-next",
+                "progress",
+                [["rename", "repair"], ["timestamp", "v1", "versions"]],
+                "Next: rename existing migrations to timestamp versions.",
+            ),
+        ],
+        distractors=[
+            Distractor([["move on to phase"]], "a plan step"),
+            Distractor([["installed on"]], "a table header from tool output"),
+        ],
+        questions=[
+            Question("why did a merged migration not run on staging?", "flyway-ignored"),
+            Question("how should new migrations be numbered?", "timestamp-versions"),
+            Question("what is left for the migration renaming?", "rename-next"),
+        ],
+    )
+
+
+def phoenix_presence() -> Scenario:
+    s = Session(
+        "phoenix-presence", "/home/ines/dev/huddle", "feat/typing-indicator", "2026-04-13T15:10:00"
+    )
+    s.user("add a typing indicator to the channel view. Priya owns the presence module, fyi")
+    s.read(
+        "lib/huddle_web/live/channel_live.ex",
+        'def mount(%{"id" => id}, _session, socket) do\n'
+        "  if connected?(socket),\n"
+        '    do: Phoenix.PubSub.subscribe(Huddle.PubSub, "org:#{socket.assigns.org_id}")\n'
+        "  {:ok, assign(socket, channel_id: id)}\nend\n",
+    )
+    s.say(
+        "Each LiveView subscribes to its org's topic when it mounts, and `Huddle.Broadcaster` is "
+        "the only process that broadcasts on those topics; LiveViews never broadcast themselves. "
+        "The typing events should go through the broadcaster too."
+    )
+    s.say(
+        "Since presence is Priya's module, I'd rather not change `Huddle.Presence`; I'll add a "
+        "`typing/2` function to the broadcaster instead."
+    )
+    s.user("yep, do that. and ask Priya before anything touches Huddle.Presence")
+    s.edit(
+        "lib/huddle/broadcaster.ex",
+        "  def message(org_id, msg) do",
+        "  def typing(org_id, user_id) do\n    broadcast(org_id, {:typing, user_id})\n  end\n\n"
+        "  def message(org_id, msg) do",
+    )
+    s.bash(
+        "mix test test/huddle_web/live/channel_live_test.exs",
+        'warning: variable "socket" is unused (if the variable is not meant to be used, prefix '
+        "it with an underscore)\n  lib/huddle_web/live/channel_live.ex:41\n\n.....\nFinished in "
+        "0.3 seconds\n5 tests, 0 failures",
+    )
+    s.say("The typing indicator works and the channel tests pass.")
+    return Scenario(
+        s,
+        "Round 3, short. Architecture in the assistant's present tense, ownership from the user, "
+        "a proposal the user approves; noise: a compiler warning in output.",
+        facts=[
+            Fact(
+                "broadcaster-only",
+                "architecture",
+                [["broadcaster"], ["only", "never broadcast", "topic", "topics"]],
+                "Huddle.Broadcaster is the only process broadcasting on org topics.",
+            ),
+            Fact(
+                "priya-presence",
+                "coordination",
+                [["priya"], ["presence"]],
+                "Priya owns Huddle.Presence: ask her before touching it.",
+            ),
+            Fact(
+                "typing-broadcaster",
+                "decision",
+                [["typing"], ["broadcaster"]],
+                "Typing events go through a typing/2 function on the broadcaster.",
+            ),
+        ],
+        distractors=[Distractor([["prefix it with an underscore"]], "a compiler warning")],
+        questions=[
+            Question("which process broadcasts on the org topics?", "broadcaster-only"),
+            Question("who owns the presence module?", "priya-presence"),
+            Question("where are typing events sent from?", "typing-broadcaster"),
+        ],
+    )
+
+
+def pandas_decimal() -> Scenario:
+    s = Session(
+        "pandas-decimal", "/home/mo/analytics/recon", "fix/cent-drift", "2026-04-14T09:45:00"
+    )
+    s.user(
+        "the monthly reconciliation is off by a cent or two against the bank statement, and some "
+        "account ids in the output lost their leading zeros"
+    )
+    s.read(
+        "recon/load.py",
+        "import pandas as pd\n\n\ndef load(path):\n    return pd.read_csv(path)\n",
+    )
+    s.bash(
+        "python -c \"import pandas as pd; print(pd.read_csv('samples/march.csv').dtypes)\"",
+        "account_id     int64\namount       float64\nbooked_on     object\ndtype: object",
+    )
+    s.say(
+        "Two separate problems come from the same call. `read_csv` infers `account_id` as an "
+        "integer column, so `00123` becomes `123`. And `amount` becomes float64, where 0.1 + 0.2 "
+        "is not 0.3, so summing thousands of rows drifts by cents."
+    )
+    s.say(
+        "Decision: load every column as text (`dtype=str`) and convert amounts with `Decimal`. "
+        "That keeps the ids exactly as the bank writes them, and Decimal sums match the statement "
+        "to the cent."
+    )
+    s.user("agreed. the finance team wants amounts as Decimal everywhere, never floats")
+    s.edit(
+        "recon/load.py",
+        "    return pd.read_csv(path)",
+        "    frame = pd.read_csv(path, dtype=str)\n"
+        "    frame['amount'] = frame['amount'].map(Decimal)\n    return frame",
+    )
+    s.bash("pytest -q tests/test_load.py", "...\n3 passed in 0.52s")
+    return Scenario(
+        s,
+        "Round 3, short. Two gotchas in one explanation, a labelled decision with its reason in "
+        "the next sentence, a rule from the user.",
+        facts=[
+            Fact(
+                "leading-zeros",
+                "gotcha",
+                [["read_csv", "infers", "integer"], ["leading zeros", "00123", "account_id"]],
+                "read_csv infers ids as integers and drops leading zeros.",
+            ),
+            Fact(
+                "dtype-str-decimal",
+                "decision",
+                [["dtype=str", "text", "dtype"], ["decimal"]],
+                "Load columns as str and amounts as Decimal.",
+            ),
+            Fact(
+                "never-floats",
+                "pattern",
+                [["decimal"], ["float", "floats", "never"]],
+                "Amounts are Decimal everywhere, never floats.",
+            ),
+        ],
+        questions=[
+            Question("why did account ids lose their leading zeros?", "leading-zeros"),
+            Question("how do we load the bank CSV?", "dtype-str-decimal"),
+            Question("can amounts be floats?", "never-floats"),
+        ],
+    )
+
+
+def helm_probes() -> Scenario:
+    s = Session("helm-probes", "/home/sam/infra/charts", "fix/readiness", "2026-04-15T07:55:00")
+    s.user(
+        "during the 2-minute db failover last night every api pod went unready at once and the "
+        "whole site 503'd, even though the pods were fine. keep it in line with the other charts"
+    )
+    s.say("Sure, I'll keep it in line with the other charts. Let me look at the probes.")
+    s.read(
+        "charts/api/templates/deployment.yaml",
+        "        readinessProbe:\n          httpGet:\n            path: /healthz\n"
+        "            port: http\n          periodSeconds: 5\n          failureThreshold: 2\n",
+    )
+    s.read(
+        "services/api/health.py",
+        "@router.get('/healthz')\nasync def healthz(db: Database = Depends()):\n"
+        "    await db.execute('select 1')\n    return {'ok': True}\n",
+    )
+    s.say(
+        "Root cause: the readiness probe calls `/healthz`, and `/healthz` runs `select 1` against "
+        "the database. A database blip fails the probe on every pod within ten seconds, and "
+        "Kubernetes takes all of them out of the Service together."
+    )
+    s.say(
+        "I'd split it: readiness only checks that the process can serve (`/livez`), and the "
+        "database check moves to `/healthz/deep`, which the deploy gate and the alerts use."
+    )
+    s.user("sounds good, go with that")
+    s.edit(
+        "charts/api/templates/deployment.yaml",
+        "            path: /healthz",
+        "            path: /livez",
+    )
+    s.bash(
+        "helm lint charts/api",
+        "==> Linting charts/api\n[INFO] Chart.yaml: icon is recommended\n\n1 chart(s) linted, 0 "
+        "chart(s) failed",
+    )
+    s.say(
+        "helm lint passes (only the usual 'icon is recommended' info). The api chart now probes "
+        "`/livez`.\n\nWhat's left: the worker and scheduler charts still point their readiness "
+        "probes at `/healthz`."
+    )
+    return Scenario(
+        s,
+        "Round 3. A root cause labelled by the assistant, a proposal approved by the user, "
+        "remaining work; noise: the user's instruction echoed by the assistant, helm lint info.",
+        facts=[
+            Fact(
+                "probe-db",
+                "gotcha",
+                [["readiness", "probe", "healthz"], ["database", "db", "select 1"]],
+                "Readiness hit /healthz, which checks the DB: a DB blip unreadies every pod.",
+            ),
+            Fact(
+                "livez-split",
+                "decision",
+                [["livez", "healthz/deep"], ["readiness", "database", "deep", "deploy gate"]],
+                "Readiness checks /livez; DB check moves to /healthz/deep.",
+            ),
+            Fact(
+                "other-charts-left",
+                "progress",
+                [["worker", "scheduler"], ["healthz", "readiness", "still"]],
+                "Worker and scheduler charts still probe /healthz.",
+            ),
+        ],
+        distractors=[
+            Distractor([["in line with the other charts"]], "the user's instruction, echoed"),
+            Distractor([["icon is recommended"]], "helm lint info"),
+        ],
+        questions=[
+            Question("why did all api pods go unready during the db failover?", "probe-db"),
+            Question("what should the readiness probe check?", "livez-split"),
+            Question("which charts still use /healthz for readiness?", "other-charts-left"),
+        ],
+    )
+
+
+def swift_keychain() -> Scenario:
+    s = Session(
+        "swift-keychain",
+        "/Users/noor/src/Waypoint",
+        "fix/logout-after-update",
+        "2026-04-16T12:30:00",
+    )
+    s.user(
+        "after the 3.2 update a bunch of users got logged out. we changed the bundle id's team "
+        "prefix in that release, could that be it?"
+    )
+    s.read(
+        "Waypoint/Auth/TokenStore.swift",
+        "let query: [String: Any] = [\n  kSecClass as String: kSecClassGenericPassword,\n"
+        '  kSecAttrService as String: "com.waypoint.auth",\n'
+        '  kSecAttrAccessGroup as String: "ABCD1234.com.waypoint.shared"\n]\n',
+    )
+    s.say(
+        "Yes, that's it. Keychain items belong to an access group that starts with the team ID "
+        "prefix. After the prefix changed, the app queries `NEWTEAM.com.waypoint.shared`, and the "
+        "tokens saved under the old group are invisible to it, so the app thinks nobody is "
+        "signed in."
+    )
+    s.say(
+        "The token store reads from the old group once, writes the item to the new group, and "
+        "deletes the old one. That migration runs at launch before the session check."
+    )
+    s.write(
+        "Waypoint/Auth/KeychainMigration.swift",
+        "enum KeychainMigration {\n  static func run() { /* read old group, write new, delete */ "
+        "}\n}\n",
+    )
+    s.bash(
+        "xcodebuild test -scheme Waypoint -destination 'platform=iOS Simulator,name=iPhone 16'",
+        "Test Suite 'All tests' passed at 2026-04-16 12:41:07.\n\t Executed 112 tests, with 0 "
+        "failures (0 unexpected) in 14.2 (14.9) seconds\n** TEST SUCCEEDED **",
+    )
+    s.user(
+        "nice. Lena is doing the 3.2.1 release tomorrow, so hand it over to her once the PR is "
+        "green"
+    )
+    s.say("Will do; I'll note in the PR description that Lena ships it in 3.2.1.")
+    return Scenario(
+        s,
+        "Round 3. The assistant confirming the user's hypothesis (pronoun subjects: 'that', "
+        "'it'), an architecture line in the present tense, a hand-off to a named person.",
+        facts=[
+            Fact(
+                "keychain-team-prefix",
+                "gotcha",
+                [["keychain", "access group"], ["team", "prefix"]],
+                "Keychain access groups start with the team prefix; changing it hides old tokens.",
+            ),
+            Fact(
+                "keychain-migration",
+                "architecture",
+                [["migration", "migrates", "old group"], ["launch", "new group", "keychain"]],
+                "At launch the token store moves the item from the old group to the new one.",
+            ),
+            Fact(
+                "lena-release",
+                "coordination",
+                [["lena"], ["3.2.1", "release", "hand"]],
+                "Lena ships the fix in 3.2.1.",
+            ),
+        ],
+        questions=[
+            Question("why were users logged out after the update?", "keychain-team-prefix"),
+            Question("how are old keychain items moved to the new group?", "keychain-migration"),
+            Question("who releases 3.2.1?", "lena-release"),
+        ],
+    )
+
+
 BUILDERS: tuple[Callable[[], Scenario], ...] = (
     celery_to_rq,
     harbor_timestamps,
@@ -1862,6 +2775,17 @@ BUILDERS: tuple[Callable[[], Scenario], ...] = (
     rails_dashboard,
     terraform_lock,
     locale_dates,
+    fastapi_ratelimit,
+    go_outbox_worker,
+    kotlin_moshi_r8,
+    rust_thiserror,
+    monorepo_outline,
+    sidekiq_retries,
+    flyway_versions,
+    phoenix_presence,
+    pandas_decimal,
+    helm_probes,
+    swift_keychain,
 )
 LATE = frozenset(
     {
@@ -1876,6 +2800,24 @@ LATE = frozenset(
 )
 """Written after the first version of the extractor, to see how it did on phrasing it was not
 built from (it captured 5 of their 14 facts on the first run; the misses led to general cues)."""
+ROUND3 = frozenset(
+    {
+        "fastapi-ratelimit",
+        "go-outbox",
+        "kotlin-moshi",
+        "rust-errors",
+        "pnpm-tsbuild",
+        "sidekiq-retries",
+        "flyway-order",
+        "phoenix-presence",
+        "pandas-decimal",
+        "helm-probes",
+        "swift-keychain",
+    }
+)
+"""Written for the held-out protocol (the tuned half), with their labels committed before the
+extractor ran on them; their first-run figures are in README.md. The held-out half lives in
+``heldout.py``, written by someone else, and is run only to report."""
 
 
 def build(folder: Path = SCENARIOS) -> dict[str, Any]:
@@ -1892,7 +2834,9 @@ def build(folder: Path = SCENARIOS) -> dict[str, Any]:
                 "facts": [asdict(f) for f in scenario.facts],
                 "distractors": [asdict(d) for d in scenario.distractors],
                 "questions": [asdict(q) for q in scenario.questions],
-                "written_after_extractor": scenario.session.slug in LATE,
+                "acceptable": [asdict(a) for a in scenario.acceptable],
+                "written_after_extractor": scenario.session.slug in LATE | ROUND3,
+                "round": 3 if scenario.session.slug in ROUND3 else None,
             }
         )
     labels: dict[str, Any] = {
