@@ -64,7 +64,8 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.85,
         "decided agreed chose opted settled",
-        r"\b(?:we|i|they)(?:'ve| have)? (?:decided|agreed|chose|opted|settled)\b",
+        r"\b(?:we|i|they)(?:'ve| have)? (?:decided|agreed|chose|opted|settled)\b"
+        r"(?! on\s*(?:[,.;:!]|$))",  # "the spec we agreed on, ..." names a thing, decides nothing
     ),
     _cue(
         "decision",
@@ -76,7 +77,8 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.8,
         "go",
-        r"\b(?:let'?s|we'?ll|we will|i'?d|we should) go (?:with|for)\b|^go with\b",
+        r"\b(?:let'?s|we'?ll|we will|i'?d|we should) go (?:with|for)\b(?! (?:it|that|this|them)\b)|"
+        r"^go with\b(?! (?:it|that|this|them)\b)",
     ),
     _cue(
         "decision",
@@ -84,7 +86,8 @@ CUES: tuple[Cue, ...] = (
         "let",
         r"\blet'?s (?:also |just |now |then |instead |actually )?(?:use|switch|move|migrate|drop|"
         r"remove|rip|replace|keep|stick|adopt|stop|"
-        r"standardi[sz]e|do|try|pin|vendor|revert|split|merge|rename)\b",
+        r"standardi[sz]e|do|try|pin|vendor|revert|split|merge|rename)\b"
+        r"(?! (?:on|it|this|that|them|things|everything)\b)",
         USER,
     ),
     _cue(
@@ -152,7 +155,6 @@ CUES: tuple[Cue, ...] = (
         "we",
         r"\bwe(?:'re| are)? (?:stay(?:ing)? (?:on|with)|stick(?:ing)? with|pin(?:ning)?|"
         r"target(?:ing)?|go(?:ing)? with|settle on)\b",
-        USER,
     ),
     _cue(
         "decision",
@@ -166,7 +168,8 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.7,
         "go use switch stick keep pick choose drop vectori",
-        r"^(?:go with|use|switch to|stick with|keep|pick|choose|drop|vectori[sz]e) \S",
+        r"^(?:go with|use|switch to|stick with|keep|pick|choose|drop|vectori[sz]e) "
+        r"(?!(?:it|this|that|them|things|everything)\b)\S",
         USER,
     ),
     _cue(
@@ -312,6 +315,13 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "gotcha",
         0.6,
+        "default unless",
+        r"\bby default\b|\bunless (?:you|the \w+|it|they) (?:says?|sets?|configures?|tells?|"
+        r"passes?|opts?)\b",
+    ),
+    _cue(
+        "gotcha",
+        0.6,
         "never only safe robust right",
         r"\bnever (?:showed|shows) up\b|\bthe (?:only|safe|robust|right) way\b",
     ),
@@ -359,6 +369,17 @@ CUES: tuple[Cue, ...] = (
         "we",
         r"\bwe (?:always|never|prefer|only|use \S+ for|(?:don'?t|do not) (?!need\b|have\b|know\b|"
         r"want\b|see\b|get\b|think\b))\b",
+    ),
+    _cue(
+        "pattern",
+        0.7,
+        "every each all no none",
+        r"^(?:every|each|all(?: the| our)?|no|none of the)\s+(?!time\b|once\b|one of\b|day\b|"
+        r"other\b|\d|(?:two|three|four|five|six|seven|eight|nine|ten)\b)[\w`'./:-]+"
+        r"(?:\s+[\w`'./:()-]+){0,6}?\s+(?:goes|go|uses|use|runs|run|logs|log|returns|return|"
+        r"has to|have to|must|should|lives|live|writes|write|reads|read|calls|call|stays|stay|"
+        r"needs|need|belongs|belong|imports|import|talks|talk|sends|send|follows|follow|"
+        r"passes|pass through|gets|get)\b(?!.*\bnow\b)",
     ),
     _cue("pattern", 0.6, "prefer", r"\bprefer(?:s|red|ably)?\b"),
     _cue("pattern", 0.75, "must should", r"\b(?:must|should) (?:always|never|not)\b|\bmust be\b"),
@@ -481,7 +502,9 @@ CUES: tuple[Cue, ...] = (
         "architecture",
         0.75,
         "only nothing no",
-        r"\bis the only (?:place|service|module|thing|component|layer|code|one)\b|\bnothing else\b|"
+        r"\bis the only (?:\w+ ){0,2}?(?:place|service|module|thing|component|layer|code|one|"
+        r"process|class|function|file|package|crate|job|worker|handler|caller|writer|reader|"
+        r"consumer|producer|owner|entry ?point)s?\b|\bnothing else\b|"
         r"\bno other (?:module|service|code|place|component|layer|class)\b|"
         r"\bonly (?:ever )?(?:sees|reads|writes|talks|calls)\b",
     ),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from memgit.extract import choices, evidence, wording
+from memgit.extract import choices, evidence, titles, wording
 from memgit.extract.base import ChunkInput, Extraction, SessionNotes, Usage
 from memgit.extract.draft import (
     MAX_FACTS,
@@ -30,6 +30,7 @@ from memgit.extract.draft import (
     to_candidate,
     unique,
 )
+from memgit.extract.labels import labelled
 from memgit.extract.phrasing import mentioned_paths, plain, resolve_files, shorten, strip_lead
 from memgit.extract.segment import Block, Sentence, blocks, sentences
 from memgit.extract.signals import cues, is_causal, rejection
@@ -93,6 +94,27 @@ def _mechanism(text: str) -> float:
     return (0.05 if _IMPACT.search(lower) else 0.0) - (0.05 if _REMEDY.search(lower) else 0.0)
 
 
+_REASON = re.compile(
+    r"^(?:(?:it|this|that)(?:'s|'ll|'d| (?:is|was|would|will|can|could|does|doesn't|did|has|"
+    r"had|[a-z]+s)\b)|(?:they|these|those)(?:'re|'ll| (?:are|were|would|will|can|could|do|"
+    r"don't|have|keep|mean|make|let|give|avoid|stop)\b)|(?:because|since|that way|"
+    r"which|otherwise|so)\b)(?!'s (?:it|all)\b)",
+    re.IGNORECASE,
+)
+"""How a sentence that gives the reason for the one before it starts ("It generates ...")."""
+_OUTLINE_KEEP = re.compile(
+    r"convention|rule|guideline|decision|gotcha|constraint|must|never|always"
+)
+"""Headings of a user's pasted outline whose items are still rules to keep."""
+_RULE_FORM = re.compile(
+    r"\b(?:we|you|nobody|no one|everybody)\b|(?<!for )\beveryone\b|"
+    r"\b(?:never|always|don'?t|do not)\s+(?!\w+s\b)\w+",
+    re.IGNORECASE,
+)
+"""A rule as people give one: to us or you, or an order ("never run ..."), not a description."""
+_UNSAID = frozenset({"question", "too short", "lead-in", "code", "chatter", "hedge"})
+"""Rejections a label does not overcome."""
+
 _STOPS = ("user", "task", "context")
 """Blocks that end the assistant's stretch of work: a prompt, a subagent task, a compaction."""
 
@@ -135,7 +157,8 @@ class _Reading:
             if run is not None and draft.kind == "done":
                 draft.facts.append(run)
             self._finish(draft)
-        return drafts
+        # A title that cannot stand alone even after repair keeps the observation out.
+        return [d for d in drafts if titles.problem(d.title) is None]
 
     def _dialogue_choice(self, block: Block) -> Draft | None:
         offer = self._previous_prose(block, "assistant")
@@ -158,11 +181,45 @@ class _Reading:
         long_doc = block.role == "user" and len(block.text) > 2000
         found: list[Draft] = []
         carry: tuple[str, float] | None = None
+        anchor: Draft | None = None  # a labelled statement, which its paragraph elaborates
         for sentence in self.sentences[block.index][skip:]:
             text = plain(sentence.text)
             if sentence.heading and _HEDGED_HEADING.search(sentence.heading):
                 continue
+            if (
+                block.role == "user"
+                and sentence.bullet
+                and sentence.heading
+                and not _OUTLINE_KEEP.search(sentence.heading)
+            ):
+                continue  # an item of a pasted outline (goals, plan, risks): a document, not memory
+            label = labelled(text)
+            if label is not None:
+                kind, weight, rest = label
+                if rejection(rest, block.role) not in _UNSAID:
+                    anchor = Draft(kind, weight + bonus(rest, kind), sentence, rest)
+                    if error is not None and kind == "gotcha":
+                        anchor.context = error
+                    found.append(anchor)
+                    carry = None
+                    continue
             reason = rejection(text, block.role)
+            if anchor is not None and sentence.paragraph == anchor.sentence.paragraph:
+                if reason is None or reason == "narration":
+                    anchor.support.append(text)
+                continue
+            anchor = None
+            last = found[-1] if found else None
+            if (
+                last is not None
+                and last.kind in ("decision", "pattern", "architecture")
+                and sentence.paragraph == last.sentence.paragraph
+                and sentence.position == last.sentence.position + 1
+                and reason is None
+                and _REASON.match(strip_lead(text))
+            ):
+                last.support.append(text)  # the reason for the choice: one fact, one observation
+                continue
             kind, weight = self._classify(sentence, text, reason, diagnosing, final)
             if carry is not None and reason is None and carry[1] > weight:
                 kind, weight = carry  # "Careful with this one." announces the next sentence
@@ -208,8 +265,18 @@ class _Reading:
             best.setdefault(cue.kind, cue.weight)
         if role == "user" and best.get("gotcha", 1.0) < 0.8:
             best["gotcha"] -= 0.15  # a user describing a failure is a report, not an explanation
+        if (
+            role == "user"
+            and "pattern" in best
+            and evidence.SYMPTOM.search(text)
+            and not _RULE_FORM.search(text)
+        ):
+            best["pattern"] -= 0.3  # "it never comes down", "crashes for everyone": a symptom
         if diagnosing and is_causal(text):
-            best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, diagnosing)
+            # After a failure or a reported symptom, the assistant's explanation is a gotcha,
+            # even when it is worded as how things always are ("Each row calls ...").
+            rule = best.get("pattern", 0.0) + 0.05 if role == "assistant" else 0.0
+            best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, diagnosing, rule)
         if "gotcha" in best:
             best["gotcha"] += _mechanism(text)
         heading = sentence.heading
@@ -219,7 +286,7 @@ class _Reading:
                     best[kind] = max(best.get(kind, 0.0), weight)
         if sentence.bullet and heading and role == "assistant":
             if _NEXT_HEADING.search(heading):
-                best["next"] = max(best.get("next", 0.0), 0.7)
+                best = {"next": max(best.get("next", 0.0), 0.75)}  # items of a to-do list
             elif _DONE_HEADING.search(heading):
                 best["done"] = max(best.get("done", 0.0), 0.55)
         if "done" in best:
@@ -265,7 +332,7 @@ class _Reading:
                 return False
             if earlier.role == "assistant":
                 messages += 1
-                if messages > 1:
+                if messages > 3:
                     return False
         return False
 
@@ -326,6 +393,8 @@ class _Reading:
         block = self.blocks[draft.sentence.block]
         items = self.sentences[block.index]
         draft.title = draft.title or wording.title(draft, items)
+        if titles.problem(draft.title) in ("pronoun", "connective", "first person"):
+            draft.title = self._title_before(draft, items) or draft.title
         draft.narrative = wording.narrative(draft, items)
         facts = [*draft.support, *draft.facts]
         if draft.kind == "gotcha":
@@ -343,6 +412,22 @@ class _Reading:
         )
         nearby = self._nearby_targets(block.index) if block.role == "assistant" else []
         draft.files = unique([*mentioned, *nearby])[:4]
+
+    def _title_before(self, draft: Draft, items: list[Sentence]) -> str:
+        """The title the sentence before gives, when the draft's own subject is a pronoun
+        ("Sidekiq retries failed jobs 25 times. It re-runs the whole perform ...")."""
+        before = [s for s in items if s.position == draft.sentence.position - 1]
+        if not before or before[0].paragraph != draft.sentence.paragraph:
+            return ""
+        text = plain(before[0].text)
+        if rejection(text, before[0].role) is not None:
+            return ""
+        lead = Draft(draft.kind, draft.score, before[0], text)
+        line = wording.title(lead, items)
+        if titles.problem(line) is not None:
+            return ""
+        draft.support.insert(0, text)
+        return line
 
     # --- session notes -------------------------------------------------------------------------
 
