@@ -104,6 +104,14 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "decision",
+        0.7,
+        "let",
+        r"^(?:\w+[,!.]\s+)?let'?s (?:now |then |instead )?(?:use|switch|migrate|move \S+ to|drop|"
+        r"replace|keep|stick|adopt|pin|standardi[sz]e)\b(?! (?:it|this|that|them)\b)",
+        ASSISTANT,
+    ),
+    _cue(
+        "decision",
         0.75,
         "we",
         r"\bwe(?:'ll| will|'re going to| are going to| should) (?:use|switch|move|migrate|keep|"

@@ -180,14 +180,25 @@ def select(drafts: list[Draft]) -> list[Draft]:
         if per_type.get(kind_type, 0) >= MAX_PER_TYPE:
             continue
         mine = words[id(draft)] = tokens(f"{draft.title} {draft.text}")
-        twin = next((k for k in kept if jaccard(mine, words[id(k)]) >= 0.5), None)
+        twin = next((k for k in kept if _twins(draft, k, mine, words[id(k)])), None)
         if twin is not None:
-            twin.facts = unique([*twin.facts, draft.text])[:MAX_FACTS]
+            twin.facts = unique([*twin.facts, draft.text, *draft.support])[:MAX_FACTS]
             continue
         kept.append(draft)
         per_kind[draft.kind] = per_kind.get(draft.kind, 0) + 1
         per_type[kind_type] = per_type.get(kind_type, 0) + 1
     return kept
+
+
+def _twins(draft: Draft, kept: Draft, mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Two drafts saying one thing: most words shared, or (same kind) one title inside the other
+    ("Migrate to AudioWorklet" from the user, restated with its reason by the assistant)."""
+    if jaccard(mine, theirs) >= 0.5:
+        return True
+    if draft.kind != kept.kind:
+        return False
+    left, right = tokens(draft.title), tokens(kept.title)
+    return min(len(left), len(right)) >= 2 and (left <= right or right <= left)
 
 
 def to_candidate(draft: Draft) -> Candidate:

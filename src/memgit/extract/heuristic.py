@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from memgit.dedupe import jaccard, tokens
 from memgit.extract import choices, evidence, titles, wording
 from memgit.extract.base import ChunkInput, Extraction, SessionNotes, Usage
 from memgit.extract.draft import (
     MAX_FACTS,
     PRIORITY,
+    TYPE_OF,
     Draft,
     bonus,
     fold,
@@ -88,6 +90,10 @@ _REMEDY = re.compile(
 )
 
 
+def _kind_heading(heading: str) -> bool:
+    return bool(heading) and any(p.search(heading) for p, _, _ in _HEADING_KINDS)
+
+
 def _mechanism(text: str) -> float:
     """Of an explanation's sentences, prefer the one saying what goes wrong over the remedy."""
     lower = text.lower()
@@ -119,6 +125,18 @@ _STOPS = ("user", "task", "context")
 """Blocks that end the assistant's stretch of work: a prompt, a subagent task, a compaction."""
 
 
+def _restates(draft: Draft, known: Sequence[Observation]) -> bool:
+    """Whether a known observation of another type already says what ``draft`` says: one fact,
+    one type (dedupe only compares observations of the same type)."""
+    mine = tokens(draft.title)
+    if len(mine) < 4:
+        return False
+    kind = TYPE_OF.get(draft.kind, draft.kind)
+    return any(
+        obs.type != kind and obs.active and jaccard(mine, tokens(obs.title)) >= 0.6 for obs in known
+    )
+
+
 class HeuristicExtractor:
     """Offline extraction by cues and context; see the module docstring. No constructor args."""
 
@@ -126,7 +144,7 @@ class HeuristicExtractor:
 
     def extract(self, chunk: ChunkInput, known: Sequence[Observation]) -> Extraction:
         reading = _Reading(blocks(chunk.text), chunk.files)
-        kept = select(reading.drafts())
+        kept = [d for d in select(reading.drafts()) if not _restates(d, known)]
         candidates = tuple(to_candidate(d) for d in sorted(kept, key=lambda d: d.order))
         return Extraction(candidates, reading.notes(kept), Usage())
 
@@ -204,6 +222,8 @@ class _Reading:
                     carry = None
                     continue
             reason = rejection(text, block.role)
+            if reason == "request" and _kind_heading(sentence.heading):
+                reason = None  # "## Change" / "## Decision" of a plan: the imperative is the choice
             if anchor is not None and sentence.paragraph == anchor.sentence.paragraph:
                 if reason is None or reason == "narration":
                     anchor.support.append(text)

@@ -103,6 +103,14 @@ _HANDBACK = re.compile(
     r"one|ticket|fix))[.!]*$|\bthis time\b|\bin this pr\b|^keep (?:it|this|that|things) "
 )
 """Instructions for the task at hand ("make sure CI passes when you're done")."""
+_TASK = re.compile(
+    r"^(?:(?:now|then|first|next|also|and|ok(?:ay)?|so)[,:]?\s+)*(?:add|create|implement|write|"
+    r"build|make(?! sure)|fix|update|refactor|hand (?:over|off)|have (?:each|every|them|him|"
+    r"her)|set up|deploy|rename|delete|generate|investigate|review|check(?! with)|look|find|"
+    r"figure|commit|push|open|test|try|show|explain|tell|describe|summari[sz]e|research|"
+    r"analy[sz]e|help|give|bump)\b(?! (?:always|never|only)\b)"
+)
+"""A typed instruction for the work at hand ("hand over this research to teammates")."""
 _RULE = re.compile(r"\b(?:rule|convention|always|never|from now on|nobody|everyone|policy)\b")
 _CODE = re.compile(
     r"[{};]\s*$|^\s*(?:\$ |>>>|import |from \S+ import|def |class |func |fn |const |let |var |"
@@ -125,6 +133,8 @@ def rejection(text: str, role: str) -> str | None:
     if _REQUEST.match(lower) and not _RULE.search(lower):
         return "request"
     if _HANDBACK.search(lower) and not _RULE.search(lower):
+        return "request"
+    if role == "user" and _TASK.match(lower) and not _RULE.search(lower):
         return "request"
     if _DIAGNOSTIC.search(text):
         return "diagnostic"

@@ -81,6 +81,7 @@ def _wording(draft: Draft, led: str, items: list[Sentence]) -> str:
         if because:
             return with_reason(tidy(shorten(core, 90)), because)
     if draft.kind == "next":
+        core = _left_clause(core)
         core = tidy(shorten(core, 92))
         return core if _STILL.search(core) else f"Next: {core}"
     line = tidy(shorten(core))
@@ -89,6 +90,15 @@ def _wording(draft: Draft, led: str, items: list[Sentence]) -> str:
         if reason:
             line = with_reason(line, reason)
     return line
+
+
+def _left_clause(text: str) -> str:
+    """Of "A is done; B remains", the clause that says what is left."""
+    parts = re.split(r";\s+|\.\s+(?=[A-Z])", text)
+    if len(parts) < 2 or _STILL.search(parts[0]):
+        return text
+    left = [p for p in parts[1:] if _STILL.search(p) and titles.problem(p) is None]
+    return left[0] if left else text
 
 
 def keep_case(original: str, line: str) -> str:
