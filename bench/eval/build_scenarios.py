@@ -2757,6 +2757,277 @@ def swift_keychain() -> Scenario:
     )
 
 
+def django_on_commit() -> Scenario:
+    s = Session(
+        "django-on-commit", "/home/lu/src/notifier", "fix/missing-row", "2026-04-20T10:10:00"
+    )
+    s.user(
+        "the webhook worker sometimes logs DoesNotExist for an Outbound id that is definitely in "
+        "the table a second later. don't touch the admin for now"
+    )
+    s.read(
+        "notifier/signals.py",
+        "@receiver(post_save, sender=Outbound)\ndef queue_outbound(sender, instance, created, "
+        "**kw):\n    if created:\n        send_outbound.delay(instance.pk)\n",
+    )
+    s.say(
+        "Heads-up: `post_save` fires inside the request's transaction, so the Celery worker can "
+        "pick up the task before the row is committed and then finds nothing. Queueing it with "
+        "`transaction.on_commit` runs it only after the commit."
+    )
+    s.edit(
+        "notifier/signals.py",
+        "        send_outbound.delay(instance.pk)",
+        "        transaction.on_commit(lambda: send_outbound.delay(instance.pk))",
+    )
+    s.bash("pytest -q notifier/tests/test_signals.py", "....\n4 passed in 1.31s")
+    s.user("good. btw we name every migration by hand here, no auto-generated names")
+    s.say(
+        "Noted. I'm adding a partial index on unsent rows rather than a full index. Only about 2% "
+        "of rows are unsent at any time, so it stays tiny and the worker's query uses it."
+    )
+    s.write(
+        "notifier/migrations/0031_outbound_unsent_partial_index.py",
+        "class Migration(migrations.Migration):\n    operations = [AddIndex(...)]\n",
+    )
+    s.bash(
+        "python manage.py makemigrations --check && pytest -q",
+        "No changes detected\n..............................\n30 passed in 4.02s",
+    )
+    s.say("Step 3: the retry backoff.")
+    return Scenario(
+        s,
+        "Round 3, second batch. A 'Heads-up:' gotcha with its fix, a naming rule from the user, "
+        "a choice with its reason in the next sentence; noise: the user's task instruction, a "
+        "plan step.",
+        facts=[
+            Fact(
+                "on-commit",
+                "gotcha",
+                [["post_save", "on_commit", "transaction"], ["commit", "committed"]],
+                "post_save fires inside the transaction: queue tasks with transaction.on_commit.",
+            ),
+            Fact(
+                "hand-named-migrations",
+                "pattern",
+                [["migration", "migrations"], ["by hand", "name", "names", "auto-generated"]],
+                "Every migration is named by hand.",
+            ),
+            Fact(
+                "partial-index",
+                "decision",
+                [["partial index", "partial"], ["unsent", "2%", "tiny"]],
+                "A partial index on unsent rows, not a full index.",
+            ),
+        ],
+        distractors=[
+            Distractor([["touch the admin"]], "the user's task instruction"),
+            Distractor([["retry backoff"]], "a plan step"),
+        ],
+        questions=[
+            Question("why does the worker get DoesNotExist for a new row?", "on-commit"),
+            Question("how do we name migrations?", "hand-named-migrations"),
+            Question("which index does the outbound table use for unsent rows?", "partial-index"),
+        ],
+    )
+
+
+def vue_pinia_refs() -> Scenario:
+    s = Session("vue-pinia", "/Users/sol/code/atlas-web", "fix/stale-list", "2026-04-21T14:20:00")
+    s.user(
+        "the project list doesn't refresh after I archive one, you have to reload the page. "
+        "note for the future: stores never call the API directly, they go through src/services/"
+    )
+    s.read(
+        "src/views/Projects.vue",
+        "const { projects, archive } = storeToRefs(useProjects())\n",
+    )
+    s.bash(
+        "npx eslint src/views/Projects.vue",
+        "src/views/Projects.vue\n  12:7  warning  'unused' is assigned a value but never used  "
+        "no-unused-vars\n\n1 problem (0 errors, 1 warning)",
+    )
+    s.say(
+        "Found the cause of the stale list. Pinia's `storeToRefs` only wraps state and getters; "
+        "an action destructured through it is undefined, so the view's `archive` call silently "
+        "does nothing. Actions have to be taken from the store itself."
+    )
+    s.edit(
+        "src/views/Projects.vue",
+        "const { projects, archive } = storeToRefs(useProjects())",
+        "const store = useProjects()\nconst { projects } = storeToRefs(store)\n"
+        "const { archive } = store",
+    )
+    s.bash("npx vitest run src/views", " ✓ src/views/Projects.spec.ts (4)\n Test Files  1 passed")
+    s.user("thanks. Marta is refactoring the auth store this week, so leave auth.ts alone")
+    s.say("Understood, auth.ts stays as it is.")
+    return Scenario(
+        s,
+        "Round 3, second batch, short. A rule the user adds after a bug report, a Pinia gotcha "
+        "after an announcement, a coordination note; noise: eslint output, acknowledgements.",
+        facts=[
+            Fact(
+                "stores-services",
+                "pattern",
+                [["store", "stores"], ["services", "src/services", "api"]],
+                "Stores never call the API directly; they go through src/services/.",
+            ),
+            Fact(
+                "storetorefs-actions",
+                "gotcha",
+                [["storetorefs"], ["action", "actions", "undefined"]],
+                "storeToRefs only wraps state and getters: take actions from the store.",
+            ),
+            Fact(
+                "marta-auth",
+                "coordination",
+                [["marta"], ["auth", "auth.ts"]],
+                "Marta is refactoring the auth store: leave auth.ts alone.",
+            ),
+        ],
+        distractors=[Distractor([["never used", "no-unused-vars"]], "eslint output")],
+        questions=[
+            Question("can a pinia store call the API?", "stores-services"),
+            Question("why doesn't archiving a project refresh the list?", "storetorefs-actions"),
+            Question("who is working on the auth store?", "marta-auth"),
+        ],
+    )
+
+
+def efcore_tracking() -> Scenario:
+    s = Session("efcore-import", "/home/tariq/src/Ledgerly", "perf/import", "2026-04-22T09:00:00")
+    s.user(
+        "the nightly import of 50k invoices took 40 minutes last night, it used to be 5. it gets "
+        "slower the further it goes"
+    )
+    s.read(
+        "src/Ledgerly.Import/InvoiceImporter.cs",
+        "foreach (var row in rows) {\n    var customer = _db.Customers.Find(row.CustomerId);\n"
+        "    _db.Invoices.Add(Map(row, customer));\n    _db.SaveChanges();\n}\n",
+    )
+    s.say(
+        "Here's what's going on: EF Core's change tracker keeps every entity the context has "
+        "loaded or added, and the importer uses one DbContext for all 50k rows. Every "
+        "SaveChanges scans all tracked entities, so each row costs more than the one before."
+    )
+    s.user(
+        "ok, so: read paths use AsNoTracking, and the importer gets a fresh context per batch of "
+        "1000 rows"
+    )
+    s.edit(
+        "src/Ledgerly.Import/InvoiceImporter.cs",
+        "foreach (var row in rows) {",
+        "foreach (var batch in rows.Chunk(1000)) {\n    using var db = _factory.CreateDbContext();",
+    )
+    s.bash(
+        "dotnet build && dotnet test",
+        "Build succeeded.\n    0 Warning(s)\n    0 Error(s)\n\n"
+        "Passed!  - Failed:     0, Passed:    57, Skipped:     0, Total:    57",
+    )
+    s.say(
+        "The import of the 50k sample now takes 3 min 40 s. Remaining work: the export job still "
+        "uses one context for the whole run and will need the same batching."
+    )
+    return Scenario(
+        s,
+        "Round 3, second batch. A 'Here's what's going on:' explanation of a slowdown, a decision "
+        "the user states as two rules, remaining work; noise: build output.",
+        facts=[
+            Fact(
+                "change-tracker",
+                "gotcha",
+                [
+                    ["change tracker", "tracked", "tracks", "dbcontext", "context"],
+                    ["savechanges", "slower", "50k", "every"],
+                ],
+                "One DbContext tracks every entity: SaveChanges slows down row by row.",
+            ),
+            Fact(
+                "notracking-batches",
+                "decision",
+                [["asnotracking", "batch", "1000"], ["context", "read"]],
+                "AsNoTracking on reads; a fresh context per 1000-row batch.",
+            ),
+            Fact(
+                "export-left",
+                "progress",
+                [["export"], ["still", "batching", "remaining"]],
+                "The export job still uses one context.",
+            ),
+        ],
+        distractors=[Distractor([["0 warning"]], "build output")],
+        questions=[
+            Question("why did the invoice import get slower and slower?", "change-tracker"),
+            Question("how should the importer use DbContext?", "notracking-batches"),
+            Question("what still needs the batching fix?", "export-left"),
+        ],
+    )
+
+
+def actions_cache() -> Scenario:
+    s = Session("actions-cache", "/home/ivo/dev/slate", "ci/cache", "2026-04-23T16:30:00")
+    s.user("CI takes 14 minutes on every PR, most of it installing deps. can we cache them?")
+    s.read(
+        ".github/workflows/ci.yml",
+        "jobs:\n  lint: ...\n  test:\n    needs: lint\n  deploy:\n    needs: test\n"
+        "    if: startsWith(github.ref, 'refs/tags/')\n",
+    )
+    s.say(
+        "The pipeline has three stages, lint, test and deploy, each waiting for the one before, "
+        "and deploy only runs for tags."
+    )
+    s.edit(
+        ".github/workflows/ci.yml",
+        "    needs: lint",
+        "    needs: lint\n    steps:\n      - uses: actions/cache@v4\n        with:\n"
+        "          key: deps-${{ hashFiles('pnpm-lock.yaml') }}",
+    )
+    s.bash(
+        "gh run watch --exit-status",
+        "X test  ci.yml  #4412\nCache not found for input keys: deps-7f3a9c\n"
+        "Run failed: test (14m 02s)",
+        code=1,
+    )
+    s.say(
+        "Why the first run stayed cold: a PR run can restore caches saved on its base branch, "
+        "but nothing had ever saved one on main, since the cache step only existed on this "
+        "branch. After the merge, main's first run saves it and PRs restore it."
+    )
+    s.user("makes sense. rule: cache keys always include the lockfile hash, nothing else")
+    s.say("Agreed; the key is `deps-` plus the hash of pnpm-lock.yaml and nothing else.")
+    return Scenario(
+        s,
+        "Round 3, second batch, short. Architecture of a pipeline in the present tense, a cache "
+        "gotcha after a failed run, a labelled rule from the user; noise: the run output.",
+        facts=[
+            Fact(
+                "pipeline-stages",
+                "architecture",
+                [["lint"], ["deploy"], ["tags", "stages", "tag"]],
+                "Three stages lint, test, deploy; deploy only on tags.",
+            ),
+            Fact(
+                "cache-base-branch",
+                "gotcha",
+                [["cache", "caches"], ["base branch", "main"]],
+                "PRs restore caches saved on the base branch; none existed on main yet.",
+            ),
+            Fact(
+                "cache-key-rule",
+                "pattern",
+                [["key", "keys"], ["lockfile", "pnpm-lock.yaml", "hash"]],
+                "Cache keys include the lockfile hash and nothing else.",
+            ),
+        ],
+        distractors=[Distractor([["14m 02s"]], "run output")],
+        questions=[
+            Question("what stages does CI have?", "pipeline-stages"),
+            Question("why was the dependency cache not found on the PR?", "cache-base-branch"),
+            Question("what goes into a cache key?", "cache-key-rule"),
+        ],
+    )
+
+
 BUILDERS: tuple[Callable[[], Scenario], ...] = (
     celery_to_rq,
     harbor_timestamps,
@@ -2786,6 +3057,10 @@ BUILDERS: tuple[Callable[[], Scenario], ...] = (
     pandas_decimal,
     helm_probes,
     swift_keychain,
+    django_on_commit,
+    vue_pinia_refs,
+    efcore_tracking,
+    actions_cache,
 )
 LATE = frozenset(
     {
@@ -2813,6 +3088,10 @@ ROUND3 = frozenset(
         "pandas-decimal",
         "helm-probes",
         "swift-keychain",
+        "django-on-commit",
+        "vue-pinia",
+        "efcore-import",
+        "actions-cache",
     }
 )
 """Written for the held-out protocol (the tuned half), with their labels committed before the
