@@ -238,3 +238,28 @@ def test_supersession_keeps_the_more_specific_title_and_body() -> None:
     assert superseding(old, better)[0] == better.title or specificity(better.title) < specificity(
         old.title
     )
+
+
+def test_a_heads_up_label_lets_the_statement_choose_its_type() -> None:
+    line = said(SOUND, "**Note:** ScriptProcessor is still used").replace("**", "")
+    label = labelled(line)
+    assert label is not None
+    assert label[0] == "notable"
+    result = extract(f"USER: is it all modern now?\nASSISTANT: {line}")
+    [note] = result.candidates
+    assert note.type == "progress"
+    assert "ScriptProcessor" in note.title
+    assert not note.title.startswith("Note")
+
+
+def test_a_choice_told_as_a_step_is_a_decision_without_its_speaker() -> None:
+    # The rule on a real choice (the session's Vite pick), told the way assistants narrate.
+    pick = said(SOUND, "My recommendation: **Vite**").replace("**", "")
+    assert "Vite" in pick
+    result = extract(
+        "USER: simplest way to serve it?\nASSISTANT: I'm adding Vite as the dev server rather "
+        "than http-server, since it is what most people expect nowadays."
+    )
+    [decision] = [c for c in result.candidates if c.type == "decision"]
+    assert decision.title.startswith("Adding Vite as the dev server rather than http-server")
+    assert titles.problem(decision.title) is None

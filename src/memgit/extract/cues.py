@@ -125,6 +125,12 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "decision",
+        0.75,
+        "went",
+        r"\b(?:we|i) went (?:with|for)\b|\bwe(?:'ve| have) gone with\b",
+    ),
+    _cue(
+        "decision",
         0.65,
         "instead rather favor favour",
         r"\b(?:use|using|used|go|went|switch\w*|mov\w*|chose|choose|prefer\w*|pick\w*|replac\w*|"
@@ -178,6 +184,14 @@ CUES: tuple[Cue, ...] = (
         "go use switch stick keep pick choose drop vectori",
         r"^(?:go with|use|switch to|stick with|keep|pick|choose|drop|vectori[sz]e) "
         r"(?!(?:it|this|that|them|things|everything)\b)\S",
+        USER,
+    ),
+    _cue(
+        "decision",
+        0.7,
+        "so then",
+        r"^(?:(?:ok(?:ay)?|right|alright|fine|good|yes|yeah)[,.!]?\s+)?(?:so|then)\s*[:\u2014\u2013]"
+        r"\s*\S",
         USER,
     ),
     _cue(
@@ -389,6 +403,23 @@ CUES: tuple[Cue, ...] = (
         r"needs|need|belongs|belong|imports|import|talks|talk|sends|send|follows|follow|"
         r"passes|pass through|gets|get)\b(?!.*\bnow\b)",
     ),
+    _cue(
+        "pattern",
+        0.75,
+        "we",
+        r"^(?:\w+[,.]?\s+){0,2}?we (?!(?:need|want|have|had|got|saw|know|think|tried|should|could|"
+        r"can|will|would|might|are|were)\b)[a-z]+(?:s)? (?:[\w`'./:-]+ ){0,6}?(?:every|all|each|"
+        r"always|only|never|by hand|here|in this (?:repo|codebase|project|team))\b",
+        USER,
+    ),
+    _cue(
+        "pattern",
+        0.6,
+        "we",
+        r"^we (?!(?:need|want|have|had|got|saw|know|think|tried|should|could|can|will|would|"
+        r"might|are|were)\b)[a-z]+ (?:[\w`'./:-]+ ){0,6}?(?:every|all|each|always|only|never)\b",
+        ASSISTANT,
+    ),
     _cue("pattern", 0.6, "prefer", r"\bprefer(?:s|red|ably)?\b"),
     _cue("pattern", 0.75, "must should", r"\b(?:must|should) (?:always|never|not)\b|\bmust be\b"),
     _cue(
@@ -444,7 +475,6 @@ CUES: tuple[Cue, ...] = (
         0.8,
         "we",
         r"\bwe (?:always|generally|usually|normally|never|typically|tend to|try to|prefer to)\b",
-        USER,
     ),
     _cue(
         "pattern",
@@ -485,6 +515,15 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:is|are) built (?:on|on top of|around|with)\b|\bbacked by\b|\bfits together\b",
     ),
     _cue("architecture", 0.6, "sit", r"\bsits? (?:behind|in front of|on top of|between)\b"),
+    _cue(
+        "architecture",
+        0.7,
+        "has have consist made split divided",
+        r"\b(?:has|have|consists? of|is made (?:up )?of|is split into|is divided into) "
+        r"(?:\w+ )?(?:two|three|four|five|six|\d+) (?:stages|steps|layers|parts|services|modules|"
+        r"components|jobs|phases|tiers|processes|queues|workers)\b",
+    ),
+    _cue("architecture", 0.6, "only", r"\bonly runs? (?:for|on|when|if|in|after|before)\b"),
     _cue(
         "architecture",
         0.6,
@@ -601,7 +640,8 @@ CUES: tuple[Cue, ...] = (
         0.75,
         "still",
         r"\bstill (?:need|needs|needed|to do|missing|has to|have to|open|pending|todo|to be done|"
-        r"starts|uses|runs|points|reads|calls|has|references)\b|\bstill to do\b",
+        r"starts|uses|runs|points|reads|calls|has|references|used|in use|in place|around)\b|"
+        r"\bstill to do\b",
     ),
     _cue(
         "next",

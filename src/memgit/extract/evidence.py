@@ -56,7 +56,9 @@ SYMPTOM = re.compile(
     r"takes? (?:like |about |over )?\d+ ?(?:s|secs?|seconds|minutes?)|climb\w*|grow\w*|"
     r"spik\w*|oom\w*|logged out|kicked out|lost|losing|duplicat\w*|outage|unready|\d{3}'?d|"
     r"(?:\d+|several|multiple|many) (?:or \d+ )?times|went (?:down|red|unready)|"
-    r"never (?:comes?|goes|went) (?:down|back|away)|stale|blank|empty)\b",
+    r"never (?:comes?|goes|went) (?:down|back|away)|stale|blank|empty|sometimes|randomly|"
+    r"intermittent\w*|occasionally|used to (?:be|take|work)|took \d+|\w+(?:Error|Exception)|"
+    r"DoesNotExist|NullPointer\w*|panic\w*|segfault\w*)\b",
     re.IGNORECASE,
 )
 """Words of a user reporting that something is wrong."""

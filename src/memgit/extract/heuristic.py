@@ -118,6 +118,9 @@ _RULE_FORM = re.compile(
     re.IGNORECASE,
 )
 """A rule as people give one: to us or you, or an order ("never run ..."), not a description."""
+_CHOICE_TOLD = re.compile(
+    r"\b(?:rather than|instead of|in favou?r of) (?:a |an |the )?[\w`.-]+", re.IGNORECASE
+)
 _UNSAID = frozenset({"question", "too short", "lead-in", "code", "chatter", "hedge"})
 """Rejections a label does not overcome."""
 
@@ -191,9 +194,9 @@ class _Reading:
     def _block_drafts(self, block: Block, *, skip: int) -> list[Draft]:
         error = self._error_before(block) if block.role == "assistant" else None
         # An explanation right after a failure is a gotcha; after a reported symptom, likely one.
-        diagnosing = 0.6 if error is not None else 0.0
+        diagnosing = 0.65 if error is not None else 0.0
         if not diagnosing and block.role == "assistant" and self._answers_symptom(block):
-            diagnosing = 0.55
+            diagnosing = 0.6
         corrected = block.role == "user" and self._acknowledged(block)
         final = block.role == "assistant" and self._ends_turn(block)
         long_doc = block.role == "user" and len(block.text) > 2000
@@ -212,6 +215,13 @@ class _Reading:
             ):
                 continue  # an item of a pasted outline (goals, plan, risks): a document, not memory
             label = labelled(text)
+            if label is not None and label[0] == "notable":
+                # "Heads-up:" says the statement matters, not what kind it is: its cues say.
+                rest = label[2]
+                kind, weight = self._classify(
+                    sentence, rest, rejection(rest, block.role), diagnosing, final
+                )
+                label = (kind or "gotcha", max(weight, label[1]), rest)
             if label is not None:
                 kind, weight, rest = label
                 if rejection(rest, block.role) not in _UNSAID:
@@ -225,9 +235,11 @@ class _Reading:
             if reason == "request" and _kind_heading(sentence.heading):
                 reason = None  # "## Change" / "## Decision" of a plan: the imperative is the choice
             if anchor is not None and sentence.paragraph == anchor.sentence.paragraph:
-                if reason is None or reason == "narration":
-                    anchor.support.append(text)
-                continue
+                own, strength = self._classify(sentence, text, reason, diagnosing, final)
+                if not own or strength < 0.7:
+                    if reason is None or reason == "narration":
+                        anchor.support.append(text)
+                    continue  # the labelled statement's paragraph elaborates it
             anchor = None
             last = found[-1] if found else None
             if (
@@ -272,7 +284,10 @@ class _Reading:
                 for c in cues(text, role)
                 if c.kind == "decision" and "instead of" in c.pattern.pattern
             ]
-            return ("decision", instead[0].weight - 0.1) if instead else ("", 0.0)
+            if instead:
+                return "decision", instead[0].weight - 0.1
+            # "I'm adding a partial index rather than a full one": a choice, told as a step.
+            return ("decision", 0.65) if _CHOICE_TOLD.search(text) else ("", 0.0)
         if reason is not None:
             return "", 0.0
         found = cues(text, role)

@@ -4,7 +4,9 @@ People and assistants announce what kind of statement follows with a label and a
 start of a line: the label is the strongest sign of an observation's type there is, whoever
 writes it. ``labelled`` reads the label, the kind it names and the statement after it; the
 statement must say something (three words or more), so a bare "Next:" is nothing. Progress
-labels ("Progress:", "Status:") name what is left when the statement says so, else what is done.
+labels ("Progress:", "Status:") name what is left when the statement says so, else what is done;
+labels that only say "worth keeping" ("Heads-up:", "Note:") give ``notable``: the statement's own
+cues decide its type.
 Pure functions.
 """
 
@@ -28,6 +30,7 @@ _KINDS: tuple[tuple[str, float, str], ...] = (
     ("architecture", 0.85, r"architecture|design|structure|data flow|how it works|topology"),
     ("coordination", 0.85, r"owner|ownership|hand-?off|handover|blocked|blocker"),
     ("progress", 0.8, r"progress|status|state of play|where we are"),
+    ("notable", 0.75, r"heads[- ]up|important|note|nb|tip|fyi|reminder|worth knowing"),
     (
         "next",
         0.8,

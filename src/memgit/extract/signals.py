@@ -45,6 +45,8 @@ _QUESTION = re.compile(
     r"will (?:we|you|it)|what (?:if|about|do|does|did|should|would|is|are)|which (?:one|is|should)|"
     r"how (?:do|does|should|would|can|did|is))\b",
 )
+_ANSWERED = re.compile(r"^(?:why|how|what)\b[^?:]{0,60}:\s+\S[^?]*$")
+""" "Why the first run stayed cold: ..." answers its own question."""
 _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|i wonder|wondering|what if|not sure|unsure|thinking out loud|just "
     r"thinking|at some point|some ?day|might be worth|might want|could (?:also )?(?:try|look|"
@@ -99,7 +101,8 @@ _PLAN_STEP = re.compile(
 """Steps of a plan being walked through: where the work is, not what was learned."""
 _HANDBACK = re.compile(
     r"\b(?:when|once|before|after) you(?:'re| are)? (?:done|finished|finish|through|ready)\b|"
-    r"\bwhen you(?:'re| are)? at it\b|\bfor (?:it|this|that|the test|this (?:task|change|pr|"
+    r"\bwhen you(?:'re| are)? at it\b|^(?:please )?(?:don'?t|do not) .*\bfor now\b|"
+    r"\bfor (?:it|this|that|the test|this (?:task|change|pr|"
     r"one|ticket|fix))[.!]*$|\bthis time\b|\bin this pr\b|^keep (?:it|this|that|things) "
 )
 """Instructions for the task at hand ("make sure CI passes when you're done")."""
@@ -124,7 +127,7 @@ def rejection(text: str, role: str) -> str | None:
     if len(text.split()) < 3:
         return "too short"
     lower = text.lower()
-    if _QUESTION.search(lower):
+    if _QUESTION.search(lower) and not _ANSWERED.match(lower):
         return "question"
     if _HEDGE.search(lower):
         return "hedge"

@@ -44,6 +44,7 @@ _ANNOUNCE = re.compile(r"^(?P<head>[^:`]{3,70}?):\s+(?P<rest>\S.{20,})$")
 _SINCE = re.compile(r"^(?:since|because|as|given that) (?P<why>[^,]{8,}?), (?P<what>.{12,})$", re.I)
 _SPEAKER = re.compile(
     r"^(?:i'?d rather not|we'?d rather not) (?P<verb>\w+)|"
+    r"^(?:i'?m|i am|we'?re|we are) (?:now |also |just )?(?P<doing>\w+ing\b.*)$|"
     r"^(?:i'?ll|i will|i'?d|i would|we'?ll|we will|we'?d|we would|i'?m going to|we'?re going to|"
     r"i am going to|we are going to|i suggest(?: we)?|i propose(?: we)?|i recommend(?: we)?)"
     r"(?: rather| instead| just)?\s+(?P<rest>\w.*)$",
@@ -98,4 +99,6 @@ def unspoken(text: str) -> str:
         return text
     if match.group("verb"):
         return f"do not {match.group('verb')}{text[match.end() :]}"
+    if match.group("doing"):
+        return match.group("doing")  # "I'm adding a partial index": "adding a partial index"
     return match.group("rest")
