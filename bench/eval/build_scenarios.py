@@ -3028,6 +3028,282 @@ def actions_cache() -> Scenario:
     )
 
 
+def terraform_modules() -> Scenario:
+    s = Session("tf-modules", "/home/pia/infra/estate", "chore/module-audit", "2026-04-27T09:30:00")
+    s.user("audit the terraform modules and tell me what's fragile before we add the eu region")
+    s.say("First, I'll inventory the modules and how they depend on each other.")
+    s.grep('module "', ["envs/prod/main.tf", "envs/staging/main.tf", "modules/app/main.tf"])
+    s.read(
+        "modules/app/main.tf",
+        'data "terraform_remote_state" "network" {\n  backend = "s3"\n}\n'
+        'resource "aws_instance" "web" {\n  count = length(var.hosts)\n}\n',
+    )
+    s.say("I'd suggest using workspaces for the new region so the code stays the same across envs.")
+    s.user("no, we don't use workspaces. every env has its own state bucket and its own folder")
+    s.say(
+        "Got it, no workspaces.\n\n## Key findings\n\n"
+        "- The `network` module is the only place that creates subnets; the app modules read "
+        "them from remote state.\n"
+        "- `count` over `var.hosts` in modules/app re-creates instances when the list order "
+        "changes, because resources are addressed by index; `for_each` keyed by host name "
+        "avoids that.\n"
+        "- Provider versions are pinned in each env's versions.tf.\n\n"
+        "## Next steps\n\n- Convert `aws_instance.web` to `for_each` with a `moved` block\n"
+    )
+    return Scenario(
+        s,
+        "Round 3, third batch. Findings under a heading in the assistant's summary (architecture, "
+        "a gotcha with its reason in the same item), the user's correction stating a convention, "
+        "a next step; noise: a plan step, the assistant's rejected suggestion.",
+        facts=[
+            Fact(
+                "network-only-subnets",
+                "architecture",
+                [["network"], ["subnets", "remote state"]],
+                "Only the network module creates subnets; apps read them from remote state.",
+            ),
+            Fact(
+                "count-reorder",
+                "gotcha",
+                [["count"], ["for_each", "index", "order", "re-creates"]],
+                "count re-creates instances when the list order changes; use for_each.",
+            ),
+            Fact(
+                "state-per-env",
+                "pattern",
+                [["workspaces", "state bucket", "bucket"], ["env", "every env", "own"]],
+                "No workspaces: every env has its own state bucket and folder.",
+            ),
+            Fact(
+                "for-each-next",
+                "progress",
+                [["for_each"], ["moved", "convert", "aws_instance.web"]],
+                "Next: convert aws_instance.web to for_each with a moved block.",
+            ),
+        ],
+        distractors=[Distractor([["inventory the modules"]], "a plan step")],
+        questions=[
+            Question("which module creates the subnets?", "network-only-subnets"),
+            Question("why would instances be re-created when hosts change?", "count-reorder"),
+            Question("should we use terraform workspaces for a new region?", "state-per-env"),
+            Question("what is the next step for aws_instance.web?", "for-each-next"),
+        ],
+    )
+
+
+def jest_esm() -> Scenario:
+    s = Session("jest-esm", "/Users/eli/code/hookshot", "chore/esm", "2026-04-28T13:05:00")
+    s.user('we flipped package.json to "type": "module" and now npm test explodes')
+    s.bash(
+        "npm test",
+        "SyntaxError: Cannot use import statement outside a module\n    at Runtime."
+        "createScriptFromCode (node_modules/jest-runtime/build/index.js:1505:14)",
+        code=1,
+    )
+    s.say(
+        "Jest runs test files through its own CommonJS module system. It doesn't load native ESM "
+        'unless node is started with `--experimental-vm-modules`, so with `"type": "module"` '
+        "every `import` in a test is a syntax error."
+    )
+    s.user("let's switch the test runner to vitest instead, it handles ESM natively")
+    s.edit("package.json", '"test": "jest"', '"test": "vitest run"')
+    s.bash(
+        "npx tsc --noEmit && npm test",
+        "src/server.ts(14,22): error TS6133: 'req' is declared but its value is never read.\n",
+        code=2,
+    )
+    s.say("TS6133 is an unused parameter from before; prefixing it with an underscore.")
+    s.bash("npm test", " Test Files  12 passed (12)\n      Tests  88 passed (88)")
+    s.user(
+        "cool. the platform team owns the shared eslint config, so open a PR there rather than "
+        "overriding rules locally if vitest globals trip the linter"
+    )
+    return Scenario(
+        s,
+        "Round 3, third batch, short. A Jest/ESM gotcha after a failure (second sentence with a "
+        "pronoun subject), a switch decided by the user, ownership by a team; noise: a tsc "
+        "diagnostic and its restatement.",
+        facts=[
+            Fact(
+                "jest-esm",
+                "gotcha",
+                [["jest"], ["esm", "experimental-vm-modules", "commonjs"]],
+                "Jest doesn't load native ESM without --experimental-vm-modules.",
+            ),
+            Fact(
+                "vitest",
+                "decision",
+                [["vitest"], ["jest", "esm", "runner"]],
+                "Switch the test runner to vitest (native ESM).",
+            ),
+            Fact(
+                "platform-eslint",
+                "coordination",
+                [["platform team"], ["eslint"]],
+                "The platform team owns the shared eslint config: PR there.",
+            ),
+        ],
+        distractors=[Distractor([["ts6133", "never read"]], "a tsc diagnostic")],
+        questions=[
+            Question("why does jest fail with cannot use import statement?", "jest-esm"),
+            Question("which test runner do we use?", "vitest"),
+            Question("who owns the eslint config?", "platform-eslint"),
+        ],
+    )
+
+
+def plugin_protocol() -> Scenario:
+    s = Session(
+        "plugin-protocol", "/home/ada/src/ledgerline", "feat/exporters", "2026-04-29T10:40:00"
+    )
+    s.user("how do exporter plugins hook in? I want to add a parquet exporter")
+    s.task(
+        "Map the plugin system",
+        "Find how exporter plugins are defined, discovered and loaded. Report files and flow.",
+        "## Report\n\n- Discovery: entry points group `ledgerline.exporters` (pyproject.toml)\n"
+        "- Base: `plugins/base.py` defines `Exporter(Protocol)` with `export(rows, target)`\n"
+        "- Loader: `core/registry.py` calls `isinstance(obj, Exporter)`\n\nDone in 14 tool calls.",
+    )
+    s.say(
+        "The explore agent's report, in short: plugins are found through the "
+        "`ledgerline.exporters` entry-point group and checked against the `Exporter` protocol. "
+        "So the plugin API is the `Exporter` protocol in plugins/base.py, and plugins never "
+        "import from `core`; the registry is the only code that loads them."
+    )
+    s.write(
+        "plugins/parquet.py",
+        "class ParquetExporter:\n    def export(self, rows):\n        ...\n",
+    )
+    s.bash(
+        "pytest -q tests/plugins",
+        "F..\nE   TypeError: ParquetExporter.export() takes 2 positional arguments but 3 were "
+        "given\n1 failed, 2 passed in 0.33s",
+        code=1,
+    )
+    s.say(
+        "The registry accepted the exporter and it failed only when called. An `isinstance` "
+        "check against a `runtime_checkable` Protocol looks at method names only, not their "
+        "signatures, so a plugin with the wrong arguments passes registration."
+    )
+    s.edit(
+        "plugins/parquet.py",
+        "    def export(self, rows):",
+        "    def export(self, rows, target):",
+    )
+    s.bash("pytest -q tests/plugins", "...\n3 passed in 0.29s")
+    s.user("TIL. ok")
+    s.say(
+        "The parquet exporter is registered and tested. Still to do: the CSV exporter hasn't "
+        "been ported to the protocol yet and still subclasses the old `BaseExporter`."
+    )
+    return Scenario(
+        s,
+        "Round 3, third batch. A subagent report relayed by the assistant, the architecture it "
+        "concludes (present tense, 'never', 'the only code'), a Protocol gotcha from a failure, "
+        "remaining work; noise: the report's listing, 'TIL. ok'.",
+        facts=[
+            Fact(
+                "exporter-protocol",
+                "architecture",
+                [["exporter"], ["protocol", "entry-point", "entry point", "registry"]],
+                "Plugins implement the Exporter protocol; the registry alone loads them.",
+            ),
+            Fact(
+                "runtime-checkable",
+                "gotcha",
+                [
+                    ["runtime_checkable", "isinstance", "protocol"],
+                    ["signatures", "names only", "method names"],
+                ],
+                "isinstance on a runtime_checkable Protocol checks names, not signatures.",
+            ),
+            Fact(
+                "csv-exporter-left",
+                "progress",
+                [["csv"], ["ported", "still", "baseexporter"]],
+                "The CSV exporter still subclasses BaseExporter.",
+            ),
+        ],
+        distractors=[Distractor([["14 tool calls"]], "the subagent report's footer")],
+        questions=[
+            Question("how do exporter plugins get loaded?", "exporter-protocol"),
+            Question(
+                "why did a plugin with the wrong signature pass registration?", "runtime-checkable"
+            ),
+            Question("which exporters are not on the protocol yet?", "csv-exporter-left"),
+        ],
+    )
+
+
+def pg_add_column() -> Scenario:
+    s = Session(
+        "pg-add-column", "/home/ravi/src/billing", "feat/invoice-region", "2026-04-30T07:45:00"
+    )
+    s.user(
+        "the deploy yesterday locked the invoices table for 6 minutes and checkout timed out. the "
+        "migration was just adding a column"
+    )
+    s.read(
+        "migrations/0088_invoice_region.sql",
+        "ALTER TABLE invoices ADD COLUMN region text NOT NULL DEFAULT region_for(country);\n",
+    )
+    s.say(
+        "What bit us: `ADD COLUMN` with a volatile default (`region_for(country)` is a function "
+        "call) makes Postgres rewrite the whole table while holding an ACCESS EXCLUSIVE lock. A "
+        "constant default would have been instant, since Postgres 11 stores it in the catalog."
+    )
+    s.say(
+        "We'll add the column as nullable with no default, backfill it in batches of 10k, and "
+        "only then add the NOT NULL constraint. Each step holds its lock for milliseconds."
+    )
+    s.user("yes. and ping Dmitri before running anything on the payments db")
+    s.read(
+        "migrations/README.md",
+        "Each file runs in its own transaction.\n",
+    )
+    s.say(
+        "Migrations in this repo run one transaction per file, so a failed backfill rolls back "
+        "only its own file; I've split the change into three files."
+    )
+    return Scenario(
+        s,
+        "Round 3, third batch. A 'What bit us:' gotcha, a plan the assistant commits to in 'we'll' "
+        "with its reason after, a convention of the repo stated in passing, a person to ask.",
+        facts=[
+            Fact(
+                "volatile-default",
+                "gotcha",
+                [["default"], ["rewrite", "rewrites", "access exclusive", "volatile", "lock"]],
+                "ADD COLUMN with a volatile default rewrites the table under an exclusive lock.",
+            ),
+            Fact(
+                "nullable-backfill",
+                "decision",
+                [["nullable", "backfill"], ["batches", "not null", "constraint"]],
+                "Add nullable, backfill in batches, then NOT NULL.",
+            ),
+            Fact(
+                "txn-per-file",
+                "pattern",
+                [["transaction"], ["file", "per file"]],
+                "Migrations run one transaction per file.",
+            ),
+            Fact(
+                "dmitri-payments",
+                "coordination",
+                [["dmitri"], ["payments"]],
+                "Ping Dmitri before running anything on the payments db.",
+            ),
+        ],
+        questions=[
+            Question("why did adding a column lock the invoices table?", "volatile-default"),
+            Question("how do we add a NOT NULL column to a big table?", "nullable-backfill"),
+            Question("do migrations run in one transaction?", "txn-per-file"),
+            Question("who to ask before touching the payments database?", "dmitri-payments"),
+        ],
+    )
+
+
 BUILDERS: tuple[Callable[[], Scenario], ...] = (
     celery_to_rq,
     harbor_timestamps,
@@ -3061,6 +3337,10 @@ BUILDERS: tuple[Callable[[], Scenario], ...] = (
     vue_pinia_refs,
     efcore_tracking,
     actions_cache,
+    terraform_modules,
+    jest_esm,
+    plugin_protocol,
+    pg_add_column,
 )
 LATE = frozenset(
     {
@@ -3092,6 +3372,10 @@ ROUND3 = frozenset(
         "vue-pinia",
         "efcore-import",
         "actions-cache",
+        "tf-modules",
+        "jest-esm",
+        "plugin-protocol",
+        "pg-add-column",
     }
 )
 """Written for the held-out protocol (the tuned half), with their labels committed before the
