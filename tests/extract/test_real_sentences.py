@@ -263,3 +263,22 @@ def test_a_choice_told_as_a_step_is_a_decision_without_its_speaker() -> None:
     [decision] = [c for c in result.candidates if c.type == "decision"]
     assert decision.title.startswith("Adding Vite as the dev server rather than http-server")
     assert titles.problem(decision.title) is None
+
+
+def test_items_under_an_issues_heading_are_gotchas() -> None:
+    report = message(
+        "daaain__claude-code-log__agent-ea02459f.jsonl", "Current Issues for UV Installation"
+    )
+    result = extract(f"USER: can we install it with uv?\nASSISTANT: {report}")
+    gotchas = [c for c in result.candidates if c.type == "gotcha"]
+    assert any("coderabbit_review_extractor" in " ".join([c.title, *c.facts]) for c in gotchas)
+
+
+def test_a_team_commitment_in_we_will_is_a_decision_but_a_plan_to_experiment_is_not() -> None:
+    plan = said(SENDMESSAGE, "we're going to make a little experiment here")
+    assert not [c for c in extract(f"USER: {plan}").candidates if c.type == "decision"]
+    result = extract(
+        "USER: the deploy locked the table\nASSISTANT: We'll add the column as nullable, "
+        "backfill it in batches of 10k, and only then add the NOT NULL constraint."
+    )
+    assert [c.type for c in result.candidates] == ["decision"]

@@ -401,7 +401,7 @@ CUES: tuple[Cue, ...] = (
         r"(?:\s+[\w`'./:()-]+){0,6}?\s+(?:goes|go|uses|use|runs|run|logs|log|returns|return|"
         r"has to|have to|must|should|lives|live|writes|write|reads|read|calls|call|stays|stay|"
         r"needs|need|belongs|belong|imports|import|talks|talk|sends|send|follows|follow|"
-        r"passes|pass through|gets|get)\b(?!.*\bnow\b)",
+        r"passes|pass through|gets|get|has|have)\b(?!.*\bnow\b)",
     ),
     _cue(
         "pattern",
@@ -418,6 +418,22 @@ CUES: tuple[Cue, ...] = (
         "we",
         r"^we (?!(?:need|want|have|had|got|saw|know|think|tried|should|could|can|will|would|"
         r"might|are|were)\b)[a-z]+ (?:[\w`'./:-]+ ){0,6}?(?:every|all|each|always|only|never)\b",
+        ASSISTANT,
+    ),
+    _cue(
+        "pattern",
+        0.8,
+        "we",
+        r"\bwe (?:don'?t|do not|never) use\b",
+        USER,
+    ),
+    _cue(
+        "decision",
+        0.7,
+        "we",
+        r"^we(?:'ll| will|'re going to| are going to) (?!(?:see|need|have|get|look|check|find|want|"
+        r"know|try|probably|likely|also need|be|make|do|start|begin|run|go|continue|take|"
+        r"wait)\b)[a-z]+\b",
         ASSISTANT,
     ),
     _cue("pattern", 0.6, "prefer", r"\bprefer(?:s|red|ably)?\b"),

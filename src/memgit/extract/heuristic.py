@@ -121,6 +121,11 @@ _RULE_FORM = re.compile(
 _CHOICE_TOLD = re.compile(
     r"\b(?:rather than|instead of|in favou?r of) (?:a |an |the )?[\w`.-]+", re.IGNORECASE
 )
+_FINDINGS = re.compile(
+    r"\b(?:key )?(?:findings?|insights?|learnings?|lessons?|takeaways?|caveats?|gotchas?|"
+    r"what i (?:found|learned)|things to know|worth knowing|notes|(?:current |known |open )?"
+    r"(?:issues|problems|pitfalls))\b"
+)
 _UNSAID = frozenset({"question", "too short", "lead-in", "code", "chatter", "hedge"})
 """Rejections a label does not overcome."""
 
@@ -315,6 +320,12 @@ class _Reading:
         if "gotcha" in best:
             best["gotcha"] += _mechanism(text)
         heading = sentence.heading
+        if heading and _FINDINGS.search(heading) and reason is None:
+            # Every item of "Key findings" / "Lessons" is worth keeping: its cues say its kind.
+            if not best:
+                best["gotcha"] = 0.7
+            top = max(best, key=lambda k: best[k])
+            best[top] = max(best[top], 0.7)
         if heading and sentence.position == self._first_under(sentence):
             for pattern, kind, weight in _HEADING_KINDS:
                 if pattern.search(heading):
