@@ -3304,6 +3304,173 @@ def pg_add_column() -> Scenario:
     )
 
 
+def sdk_retries() -> Scenario:
+    s = Session("sdk-retries", "/home/nia/src/till", "fix/double-charge", "2026-05-04T11:00:00")
+    s.user(
+        "two customers were charged twice on friday. make it consistent with how the refunds "
+        "code does it"
+    )
+    s.read(
+        "till/payments/client.py",
+        "from stripe_lite import HttpClient\n\nclient = HttpClient(max_retries=3)\n",
+    )
+    s.say(
+        "The payments module builds its requests on `stripe_lite.HttpClient`. This client "
+        "retries every request up to 3 times on a 5xx or a timeout, POSTs included, so a charge "
+        "that timed out after the provider accepted it is sent again."
+    )
+    s.say(
+        "Refunds already pass an `Idempotency-Key` header built from the refund id, which makes "
+        "a retried POST harmless. I'll do the same for charges, with the order id as the key."
+    )
+    s.edit(
+        "till/payments/charge.py",
+        "    return client.post('/charges', json=body)",
+        "    return client.post('/charges', json=body, headers={'Idempotency-Key': order.id})",
+    )
+    s.bash("pytest -q tests/payments", "........\n8 passed in 0.77s")
+    s.user(
+        "good. every POST to a payment provider carries an Idempotency-Key derived from our own "
+        "id. that's our convention, write it down"
+    )
+    s.say("Progress: charges and refunds send idempotency keys; payouts are not done yet.")
+    return Scenario(
+        s,
+        "Round 3, fourth batch. A gotcha whose sentence starts 'This client', a choice following "
+        "an existing practice, a convention stated then labelled 'that's our convention', a "
+        "progress label; noise: the user's 'make it consistent' instruction.",
+        facts=[
+            Fact(
+                "client-retries-posts",
+                "gotcha",
+                [["retries", "retry"], ["post", "posts", "charge"]],
+                "HttpClient retries POSTs on 5xx/timeouts: a charge can be sent twice.",
+            ),
+            Fact(
+                "idempotency-convention",
+                "pattern",
+                [["idempotency-key", "idempotency"], ["post", "every post", "provider"]],
+                "Every POST to a payment provider carries an Idempotency-Key from our id.",
+            ),
+            Fact(
+                "payouts-left",
+                "progress",
+                [["payouts"], ["not done", "yet", "remain"]],
+                "Payouts don't send idempotency keys yet.",
+            ),
+        ],
+        distractors=[Distractor([["consistent with how"]], "the user's task instruction")],
+        questions=[
+            Question("why were customers charged twice?", "client-retries-posts"),
+            Question("what header must payment POSTs send?", "idempotency-convention"),
+            Question("which payment calls still lack idempotency keys?", "payouts-left"),
+        ],
+    )
+
+
+def go_config_layers() -> Scenario:
+    s = Session("go-config", "/home/ken/go/src/relay", "feat/config-file", "2026-05-05T15:20:00")
+    s.user("add a config file next to the flags. keep the flags working")
+    s.read(
+        "cmd/relay/main.go",
+        'flag.StringVar(&cfg.Addr, "addr", ":8080", "listen address")\nflag.Parse()\n',
+    )
+    s.say(
+        "Decision: flags override the config file, and the config file overrides the built-in "
+        "defaults. That's the order kubectl and most Go tools use, so nobody is surprised."
+    )
+    s.say(
+        "Architecture noted: config is loaded once in `cmd/relay`, and every package receives a "
+        "`Config` value; no package reads the environment or the file itself."
+    )
+    s.write("internal/config/load.go", "func Load(path string, fs *flag.FlagSet) (Config, error)\n")
+    s.bash(
+        "go test ./...",
+        '--- FAIL: TestFlagsWin (0.00s)\n    load_test.go:31: addr = ":8080", want ":9090"\nFAIL',
+        code=1,
+    )
+    s.say(
+        "`flag.Parse` leaves defaults in place for flags that were not given, so after parsing "
+        "every flag looks set. To let only the flags the user typed win, `Load` walks "
+        "`fs.Visit`, which visits only the flags that were actually set."
+    )
+    s.bash("go test ./...", "ok  \trelay/internal/config\t0.012s")
+    s.say("Now let's move on to step 2: documenting the file format.")
+    return Scenario(
+        s,
+        "Round 3, fourth batch. A labelled decision with its reason in the next sentence (a "
+        "'That's' subject), a labelled architecture line, a Go flag gotcha after a failing test; "
+        "noise: a plan step, the user's instruction.",
+        facts=[
+            Fact(
+                "flags-win",
+                "decision",
+                [["flags", "flag"], ["override", "overrides", "config file"]],
+                "Flags override the config file, which overrides defaults.",
+            ),
+            Fact(
+                "config-once",
+                "architecture",
+                [["config"], ["cmd/relay", "once", "every package"]],
+                "Config is loaded once in cmd/relay; packages receive a Config value.",
+            ),
+            Fact(
+                "flag-visit",
+                "gotcha",
+                [["flag.parse", "fs.visit", "visit", "defaults"], ["set", "given", "typed"]],
+                "flag.Parse leaves defaults, so use fs.Visit to see only set flags.",
+            ),
+        ],
+        distractors=[
+            Distractor([["step 2"]], "a plan step"),
+            Distractor([["keep the flags working"]], "the user's instruction"),
+        ],
+        questions=[
+            Question("which wins, a flag or the config file?", "flags-win"),
+            Question("where is the config loaded?", "config-once"),
+            Question("how do I know which flags the user actually set?", "flag-visit"),
+        ],
+    )
+
+
+def celery_beat_tz() -> Scenario:
+    s = Session("beat-timezone", "/home/ola/src/rota", "fix/report-hour", "2026-05-06T08:10:00")
+    s.user("the daily report arrives at 9 instead of 8 since the clocks changed")
+    s.read("rota/celery.py", "app.conf.timezone = 'UTC'\napp.conf.enable_utc = True\n")
+    s.say(
+        "Celery beat evaluates `crontab(hour=8)` in `app.conf.timezone`, which is UTC here, so "
+        "the report follows UTC and moves by an hour against Oslo time whenever daylight saving "
+        "starts or ends."
+    )
+    s.user("right, set the timezone to Europe/Oslo. all schedules are meant in Oslo time")
+    s.edit("rota/celery.py", "app.conf.timezone = 'UTC'", "app.conf.timezone = 'Europe/Oslo'")
+    s.bash("pytest -q tests/test_schedule.py", "...\n3 passed in 0.40s")
+    s.say("Done. The beat schedule now runs in Europe/Oslo.")
+    return Scenario(
+        s,
+        "Round 3, fourth batch, short. A scheduler gotcha after a reported symptom, a user's "
+        "decision and the convention behind it in one message.",
+        facts=[
+            Fact(
+                "beat-utc",
+                "gotcha",
+                [["crontab", "beat", "celery"], ["utc", "timezone", "daylight"]],
+                "Beat evaluates crontab in app.conf.timezone (UTC): reports move with DST.",
+            ),
+            Fact(
+                "oslo-time",
+                "pattern",
+                [["oslo", "europe/oslo"], ["schedules", "schedule", "timezone"]],
+                "All schedules are meant in Oslo time.",
+            ),
+        ],
+        questions=[
+            Question("why does the daily report arrive an hour late?", "beat-utc"),
+            Question("which timezone are schedules in?", "oslo-time"),
+        ],
+    )
+
+
 BUILDERS: tuple[Callable[[], Scenario], ...] = (
     celery_to_rq,
     harbor_timestamps,
@@ -3341,6 +3508,9 @@ BUILDERS: tuple[Callable[[], Scenario], ...] = (
     jest_esm,
     plugin_protocol,
     pg_add_column,
+    sdk_retries,
+    go_config_layers,
+    celery_beat_tz,
 )
 LATE = frozenset(
     {
@@ -3376,6 +3546,9 @@ ROUND3 = frozenset(
         "jest-esm",
         "plugin-protocol",
         "pg-add-column",
+        "sdk-retries",
+        "go-config",
+        "beat-timezone",
     }
 )
 """Written for the held-out protocol (the tuned half), with their labels committed before the
