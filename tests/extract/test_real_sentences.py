@@ -282,3 +282,15 @@ def test_a_team_commitment_in_we_will_is_a_decision_but_a_plan_to_experiment_is_
         "backfill it in batches of 10k, and only then add the NOT NULL constraint."
     )
     assert [c.type for c in result.candidates] == ["decision"]
+
+
+def test_a_pronoun_subject_is_named_from_the_sentence_before() -> None:
+    line = said(LOGGING, "currently reads session ID from")
+    clause = message(LOGGING, "It can still do this").split("It can still do this", 1)[1]
+    named = titles.resolved(f"It can still do this{clause}", line)
+    assert named.startswith("initHookLogging() can still do this")
+    assert titles.problem(named) not in ("pronoun", "connective")
+    assert titles.resolved("This client retries POSTs", "Uses `stripe_lite.HttpClient`.") == (
+        "stripe_lite.HttpClient retries POSTs"
+    )
+    assert titles.resolved("It breaks", "the thing is slow.") == ""

@@ -405,6 +405,14 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "pattern",
+        0.65,
+        "every each all",
+        r"^(?:every|each|all(?: the| our)?)\s+(?!time\b|\d|(?:two|three|four|five|six)\b)"
+        r"[\w`'./:-]+(?:\s+[\w`'./:()-]+){0,4}?\s+(?:is|are) (?!(?:done|green|passing|fixed|"
+        r"complete|finished|merged|gone|broken|failing|now|still)\b)(?![a-z]+ing\b)",
+    ),
+    _cue(
+        "pattern",
         0.75,
         "we",
         r"^(?:\w+[,.]?\s+){0,2}?we (?!(?:need|want|have|had|got|saw|know|think|tried|should|could|"

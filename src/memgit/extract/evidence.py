@@ -58,7 +58,9 @@ SYMPTOM = re.compile(
     r"(?:\d+|several|multiple|many) (?:or \d+ )?times|went (?:down|red|unready)|"
     r"never (?:comes?|goes|went) (?:down|back|away)|stale|blank|empty|sometimes|randomly|"
     r"intermittent\w*|occasionally|used to (?:be|take|work)|took \d+|\w+(?:Error|Exception)|"
-    r"DoesNotExist|NullPointer\w*|panic\w*|segfault\w*)\b",
+    r"DoesNotExist|NullPointer\w*|panic\w*|segfault\w*|instead of|ever since|since the|"
+    r"after the (?:update|upgrade|deploy|release|migration|change)|off by|an hour (?:late|early|"
+    r"off))\b",
     re.IGNORECASE,
 )
 """Words of a user reporting that something is wrong."""

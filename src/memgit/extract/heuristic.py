@@ -466,6 +466,12 @@ class _Reading:
         if not before or before[0].paragraph != draft.sentence.paragraph:
             return ""
         text = plain(before[0].text)
+        named = titles.resolved(strip_lead(draft.text), before[0].text)
+        if named:
+            lead = Draft(draft.kind, draft.score, draft.sentence, named)
+            line = wording.title(lead, items)
+            if titles.problem(line) is None:
+                return line
         if rejection(text, before[0].role) is not None:
             return ""
         lead = Draft(draft.kind, draft.score, before[0], text)

@@ -72,6 +72,32 @@ def problem(title: str) -> str | None:
     return None
 
 
+_DEMONSTRATIVE = re.compile(r"^(?:this|that|these|those) (?P<noun>[a-z][\w-]{2,})\b", re.I)
+_IT = re.compile(r"^(?:it|they) (?=[a-z]+s?\b)", re.IGNORECASE)
+_CODE = re.compile(r"`([^`\s]{2,60})`")
+_LEADING_NAME = re.compile(r"^(?:the )?(`[^`]+`|[A-Z][\w.]+(?:\.[\w]+)*)(?= )")
+
+
+def resolved(text: str, before: str) -> str:
+    """The title with its pronoun subject named from the sentence before, when that sentence
+    names it: "This client retries ..." after "... builds on `stripe_lite.HttpClient`." is
+    "stripe_lite.HttpClient retries ...". ``""`` when the subject cannot be found."""
+    spans = _CODE.findall(before)
+    match = _DEMONSTRATIVE.match(text)
+    if match is not None:
+        noun = match.group("noun").lower().rstrip("s")
+        named = next((s for s in spans if noun in s.lower()), None)
+        return f"{named}{text[match.end() :]}" if named else ""
+    match = _IT.match(text)
+    if match is None:
+        return ""
+    lead = _LEADING_NAME.match(before.strip().lstrip("-*+\u2022 "))
+    subject = lead.group(1).strip("`") if lead else ""
+    if not subject or subject.lower() in _LITTLE or not (spans or subject[0].isupper()):
+        return ""
+    return f"{subject} {text[match.end() :]}"
+
+
 def announced(text: str) -> str:
     """ "That test caught a serde limitation: X does Y" states X does Y: the part after a short
     announcing clause, when that part is a statement of its own."""
