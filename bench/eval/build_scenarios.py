@@ -3471,6 +3471,145 @@ def celery_beat_tz() -> Scenario:
     )
 
 
+def flask_naive_datetimes() -> Scenario:
+    s = Session("flask-tz", "/home/zoe/src/clinic", "fix/appointment-times", "2026-05-11T09:00:00")
+    s.user(
+        "appointment times shown to patients are off by one or two hours depending on the "
+        "season. we always store UTC in the database, that part should be fine"
+    )
+    for n in range(1, 9):
+        s.bash(
+            f"sed -n 1,80p clinic/models/part{n}.py",
+            "".join(
+                f"class Model{n}{k}(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+                f"    created = db.Column(db.DateTime)\n    note = db.Column(db.String(200))\n\n"
+                for k in range(12)
+            ),
+        )
+    s.say(
+        "The model columns are declared as `db.Column(db.DateTime)` without `timezone=True`. "
+        "SQLAlchemy maps that to `timestamp without time zone` on Postgres, and the driver "
+        "hands back naive datetimes, so the view code treats UTC values as local time."
+    )
+    s.bash(
+        "pytest -q tests/test_appointments.py",
+        "F.\nE   AssertionError: '09:30' != '10:30'\n1 failed, 1 passed in 0.9s",
+        code=1,
+    )
+    for n in range(1, 7):
+        s.edit(
+            f"clinic/models/part{n}.py",
+            "    created = db.Column(db.DateTime)",
+            "    created = db.Column(db.DateTime(timezone=True))",
+        )
+    s.bash(
+        "flask db migrate -m 'timestamptz' && pytest -q",
+        "Generating migrations/versions/7c1_timestamptz.py ... done\n.........................\n"
+        "25 passed in 3.3s",
+    )
+    s.user("and the templates?")
+    s.say(
+        "As noted above, a `DateTime` column without `timezone=True` returns naive datetimes; "
+        "with the migration the columns are `timestamptz` and come back aware. The templates "
+        "format through `local_time()` in clinic/filters.py, which converts to the clinic's "
+        "zone, so they needed no change."
+    )
+    s.say(
+        "Progress: models and migration are done and the appointment tests pass; the reminder "
+        "emails still format times with `strftime` on the raw value and need `local_time()` too."
+    )
+    return Scenario(
+        s,
+        "Round 3, fifth batch. A long session (several chunks of tool output) where a gotcha is "
+        "explained once and restated later, a storage convention from the user, where times are "
+        "formatted, remaining work.",
+        facts=[
+            Fact(
+                "naive-datetime-column",
+                "gotcha",
+                [["timezone=true", "timestamptz", "without time zone"], ["naive"]],
+                "DateTime without timezone=True comes back naive from Postgres.",
+            ),
+            Fact(
+                "utc-in-db",
+                "pattern",
+                [["utc"], ["database", "db", "store"]],
+                "We always store UTC in the database.",
+            ),
+            Fact(
+                "local-time-filter",
+                "architecture",
+                [["local_time", "local_time()"], ["templates", "filters.py", "zone"]],
+                "Templates format times through local_time() in clinic/filters.py.",
+            ),
+            Fact(
+                "reminder-emails-left",
+                "progress",
+                [["reminder"], ["strftime", "still", "need"]],
+                "Reminder emails still format raw times.",
+            ),
+        ],
+        questions=[
+            Question("why are appointment times off by an hour?", "naive-datetime-column"),
+            Question("what timezone does the database store?", "utc-in-db"),
+            Question("how do templates show local times?", "local-time-filter"),
+            Question("what still shows the wrong appointment time?", "reminder-emails-left"),
+        ],
+    )
+
+
+def wasm_bindgen_strings() -> Scenario:
+    s = Session("wasm-strings", "/Users/ren/code/glyph", "perf/wasm", "2026-05-12T17:25:00")
+    s.user("the wasm text layout is 5x slower than the JS version on long documents")
+    s.read(
+        "src/lib.rs",
+        "#[wasm_bindgen]\npub fn measure(text: String) -> f64 {\n    layout(&text)\n}\n",
+    )
+    s.say(
+        "Pitfall: every call across the wasm boundary with a `String` copies the text and "
+        "re-encodes it from UTF-16 to UTF-8, so measuring a long document line by line copies "
+        "the whole line each time."
+    )
+    s.user(
+        "ok. rule for the wasm crate then: never pass strings across the boundary in a loop, "
+        "pass the document once and index into it"
+    )
+    s.edit(
+        "src/lib.rs",
+        "pub fn measure(text: String) -> f64 {",
+        "pub fn load(text: String) { DOC.with(|d| *d.borrow_mut() = text) }\n"
+        "pub fn measure(start: usize, end: usize) -> f64 {",
+    )
+    s.bash(
+        "wasm-pack test --headless --firefox",
+        "test result: ok. 9 passed; 0 failed\n\nbench: layout_long_doc ... 41 ms (was 212 ms)",
+    )
+    s.say("Layout of the long document is down from 212 ms to 41 ms.")
+    return Scenario(
+        s,
+        "Round 3, fifth batch, short. A labelled 'Pitfall:' from the assistant and the user's rule "
+        "that restates it as a convention (a gotcha and a pattern about one behaviour).",
+        facts=[
+            Fact(
+                "string-copy",
+                "gotcha",
+                [["string", "strings"], ["copies", "copy", "utf-16", "re-encodes"]],
+                "A String across the wasm boundary is copied and re-encoded on every call.",
+            ),
+            Fact(
+                "no-strings-in-loop",
+                "pattern",
+                [["never", "once"], ["boundary", "loop", "document"]],
+                "Never pass strings across the boundary in a loop; pass the document once.",
+            ),
+        ],
+        questions=[
+            Question("why is the wasm layout slow on long documents?", "string-copy"),
+            Question("how should text be passed to the wasm crate?", "no-strings-in-loop"),
+        ],
+    )
+
+
 BUILDERS: tuple[Callable[[], Scenario], ...] = (
     celery_to_rq,
     harbor_timestamps,
@@ -3511,6 +3650,8 @@ BUILDERS: tuple[Callable[[], Scenario], ...] = (
     sdk_retries,
     go_config_layers,
     celery_beat_tz,
+    flask_naive_datetimes,
+    wasm_bindgen_strings,
 )
 LATE = frozenset(
     {
@@ -3549,6 +3690,8 @@ ROUND3 = frozenset(
         "sdk-retries",
         "go-config",
         "beat-timezone",
+        "flask-tz",
+        "wasm-strings",
     }
 )
 """Written for the held-out protocol (the tuned half), with their labels committed before the
