@@ -541,6 +541,13 @@ CUES: tuple[Cue, ...] = (
     _cue("architecture", 0.6, "sit", r"\bsits? (?:behind|in front of|on top of|between)\b"),
     _cue(
         "architecture",
+        0.65,
+        "go goes format pass rout",
+        r"\b(?:go|goes|format|formats|pass|passes|route|routes|(?:is|are) routed) through "
+        r"(?:`[^`]+`|the [\w-]+|[\w./-]+\.\w+|\w+\(\))",
+    ),
+    _cue(
+        "architecture",
         0.7,
         "has have consist made split divided",
         r"\b(?:has|have|consists? of|is made (?:up )?of|is split into|is divided into) "

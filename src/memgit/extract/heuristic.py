@@ -315,7 +315,8 @@ class _Reading:
         if diagnosing and is_causal(text):
             # After a failure or a reported symptom, the assistant's explanation is a gotcha,
             # even when it is worded as how things always are ("Each row calls ...").
-            rule = best.get("pattern", 0.0) + 0.05 if role == "assistant" else 0.0
+            described = max(best.get("pattern", 0.0), best.get("architecture", 0.0))
+            rule = described + 0.05 if role == "assistant" else 0.0
             best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, diagnosing, rule)
         if "gotcha" in best:
             best["gotcha"] += _mechanism(text)
