@@ -321,7 +321,12 @@ class _Reading:
         if "gotcha" in best:
             best["gotcha"] += _mechanism(text)
         heading = sentence.heading
-        if heading and _FINDINGS.search(heading) and reason is None:
+        if (
+            heading
+            and _FINDINGS.search(heading)
+            and not _DONE_HEADING.search(heading)
+            and reason is None
+        ):
             # Every item of "Key findings" / "Lessons" is worth keeping: its cues say its kind.
             if not best:
                 best["gotcha"] = 0.7

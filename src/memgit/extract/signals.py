@@ -87,7 +87,9 @@ _DIAGNOSTIC = re.compile(
     r"\bshould (?:merge variable|omit type)\b|\bguard clause\b|\bis recommended\b|"
     r"(?:ruff|flake8|pylint|eslint|staticcheck|golangci|clippy|mypy|pyright|rubocop|lint\w*)\b"
     r".{0,80}(?-i:\b(?:[A-Z]{1,2}\d{3,4}|TS\d{4})\b)|\b(?:style|lint|layout|naming)/[a-z]+\b|"
-    r"\b(?:diagnostics?|linter|lint (?:warning|hint)s?) (?:is|are|was|were) pre-?existing\b",
+    r"\b(?:diagnostics?|linter|lint (?:warning|hint)s?) (?:is|are|was|were) pre-?existing\b|"
+    r"\b(?:errcheck|gosec|govet|golint|nolint|unparam|ineffassign)\b|\blint issues?\b|"
+    r"\blinter (?:still )?flags\b|\bflagged by the linter\b",
     re.IGNORECASE,
 )
 """Compiler, linter and IDE hints quoted in prose: about the code's tidiness, not its behaviour."""
