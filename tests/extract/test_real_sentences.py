@@ -294,3 +294,13 @@ def test_a_pronoun_subject_is_named_from_the_sentence_before() -> None:
         "stripe_lite.HttpClient retries POSTs"
     )
     assert titles.resolved("It breaks", "the thing is slow.") == ""
+
+
+def test_that_file_is_named_from_the_path_in_the_sentence_before() -> None:
+    before = said(LOGGING, "Update the file path description from")
+    assert "logging" in before or "entire.log" in before
+    named = titles.resolved(
+        "That file is read by the docs site", "Edit docs/architecture/logging.md."
+    )
+    assert named == "docs/architecture/logging.md is read by the docs site"
+    assert titles.resolved("That file is stale", "Nothing here names a path.") == ""

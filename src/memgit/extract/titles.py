@@ -78,6 +78,13 @@ _CODE = re.compile(r"`([^`\s]{2,60})`")
 _LEADING_NAME = re.compile(r"^(?:the )?(`[^`]+`|[A-Z][\w.]+(?:\.[\w]+)*)(?= )")
 
 
+_FILE_NOUNS = frozenset({"file", "module", "script", "config", "folder", "directory", "package"})
+_PATHLIKE = re.compile(
+    r"(?<![\w/])((?:[\w.-]+/)+[\w.-]+\.\w+|[\w-]+\.(?:py|ts|tsx|js|go|rs|rb|"
+    r"java|kt|yaml|yml|toml|json|sql|tf|sh|cs|swift|ex|exs))\b"
+)
+
+
 def resolved(text: str, before: str) -> str:
     """The title with its pronoun subject named from the sentence before, when that sentence
     names it: "This client retries ..." after "... builds on `stripe_lite.HttpClient`." is
@@ -87,6 +94,8 @@ def resolved(text: str, before: str) -> str:
     if match is not None:
         noun = match.group("noun").lower().rstrip("s")
         named = next((s for s in spans if noun in s.lower()), None)
+        if named is None and noun in _FILE_NOUNS:
+            named = next(iter(_PATHLIKE.findall(before)), None)  # "that file" after a path
         return f"{named}{text[match.end() :]}" if named else ""
     match = _IT.match(text)
     if match is None:
