@@ -304,3 +304,22 @@ def test_that_file_is_named_from_the_path_in_the_sentence_before() -> None:
     )
     assert named == "docs/architecture/logging.md is read by the docs site"
     assert titles.resolved("That file is stale", "Nothing here names a path.") == ""
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        "Keep the API backwards compatible while you do it.",
+        "Please keep the diff small.",
+        "Let's keep the PR focused on the parser.",
+        "use the same approach as before",
+        "Don't bother with the admin pages.",
+    ],
+)
+def test_instructions_about_the_work_at_hand_are_not_memory(instruction: str) -> None:
+    lint = said("entireio__cli__10-a740e118e0-0-full.jsonl", "lint looks broken")
+    for line in (lint, instruction):
+        result = extract(f"USER: the csv import is broken for big files. {line}")
+        assert not result.candidates, (line, titled(result))
+    kept = extract("USER: the import is broken. Never push directly to the release branch.")
+    assert [c.type for c in kept.candidates] == ["pattern"]

@@ -105,7 +105,10 @@ _HANDBACK = re.compile(
     r"\b(?:when|once|before|after) you(?:'re| are)? (?:done|finished|finish|through|ready)\b|"
     r"\bwhen you(?:'re| are)? at it\b|^(?:please )?(?:don'?t|do not) .*\bfor now\b|"
     r"\bfor (?:it|this|that|the test|this (?:task|change|pr|"
-    r"one|ticket|fix))[.!]*$|\bthis time\b|\bin this pr\b|^keep (?:it|this|that|things) "
+    r"one|ticket|fix))[.!]*$|\bthis time\b|\bin this pr\b|^keep (?:it|this|that|things) |"
+    r"\bwhile you(?:'re| are)? (?:at it|doing it|do it|there|in there)\b|\bas before\b|"
+    r"\bdon'?t bother\b|^(?:(?:please|let'?s|just)\s+)?(?:keep|make|leave) (?:the|this|your) "
+    r"(?:diff|pr|patch|change|changes|commit|commits)\b"
 )
 """Instructions for the task at hand ("make sure CI passes when you're done")."""
 _TASK = re.compile(
