@@ -557,6 +557,30 @@ CUES: tuple[Cue, ...] = (
     _cue("architecture", 0.6, "only", r"\bonly runs? (?:for|on|when|if|in|after|before)\b"),
     _cue(
         "architecture",
+        0.7,
+        "go goes sent uploaded stored written",
+        r"\b(?:go|goes|are sent|is sent|are uploaded|is uploaded|are stored|is stored|"
+        r"are written|is written) (?:directly |straight )?(?:to|in|into) (?:s3|gcs|redis|"
+        r"postgres\w*|kafka|nats|sqs|the \w+|a \w+ (?:table|bucket|queue|topic))\b",
+    ),
+    _cue(
+        "gotcha",
+        0.65,
+        "read loaded evaluated computed cached resolved parsed",
+        r"\b(?:is|are|gets?) (?:read|loaded|evaluated|computed|cached|resolved|parsed) "
+        r"(?:only )?(?:once|at (?:startup|start-?up|import(?: time)?|boot|build time|compile time|"
+        r"module load))\b",
+    ),
+    _cue(
+        "pattern",
+        0.7,
+        "run runs use uses go goes live lives talk talks read reads write writes",
+        r"^(?!(?:i|we|you|it|this|that)\b)[\w`'./-]+(?: [\w`'./-]+){0,3} (?:run|runs|use|uses|go|"
+        r"goes|live|lives|talk|talks|read|reads|write|writes)\b[^.;]{3,60}, (?:and )?never "
+        r"[\w`'./-]+",
+    ),
+    _cue(
+        "architecture",
         0.6,
         "live located defined implemented land",
         r"\b(?:lives?|located|defined|implemented|lands?) in\b",
