@@ -323,3 +323,13 @@ def test_instructions_about_the_work_at_hand_are_not_memory(instruction: str) ->
         assert not result.candidates, (line, titled(result))
     kept = extract("USER: the import is broken. Never push directly to the release branch.")
     assert [c.type for c in kept.candidates] == ["pattern"]
+
+
+def test_a_remember_aside_is_kept_unless_it_speaks_to_the_assistant() -> None:
+    prompt = said("entireio__cli__10-a740e118e0-0-full.jsonl", "remember also you have LSP")
+    assert "LSP" in prompt
+    assert labelled("remember also you have LSP tool access.") is None
+    assert not [c for c in extract(f"USER: {prompt}").candidates if "LSP" in c.title]
+    aside = labelled("remember that the CSV exports feed finance's excel macros")
+    assert aside is not None
+    assert aside[0] == "notable"

@@ -336,6 +336,13 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "gotcha",
+        0.65,
+        "not one",
+        r", not (?:per |by |on |in )?[\w .'-]{2,30}, so\b|"
+        r"\bone (?:query|request|call|round[- ]trip|http call|lookup) per\b",
+    ),
+    _cue(
+        "gotcha",
         0.6,
         "default unless",
         r"\bby default\b|\bunless (?:you|the \w+|it|they) (?:says?|sets?|configures?|tells?|"
@@ -825,6 +832,12 @@ CUES: tuple[Cue, ...] = (
         "i'm im i is",
         r"\b(?:i'?m|i am|(?-i:[A-Z][a-z]+) is) (?:off|out|away|on leave|on vacation|ooo)\b",
         USER,
+    ),
+    _cue(
+        "coordination",
+        0.75,
+        "call on-call ping",
+        r"\b(?:is|are|'s) on[- ]call\b|\bping (?:him|her|them) (?:before|first)\b",
     ),
     _cue(
         "coordination",

@@ -44,6 +44,13 @@ _LABEL = re.compile(
     r"(?:\*\*|__)?\s*(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+_ASIDE = re.compile(
+    r"^(?:please\s+)?(?:heads[- ]up|remember(?: that)?|keep in mind(?: that)?|note that|"
+    r"fwiw|fyi)\s*[,:\u2014\u2013-]?\s+(?=\S)",
+    re.IGNORECASE,
+)
+"""Asides that ask for something to be kept ("remember that ...", "heads up, ..."): notable."""
+_TO_YOU = re.compile(r"^(?:also |too |to )?(?:you|your|yourself)\b", re.IGNORECASE)
 _LEFT = re.compile(
     r"\b(?:remain\w*|left|still|todo|to do|next|pending|missing|open|not (?:yet )?done)\b",
     re.IGNORECASE,
@@ -55,6 +62,12 @@ def labelled(text: str) -> tuple[str, float, str] | None:
 
     Kinds are the extractor's draft kinds: progress becomes ``next`` when the statement names
     what is left and ``done`` otherwise."""
+    aside = _ASIDE.match(text.strip())
+    if aside is not None:
+        rest = text.strip()[aside.end() :].strip()
+        if _TO_YOU.match(rest) or len(rest.split()) < 3:
+            return None  # "remember, you have LSP access": said to the assistant, for this task
+        return "notable", 0.75, rest
     match = _LABEL.match(text.strip())
     if match is None:
         return None
