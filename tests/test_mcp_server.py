@@ -194,7 +194,11 @@ def test_bad_arguments_are_tool_errors_and_the_server_keeps_serving(stocked: Pat
         ("search", {"query": ""}, "query is required and must not be empty"),
         ("search", {"query": "x", "limit": 500}, "give a whole number from 1 to 50"),
         ("search", {"query": "x", "type": "note"}, "use one of architecture, decision"),
-        ("search", {"query": "x", "status": "open"}, "use one of active, superseded, expired, all"),
+        (
+            "search",
+            {"query": "x", "status": "open"},
+            "use one of active, pending, superseded, expired, all",
+        ),
         ("search", {"query": "x", "since": "yesterday"}, "give a date (2026-11-01)"),
         ("search", {"query": {"text": "x"}}, "query must be a string, not an object"),
         ("search", {}, "query"),

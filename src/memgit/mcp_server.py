@@ -105,7 +105,8 @@ Status = Annotated[
         type="string",
         enum=[*STATUSES, "all"],
         default="active",
-        description="active (default), superseded, expired, or all for the whole history",
+        description="active (default), pending (captured, waiting for the user's review), "
+        "superseded, expired, or all for the whole history",
     ),
 ]
 SearchLimit = Annotated[Any, _limit(SEARCH_LIMIT, "results")]

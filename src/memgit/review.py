@@ -1,0 +1,278 @@
+"""Review: the memory a person looks at before it is shared, and what accepting or rejecting does.
+
+``review_items`` lists what changed since the last commit (``HEAD`` against the work tree), or in
+a range of commits (``memgit diff``'s ranges): observations added (``pending`` ones among them),
+edited, superseded, expired or restored, each with the active memory it contradicts
+(``memgit.contradictions``). ``accept``, ``reject`` and ``forget`` change the files:
+
+* **accept**: a ``pending`` observation becomes ``active``, and the observations it names in
+  ``supersedes`` are marked superseded by it then (not before, so the section keeps the old
+  statement while the new one waits). Accepting any other change keeps it as it is.
+* **reject**: an added (or pending) observation's file is removed from the work tree and recorded
+  in the local rejection list (``memgit.rejections``), so capture does not extract it again;
+  an observation it had superseded is active again. Rejecting a supersession or an expiry
+  undoes it: the observation is active again.
+* **forget**: ``expired`` with the person's reason in the file (``reason``), so ``git log`` and
+  ``memgit diff`` show why; recorded in the rejection list too.
+
+Every change holds the store lock and checks every id first: one unknown id changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from memgit.contradictions import Contradiction, find_contradictions
+from memgit.errors import InvalidObservation, MemgitError
+from memgit.model import REASON_MAX, Observation, utcnow, with_status
+from memgit.rejections import Rejections
+
+if TYPE_CHECKING:
+    from memgit.api import Memory
+
+#: The order kinds are shown in.
+KINDS = ("pending", "added", "updated", "superseded", "expired", "restored", "deleted")
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    kind: str
+    observation: Observation
+    path: str
+    before: Observation | None = None
+    conflicts: tuple[Contradiction, ...] = ()
+
+    @property
+    def actionable(self) -> bool:
+        """Whether accept/reject mean something for this item (it exists in the work tree)."""
+        return self.kind != "deleted"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.observation.to_dict()
+        data["path"] = self.path
+        data["change"] = self.kind
+        if self.before is not None and self.before.status != self.observation.status:
+            data["previous_status"] = self.before.status
+        data["contradicts"] = [
+            {
+                "id": c.other(self.observation.id).id,
+                "title": c.other(self.observation.id).title,
+                "rule": c.rule,
+                "detail": c.detail,
+            }
+            for c in self.conflicts
+        ]
+        return data
+
+
+@dataclass(frozen=True)
+class ReviewBatch:
+    label: str
+    items: tuple[ReviewItem, ...]
+
+    def find(self, ident: str) -> ReviewItem | None:
+        return next((i for i in self.items if i.observation.id == ident), None)
+
+
+def _kind(before: Observation | None, after: Observation | None) -> str | None:
+    if after is None:
+        return "deleted" if before is not None else None
+    if after.pending:
+        return "pending" if before is None or before.pending else "updated"
+    if before is None:
+        return "added"
+    if before.status != after.status:
+        if after.status in ("superseded", "expired"):
+            return after.status
+        return "added" if before.pending else "restored"
+    return "updated" if before != after else None
+
+
+def review_items(memory: Memory, range_text: str | None = None) -> ReviewBatch:
+    """What to review: since the last commit (default) or in ``range_text`` (``A..B``...)."""
+    from memgit.gitrepo import Git
+    from memgit.history import observations_at, resolve_range
+
+    git = Git(memory.paths.root)
+    tree = _work_tree(memory)
+    current = [obs for obs, _ in tree.values()]
+    now_by_id = {o.id: o for o in current}
+    if range_text:
+        base, head, label = resolve_range(git, range_text)
+        old = {o.id: (o, p) for o, p in observations_at(git, base)}
+        new = {o.id: (o, p) for o, p in observations_at(git, head)}
+    else:
+        label = "since the last commit"
+        head_rev = git.rev_parse("HEAD")
+        old = {o.id: (o, p) for o, p in observations_at(git, head_rev)} if head_rev else {}
+        new = tree
+    items: list[ReviewItem] = []
+    for ident in sorted(old.keys() | new.keys()):
+        before = old.get(ident)
+        after = new.get(ident)
+        kind = _kind(before[0] if before else None, after[0] if after else None)
+        if kind is None:
+            continue
+        if after is not None:
+            # In a range, act on (and show) the work tree's version when there is one.
+            obs = now_by_id.get(ident, after[0])
+            items.append(ReviewItem(kind, obs, after[1], before[0] if before else None))
+        elif before is not None:
+            items.append(ReviewItem(kind, before[0], before[1], before[0]))
+    live = [o for o in current if o.status in ("active", "pending")]
+    conflicts = find_contradictions(
+        [i.observation for i in items if i.kind in ("pending", "added", "updated")], live
+    )
+    by_id: dict[str, list[Contradiction]] = {}
+    for conflict in conflicts:
+        by_id.setdefault(conflict.new.id, []).append(conflict)
+        by_id.setdefault(conflict.old.id, []).append(conflict)
+    items = [replace(i, conflicts=tuple(by_id.get(i.observation.id, ()))) for i in items]
+    items.sort(key=lambda i: (KINDS.index(i.kind), i.observation.created, i.observation.id))
+    return ReviewBatch(label, tuple(items))
+
+
+# --- changing memory -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one accept/reject/forget did to one observation, in words for the person."""
+
+    action: str
+    observation: Observation
+    path: str
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "id": self.observation.id,
+            "title": self.observation.title,
+            "status": self.observation.status,
+            "path": self.path,
+            "note": self.note,
+        }
+
+
+def _resolve(memory: Memory, idents: Sequence[str]) -> list[Observation]:
+    """Every id's observation, or the error of the first one that is unknown: all or nothing."""
+    if not idents:
+        raise MemgitError("give at least one observation id")
+    found: dict[str, Observation] = {}
+    for ident in idents:
+        obs = memory.store.read(memory.store.find(ident))
+        found.setdefault(obs.id, obs)
+    return list(found.values())
+
+
+def accept(memory: Memory, idents: Sequence[str]) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    with memory.store.lock():
+        now = utcnow()
+        for obs in _resolve(memory, idents):
+            path = memory.store.relative(memory.store.path_for(obs))
+            if not obs.pending:
+                outcomes.append(Outcome("kept", obs, path, f"already {obs.status}"))
+                continue
+            accepted = with_status(obs, "active", now)
+            memory.store.save(accepted)
+            notes = []
+            for old_id in obs.supersedes:
+                try:
+                    old = memory.store.read(memory.store.find(old_id))
+                except MemgitError:
+                    continue
+                if old.active:
+                    memory.store.save(with_status(old, "superseded", now, superseded_by=obs.id))
+                    notes.append(f"supersedes [m:{old.id}]")
+            outcomes.append(Outcome("accepted", accepted, path, ", ".join(notes)))
+    memory._refresh_index()
+    return outcomes
+
+
+def reject(memory: Memory, idents: Sequence[str], range_text: str | None = None) -> list[Outcome]:
+    """Undo what review shows for each id (see the module docstring)."""
+    outcomes: list[Outcome] = []
+    with memory.store.lock():
+        targets = _resolve(memory, idents)
+        batch = review_items(memory, range_text)
+        now = utcnow()
+        removed: list[Observation] = []
+        for obs in targets:
+            item = batch.find(obs.id)
+            kind = item.kind if item is not None else ("pending" if obs.pending else "added")
+            path = memory.store.relative(memory.store.path_for(obs))
+            if kind in ("superseded", "expired"):
+                restored = with_status(obs, "active", now, superseded_by=None, reason=None)
+                memory.store.save(restored)
+                outcomes.append(Outcome("restored", restored, path, f"no longer {kind}"))
+                continue
+            if (
+                kind == "updated"
+                and item is not None
+                and item.before is not None
+                and (not obs.pending)
+            ):
+                memory.store.save(replace(item.before, updated=max(now, obs.updated)))
+                outcomes.append(Outcome("reverted", item.before, path, "back to the last commit"))
+                continue
+            memory.store.path_for(obs).unlink()
+            removed.append(obs)
+            notes = []
+            for other, _ in _superseded_by(memory, obs.id):
+                memory.store.save(with_status(other, "active", now, superseded_by=None))
+                notes.append(f"[m:{other.id}] active again")
+            outcomes.append(Outcome("rejected", obs, path, ", ".join(notes)))
+        Rejections(memory.paths.state).add(removed, "rejected")
+    memory._refresh_index()
+    return outcomes
+
+
+def forget(memory: Memory, idents: Sequence[str], reason: str) -> list[Outcome]:
+    why = " ".join(reason.split())
+    if not why:
+        raise MemgitError(
+            "give a reason (--reason TEXT): it is kept in the file, so history shows why this "
+            "memory was forgotten"
+        )
+    if len(why) > REASON_MAX:
+        raise MemgitError(f"the reason is {len(why)} characters long; keep it under {REASON_MAX}")
+    outcomes: list[Outcome] = []
+    with memory.store.lock():
+        now = utcnow()
+        forgotten: list[Observation] = []
+        for obs in _resolve(memory, idents):
+            path = memory.store.relative(memory.store.path_for(obs))
+            if obs.status == "expired":
+                outcomes.append(Outcome("kept", obs, path, "already expired"))
+                continue
+            expired = with_status(obs, "expired", now, reason=why)
+            memory.store.save(expired)
+            forgotten.append(obs)
+            outcomes.append(Outcome("forgotten", expired, path, why))
+        Rejections(memory.paths.state).add(forgotten, "forgotten")
+    memory._refresh_index()
+    return outcomes
+
+
+def _work_tree(memory: Memory) -> dict[str, tuple[Observation, str]]:
+    """``{id: (observation, path)}`` of every readable file in the work tree."""
+    found: dict[str, tuple[Observation, str]] = {}
+    for stored in memory.store.scan():
+        try:
+            obs = memory.store.read(stored.path)
+        except InvalidObservation:
+            continue
+        found.setdefault(obs.id, (obs, memory.store.relative(stored.path)))
+    return found
+
+
+def _superseded_by(memory: Memory, ident: str) -> list[tuple[Observation, str]]:
+    return [
+        (obs, path)
+        for obs, path in _work_tree(memory).values()
+        if obs.superseded_by == ident and obs.status == "superseded"
+    ]
