@@ -6,11 +6,12 @@ decision, pattern, gotcha) disagree when one of these holds:
 
 * **polarity**: the titles say the same thing once negations ("not", "never", "don't", "no
   longer", "avoid", "stop", "without"...) and antonym pairs ("enable"/"disable",
-  "sync"/"async", "allow"/"forbid"...) are set aside (word overlap ``SAME_CLAIM`` or more,
-  ``SAME_CLAIM_SHARED_FILE`` when they name a common file), but one says it and the other its
-  opposite;
+  "sync"/"async", "allow"/"forbid"...) are set aside (the same antonym pairs, and a word overlap
+  of ``SAME_CLAIM`` or more, ``SAME_CLAIM_SHARED_FILE`` when they name a common file), but one
+  says it and the other its opposite;
 * **preference**: one prefers X to Y ("X instead of Y", "X rather than Y", "prefer X over Y",
-  "X, not Y", "switch from Y to X", "replace Y with X") and the other Y to X;
+  "X, not Y", "switch from Y to X", "replace Y with X", "drop Y for X") and the other Y to X
+  (a title that states a preference is judged by this rule only, never by polarity);
 * **setting**: both give a value to the same setting (``key = value``, ``key: value``, "set key
   to value", "key defaults to value") and the values differ.
 
@@ -52,7 +53,6 @@ for _plus, _minus in (
     ("synchronous", "asynchronous"),
     ("required", "optional"),
     ("true", "false"),
-    ("on", "off"),
     ("keep", "drop"),
     ("add", "remove"),
     ("safe", "unsafe"),
@@ -77,6 +77,14 @@ _PREFERENCES = (
         1,
     ),
     (re.compile(rf"replace[sd]?\s+{_TERM}\s+(?:with|by)\s+{_TERM}"), 2, 1),
+    (
+        re.compile(
+            rf"(?:drop|dropped|ditch|ditched)\s+{_TERM}\s+(?:for|in\s+favou?r\s+of)\s+"
+            rf"{_TERM}"
+        ),
+        2,
+        1,
+    ),
 )
 _SETTINGS = (
     re.compile(r"\b([a-z_][a-z0-9_.\-]*)\s*(?:=|:=|==)\s*([^\s,;]+)"),
@@ -95,9 +103,9 @@ _NOT_TERMS = frozenset("a an the it this that we you they is are be yet just onl
 class Claim:
     """What a title claims, reduced to what the rule compares."""
 
-    core: frozenset[str]
+    core: frozenset[str]  # the content words, without negations and antonyms
+    concepts: frozenset[str]  # the antonym pairs it names ("enable" for enable/disable)
     polarity: int  # +1 or -1
-    negated: bool
     preferences: frozenset[tuple[str, str]]
     settings: tuple[tuple[str, str], ...]
 
@@ -141,7 +149,7 @@ def claim_of(title: str) -> Claim:
         if word in _ANTONYMS:
             concept, sign = _ANTONYMS[word]
             polarity *= sign
-            concepts.append(f"<{concept}>")
+            concepts.append(concept)
             continue
         rest.append(word)
     if negations % 2:
@@ -158,8 +166,13 @@ def claim_of(title: str) -> Claim:
             key, value = match.group(1).strip(".-"), match.group(2).strip(".,;:'\"`)(")
             if len(key) >= 2 and not key.isdigit() and value:
                 settings.append((key, value))
-    core = tokens(" ".join(rest)) | frozenset(concepts)
-    return Claim(core, polarity, negations > 0, frozenset(preferences), tuple(settings))
+    return Claim(
+        tokens(" ".join(rest)),
+        frozenset(concepts),
+        polarity,
+        frozenset(preferences),
+        tuple(settings),
+    )
 
 
 def _term(word: str) -> str:
@@ -186,11 +199,13 @@ def disagree(new: Observation, old: Observation) -> Contradiction | None:
             return Contradiction(
                 new, old, "setting", f"{key} is {value} in one, {other} in the other"
             )
-    if a.polarity != b.polarity and a.core and b.core:
+    if a.preferences or b.preferences:
+        return None  # a preference is judged as one ("drop X for Y" does not negate Y)
+    if a.polarity != b.polarity and a.core and b.core and a.concepts == b.concepts:
         shared = bool(set(new.files) & set(old.files))
         overlap = jaccard(a.core, b.core)
         if overlap >= (SAME_CLAIM_SHARED_FILE if shared else SAME_CLAIM):
-            words = ", ".join(sorted(w.strip("<>") for w in a.core & b.core)[:6])
+            words = ", ".join(sorted(a.core & b.core)[:6])
             return Contradiction(
                 new, old, "polarity", f"the same claim ({words}) stated and negated"
             )
