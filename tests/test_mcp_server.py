@@ -102,7 +102,7 @@ def test_tools_are_listed_with_annotations_and_exact_schemas(stocked: Path) -> N
     async def scenario() -> None:
         async with connect(stocked) as session:
             listed = {tool.name: tool for tool in (await session.list_tools()).tools}
-            assert set(listed) == {"search", "get", "timeline", "remember"}
+            assert set(listed) == {"search", "get", "timeline", "remember", "forget"}
             for name in ("search", "get", "timeline"):
                 hints = listed[name].annotations
                 assert hints is not None
@@ -118,6 +118,14 @@ def test_tools_are_listed_with_annotations_and_exact_schemas(stocked: Path) -> N
                 False,
                 False,
             )
+            hints = listed["forget"].annotations
+            assert hints is not None
+            assert (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint) == (
+                False,
+                True,
+                True,
+            )
+            assert listed["forget"].input_schema["required"] == ["ids", "reason"]
             search = listed["search"].input_schema
             assert search["required"] == ["query"]
             assert search["properties"]["type"]["enum"] == [
