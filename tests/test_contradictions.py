@@ -106,3 +106,15 @@ def test_doctor_flags_both_observations(memory_repo: Path, cli: Callable[..., Re
     memory.forget([a.id], "we moved to MySQL for the hosting")
     findings = json.loads(cli("doctor", "--json", cwd=memory_repo).out)
     assert not [f for f in findings if f["topic"] == "contradiction"]
+
+
+def test_the_index_finds_what_judging_every_pair_finds() -> None:
+    from itertools import combinations
+
+    items = [_obs(title) for new, old, _ in PAIRS for title in (new, old)]
+    naive = {
+        frozenset((a.id, b.id)) for a, b in combinations(items, 2) if disagree(a, b) is not None
+    }
+    indexed = {frozenset((c.new.id, c.old.id)) for c in all_contradictions(items)}
+    assert indexed == naive
+    assert len(naive) >= sum(1 for *_, rule in PAIRS if rule)

@@ -23,6 +23,8 @@ are pure; ``find_contradictions`` takes observations and returns pairs with the 
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -133,6 +135,7 @@ class Contradiction:
         return self.old if self.new.id == ident else self.new
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def claim_of(title: str) -> Claim:
     text = title.lower().replace("\u2019", "'")
     words = _WORD.findall(text)
@@ -182,11 +185,14 @@ def _term(word: str) -> str:
 
 def disagree(new: Observation, old: Observation) -> Contradiction | None:
     """Whether ``new`` and ``old`` make opposite claims (see the module docstring)."""
+    return _judge(new, old, claim_of(new.title), claim_of(old.title))
+
+
+def _judge(new: Observation, old: Observation, a: Claim, b: Claim) -> Contradiction | None:
     if new.id == old.id or new.type not in PERMANENT_TYPES or old.type not in PERMANENT_TYPES:
         return None
     if new.superseded_by == old.id or old.superseded_by == new.id:
         return None
-    a, b = claim_of(new.title), claim_of(old.title)
     for x, y in a.preferences:
         if (y, x) in b.preferences:
             return Contradiction(
@@ -212,21 +218,60 @@ def disagree(new: Observation, old: Observation) -> Contradiction | None:
     return None
 
 
+def _keys(claim: Claim, rarity: dict[str, int], *, lookup: bool) -> set[str]:
+    """Index keys two claims must share to be worth judging: a preference's terms (reversed to
+    look one up), a setting's key, and for polarity the prefix of the rarest words (a Jaccard
+    overlap of at least ``SAME_CLAIM_SHARED_FILE`` needs one of them in common), keyed by the
+    polarity it must meet, so that the many plain statements only meet the few negated ones."""
+    if lookup:
+        keys = {f"p:{y}|{x}" for x, y in claim.preferences}
+    else:
+        keys = {f"p:{x}|{y}" for x, y in claim.preferences}
+    keys |= {f"s:{key}" for key, _ in claim.settings}
+    if claim.preferences or not claim.core:
+        return keys
+    polarity = -claim.polarity if lookup else claim.polarity
+    concepts = ",".join(sorted(claim.concepts))
+    words = sorted(claim.core, key=lambda w: (rarity.get(w, 0), w))
+    prefix = len(words) - math.ceil(SAME_CLAIM_SHARED_FILE * len(words)) + 1
+    keys |= {f"w:{polarity}:{concepts}:{w}" for w in words[: max(prefix, 0)]}
+    return keys
+
+
 def find_contradictions(
     candidates: Iterable[Observation], existing: Sequence[Observation]
 ) -> list[Contradiction]:
-    """Each candidate against each active permanent observation of ``existing`` (pairs once)."""
-    pool = [o for o in existing if o.type in PERMANENT_TYPES and o.status in ("active", "pending")]
+    """Each candidate against each active permanent observation of ``existing`` (pairs once).
+
+    Claims are read once per observation and only pairs that share an index key (``_keys``)
+    are judged, so a whole memory is checked in about linear time, not pair by pair.
+    """
+    live = ("active", "pending")
+    pool = [o for o in existing if o.type in PERMANENT_TYPES and o.status in live]
+    wanted = [o for o in candidates if o.type in PERMANENT_TYPES and o.status in live]
+    claims = {o.id: claim_of(o.title) for o in {o.id: o for o in (*pool, *wanted)}.values()}
+    rarity: dict[str, int] = {}
+    for claim in claims.values():
+        for word in claim.core:
+            rarity[word] = rarity.get(word, 0) + 1
+    index: dict[str, list[Observation]] = {}
+    for obs in pool:
+        for key in _keys(claims[obs.id], rarity, lookup=False):
+            index.setdefault(key, []).append(obs)
     found: list[Contradiction] = []
     seen: set[frozenset[str]] = set()
-    for new in candidates:
-        if new.type not in PERMANENT_TYPES or new.status not in ("active", "pending"):
-            continue
-        for old in pool:
+    for new in wanted:
+        a = claims[new.id]
+        keys = _keys(a, rarity, lookup=True)
+        others: dict[str, Observation] = {}
+        for key in keys:
+            for obs in index.get(key, ()):
+                others.setdefault(obs.id, obs)
+        for old in sorted(others.values(), key=lambda o: (o.created, o.id), reverse=True):
             pair = frozenset((new.id, old.id))
             if len(pair) < 2 or pair in seen:
                 continue
-            verdict = disagree(new, old)
+            verdict = _judge(new, old, a, claims[old.id])
             if verdict is not None:
                 seen.add(pair)
                 found.append(verdict)
