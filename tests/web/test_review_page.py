@@ -76,7 +76,7 @@ def test_observation_page_says_pending_and_what_it_disagrees_with(
     assert f'href="/m/{ids["postgres"]}"' in html
     html = http.get(f"/m/{ids['postgres']}").text
     assert "Pending review" not in html
-    assert f"memgit forget {ids['mysql']}" in html
+    assert f"memgit review --reject {ids['mysql']}" in html  # pending: rejected, not forgotten
     searched = http.get("/search", params={"q": "harbor clocks", "status": "pending"}).text
     assert ids["waiting"] in searched
     assert ids["waiting"] not in http.get("/search", params={"q": "harbor clocks"}).text

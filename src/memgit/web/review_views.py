@@ -31,6 +31,9 @@ def pending_actions(obs: Observation) -> Markup:
 
 
 def forget_command(obs: Observation) -> Markup:
+    """How to drop ``obs``: reject it while it is pending, forget it (with a reason) after."""
+    if obs.pending:
+        return command(f"memgit review --reject {obs.id}")
     return command(f"memgit forget {obs.id} --reason {shlex.quote('…why it no longer holds')}")
 
 
