@@ -74,6 +74,7 @@ def test_pending_capture_is_searchable_but_never_in_claude_md(memory_repo: Path)
 
     start = session_start_text(memory, None)
     assert not any(o.id in start for o in observations)
+    assert "Learned:" not in start  # the summary's lessons may restate pending memory
     prompt = memgit_process(
         "hook",
         "UserPromptSubmit",
