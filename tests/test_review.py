@@ -459,3 +459,23 @@ def test_interactive_review_skip_and_quit_change_nothing(memory_repo: Path) -> N
     out = _run_in_pty(["review"], memory_repo, [(prompt, "s"), (prompt, "q")], {})
     assert "review: 1 skipped, 1 not reviewed" in out
     assert sorted(p.read_text() for p in memory.paths.observations.glob("*.md")) == before
+
+
+def test_diff_and_log_mark_pending_memory_and_acceptance(
+    memory_repo: Path, cli: Callable[..., Result]
+) -> None:
+    _commit_all(memory_repo, "start")
+    _pending_on(memory_repo)
+    memory = Memory.open(memory_repo)
+    obs = memory.remember("gotcha", "Harbor clocks drift", "By 2s.", source="heuristic").observation
+    _commit_all(memory_repo, "captured")
+    markdown = cli("diff", "HEAD~1..HEAD", cwd=memory_repo).out
+    assert f"`m:{obs.id}` · _pending review_" in markdown
+    assert "(pending review)" in cli("log", "HEAD~1..HEAD", cwd=memory_repo).out
+    memory.accept([obs.id])
+    _commit_all(memory_repo, "accepted")
+    data = json.loads(cli("diff", "HEAD~1..HEAD", "--format", "json", cwd=memory_repo).out)
+    (change,) = data["changes"]["updated"]  # accepted: an update, not a restoration
+    assert change["previous_status"] == "pending"
+    assert change["status"] == "active"
+    assert data["changes"]["restored"] == []

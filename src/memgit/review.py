@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from memgit.contradictions import Contradiction, find_contradictions
@@ -206,7 +207,7 @@ def reject(memory: Memory, idents: Sequence[str], range_text: str | None = None)
             kind = item.kind if item is not None else ("pending" if obs.pending else "added")
             path = memory.store.relative(memory.store.path_for(obs))
             if kind in ("superseded", "expired"):
-                restored = with_status(obs, "active", now, superseded_by=None, reason=None)
+                restored = _restored(obs, item, now)
                 memory.store.save(restored)
                 outcomes.append(Outcome("restored", restored, path, f"no longer {kind}"))
                 continue
@@ -223,7 +224,7 @@ def reject(memory: Memory, idents: Sequence[str], range_text: str | None = None)
             removed.append(obs)
             notes = []
             for other, _ in _superseded_by(memory, obs.id):
-                memory.store.save(with_status(other, "active", now, superseded_by=None))
+                memory.store.save(_restored(other, batch.find(other.id), now))
                 notes.append(f"[m:{other.id}] active again")
             outcomes.append(Outcome("rejected", obs, path, ", ".join(notes)))
         Rejections(memory.paths.state).add(removed, "rejected")
@@ -256,6 +257,14 @@ def forget(memory: Memory, idents: Sequence[str], reason: str) -> list[Outcome]:
         Rejections(memory.paths.state).add(forgotten, "forgotten")
     memory._refresh_index()
     return outcomes
+
+
+def _restored(obs: Observation, item: ReviewItem | None, now: datetime) -> Observation:
+    """``obs`` active again: exactly as committed when it was active then (so the work tree
+    matches the commit again), else marked active now."""
+    if item is not None and item.before is not None and item.before.active:
+        return item.before
+    return with_status(obs, "active", now, superseded_by=None, reason=None)
 
 
 def _work_tree(memory: Memory) -> dict[str, tuple[Observation, str]]:
