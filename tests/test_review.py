@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -479,3 +480,16 @@ def test_diff_and_log_mark_pending_memory_and_acceptance(
     assert change["previous_status"] == "pending"
     assert change["status"] == "active"
     assert data["changes"]["restored"] == []
+
+
+def test_rejecting_an_edit_puts_the_committed_version_back(memory_repo: Path) -> None:
+    memory = Memory.open(memory_repo)
+    obs, _ = memory.add("pattern", "Name queues after their consumer", "worker-email.")
+    _commit_all(memory_repo)
+    memory.store.save(replace(obs, title="Name queues randomly"))
+    (item,) = memory.review().items
+    assert item.kind == "updated"
+    (outcome,) = memory.reject([obs.id])
+    assert outcome.action == "reverted"
+    assert git(memory_repo, "status", "--porcelain") == ""
+    assert memory.store.get(obs.id).title == "Name queues after their consumer"

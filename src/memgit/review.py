@@ -199,7 +199,12 @@ def reject(memory: Memory, idents: Sequence[str], range_text: str | None = None)
     outcomes: list[Outcome] = []
     with memory.store.lock():
         targets = _resolve(memory, idents)
-        batch = review_items(memory, range_text)
+        # A pending observation changed nothing else: no need to read the whole memory for it.
+        batch = (
+            ReviewBatch("", ())
+            if all(o.pending for o in targets)
+            else review_items(memory, range_text)
+        )
         now = utcnow()
         removed: list[Observation] = []
         for obs in targets:
@@ -217,13 +222,13 @@ def reject(memory: Memory, idents: Sequence[str], range_text: str | None = None)
                 and item.before is not None
                 and (not obs.pending)
             ):
-                memory.store.save(replace(item.before, updated=max(now, obs.updated)))
+                memory.store.save(item.before)
                 outcomes.append(Outcome("reverted", item.before, path, "back to the last commit"))
                 continue
             memory.store.path_for(obs).unlink()
             removed.append(obs)
             notes = []
-            for other, _ in _superseded_by(memory, obs.id):
+            for other, _ in [] if obs.pending else _superseded_by(memory, obs.id):
                 memory.store.save(_restored(other, batch.find(other.id), now))
                 notes.append(f"[m:{other.id}] active again")
             outcomes.append(Outcome("rejected", obs, path, ", ".join(notes)))
