@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from memgit.contradictions import Contradiction, find_contradictions
 from memgit.errors import InvalidObservation, MemgitError
-from memgit.model import REASON_MAX, Observation, utcnow, with_status
+from memgit.model import REASON_MAX, Observation, parse_observation, utcnow, with_status
 from memgit.rejections import Rejections
 
 if TYPE_CHECKING:
     from memgit.api import Memory
+    from memgit.gitrepo import Git
 
 #: The order kinds are shown in.
 KINDS = ("pending", "added", "updated", "superseded", "expired", "restored", "deleted")
@@ -92,23 +93,28 @@ def _kind(before: Observation | None, after: Observation | None) -> str | None:
 
 
 def review_items(memory: Memory, range_text: str | None = None) -> ReviewBatch:
-    """What to review: since the last commit (default) or in ``range_text`` (``A..B``...)."""
+    """What to review: since the last commit (default) or in ``range_text`` (``A..B``...).
+
+    Only the files git reports as changed are read (``git status`` for the work tree, the
+    differing blobs of a range); contradictions are looked up among the active and pending
+    memory the index lists.
+    """
     from memgit.gitrepo import Git
-    from memgit.history import observations_at, resolve_range
+    from memgit.history import resolve_range
 
     git = Git(memory.paths.root)
-    tree = _work_tree(memory)
-    current = [obs for obs, _ in tree.values()]
-    now_by_id = {o.id: o for o in current}
+    shown: Versions = {}
     if range_text:
         base, head, label = resolve_range(git, range_text)
-        old = {o.id: (o, p) for o, p in observations_at(git, base)}
-        new = {o.id: (o, p) for o, p in observations_at(git, head)}
+        old, new = _range_versions(git, base, head)
+        # Act on (and show) the work tree's version of what the range changed, where it exists.
+        for ident in new:
+            current = _read_by_id(memory, ident)
+            if current is not None:
+                shown[ident] = current
     else:
         label = "since the last commit"
-        head_rev = git.rev_parse("HEAD")
-        old = {o.id: (o, p) for o, p in observations_at(git, head_rev)} if head_rev else {}
-        new = tree
+        old, new = _work_tree_versions(memory, git)
     items: list[ReviewItem] = []
     for ident in sorted(old.keys() | new.keys()):
         before = old.get(ident)
@@ -117,22 +123,98 @@ def review_items(memory: Memory, range_text: str | None = None) -> ReviewBatch:
         if kind is None:
             continue
         if after is not None:
-            # In a range, act on (and show) the work tree's version when there is one.
-            obs = now_by_id.get(ident, after[0])
-            items.append(ReviewItem(kind, obs, after[1], before[0] if before else None))
+            obs, path = shown.get(ident, after)
+            items.append(ReviewItem(kind, obs, path, before[0] if before else None))
         elif before is not None:
             items.append(ReviewItem(kind, before[0], before[1], before[0]))
-    live = [o for o in current if o.status in ("active", "pending")]
-    conflicts = find_contradictions(
-        [i.observation for i in items if i.kind in ("pending", "added", "updated")], live
-    )
+    candidates = [i.observation for i in items if i.kind in ("pending", "added", "updated")]
     by_id: dict[str, list[Contradiction]] = {}
-    for conflict in conflicts:
-        by_id.setdefault(conflict.new.id, []).append(conflict)
-        by_id.setdefault(conflict.old.id, []).append(conflict)
+    if candidates:
+        from memgit.query import Filters
+
+        listed = memory.index.list(Filters(statuses=("active", "pending")), None)
+        fresh = {o.id: o for o in candidates}
+        live = [fresh.get(h.observation.id, h.observation) for h in listed]
+        for conflict in find_contradictions(candidates, live):
+            by_id.setdefault(conflict.new.id, []).append(conflict)
+            by_id.setdefault(conflict.old.id, []).append(conflict)
     items = [replace(i, conflicts=tuple(by_id.get(i.observation.id, ()))) for i in items]
     items.sort(key=lambda i: (KINDS.index(i.kind), i.observation.created, i.observation.id))
     return ReviewBatch(label, tuple(items))
+
+
+Versions = dict[str, tuple[Observation, str]]
+
+
+def _parse_blobs(paths: dict[str, str], contents: dict[str, bytes]) -> Versions:
+    found: Versions = {}
+    for path, name in sorted(paths.items()):
+        data = contents.get(name)
+        if data is None or not path.endswith(".md"):
+            continue
+        try:
+            obs = parse_observation(data.decode("utf-8"), path)
+        except (InvalidObservation, UnicodeDecodeError):
+            continue
+        found.setdefault(obs.id, (obs, path))
+    return found
+
+
+def _work_tree_versions(memory: Memory, git: Git) -> tuple[Versions, Versions]:
+    """(at ``HEAD``, in the work tree) for the observation files git reports as changed."""
+    from memgit.code_staleness import OBSERVATIONS_DIR
+
+    out = git.run(
+        "status",
+        "--porcelain",
+        "-z",
+        "--untracked-files=all",
+        "--no-renames",
+        "--",
+        OBSERVATIONS_DIR,
+    ).stdout
+    changed = sorted(
+        {r[3:].decode("utf-8", "surrogateescape") for r in out.split(b"\0") if len(r) > 3}
+    )
+    head = git.rev_parse("HEAD")
+    old: Versions = {}
+    if head and changed:
+        names = {path: f"{head}:{path}" for path in changed}
+        old = _parse_blobs(names, git.read_blobs(names.values()))
+    new: Versions = {}
+    for path in changed:
+        file = memory.paths.root / path
+        if not file.is_file() or file.name.startswith("."):
+            continue
+        try:
+            obs = memory.store.read(file)
+        except InvalidObservation:
+            continue
+        new.setdefault(obs.id, (obs, path))
+    return old, new
+
+
+def _range_versions(git: Git, base: str, head: str) -> tuple[Versions, Versions]:
+    """(at ``base``, at ``head``) for the observation files whose blobs differ."""
+    from memgit.code_staleness import OBSERVATIONS_DIR
+
+    old_blobs = git.tree_blobs(base, OBSERVATIONS_DIR)
+    new_blobs = git.tree_blobs(head, OBSERVATIONS_DIR)
+    differing = {
+        p for p in old_blobs.keys() | new_blobs.keys() if old_blobs.get(p) != new_blobs.get(p)
+    }
+    old_part = {p: old_blobs[p] for p in differing if p in old_blobs}
+    new_part = {p: new_blobs[p] for p in differing if p in new_blobs}
+    contents = git.read_blobs([*old_part.values(), *new_part.values()])
+    return _parse_blobs(old_part, contents), _parse_blobs(new_part, contents)
+
+
+def _read_by_id(memory: Memory, ident: str) -> tuple[Observation, str] | None:
+    try:
+        path = memory.store.find(ident, deep=False)
+        return memory.store.read(path), memory.store.relative(path)
+    except MemgitError:
+        return None
 
 
 # --- changing memory -----------------------------------------------------------------------------
