@@ -47,3 +47,20 @@ def test_forget_over_stdio_keeps_the_reason_and_is_not_captured_again(stocked: P
     assert obs.status == "expired"
     assert obs.reason == "we went back to Celery 5"
     assert f"[m:{obs.id}]" not in (stocked / "CLAUDE.md").read_text(encoding="utf-8")
+
+
+def test_remember_says_when_memory_waits_for_review(memory_repo: Path) -> None:
+    from memgit import mcp_tools
+
+    memory = Memory.open(memory_repo, overrides={"review.pending": True})
+    answer = mcp_tools.remember(
+        memory,
+        type="gotcha",
+        title="Harbor clocks drift",
+        body="By 2s at night.",
+        clean=memory.redactor.clean,
+    )
+    assert "waits for the user's review" in answer
+    (obs,) = memory.store.load_all()[0]
+    assert obs.status == "pending"
+    assert obs.source == "mcp"

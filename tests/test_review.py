@@ -493,3 +493,33 @@ def test_rejecting_an_edit_puts_the_committed_version_back(memory_repo: Path) ->
     assert outcome.action == "reverted"
     assert git(memory_repo, "status", "--porcelain") == ""
     assert memory.store.get(obs.id).title == "Name queues after their consumer"
+
+
+def test_edit_on_a_terminal_offers_to_edit_again_after_an_invalid_save(
+    memory_repo: Path, tmp_path: Path
+) -> None:
+    memory = Memory.open(memory_repo)
+    obs, path = memory.add("gotcha", "Harbor clocks drift", "By 2s.")
+    original = (memory_repo / path).read_text(encoding="utf-8")
+    # The editor saves broken YAML the first time, a good edit the second.
+    saves = tmp_path / "saves"
+    saves.mkdir()
+    (saves / "1").write_text(original.replace("type: gotcha", "type: [gotcha"), encoding="utf-8")
+    (saves / "2").write_text(original.replace("By 2s.", "By 3s."), encoding="utf-8")
+    script = tmp_path / "two-step-editor.py"
+    script.write_text(
+        "import pathlib, sys\n"
+        f"saves = sorted(pathlib.Path({str(saves)!r}).iterdir())\n"
+        "pathlib.Path(sys.argv[1]).write_text(saves[0].read_text())\n"
+        "saves[0].unlink()\n",
+        encoding="utf-8",
+    )
+    out = _run_in_pty(
+        ["edit", obs.id],
+        memory_repo,
+        [("[e]dit again, [k]eep your edit aside and stop, [d]iscard it? ", "e")],
+        {"EDITOR": f"{sys.executable} {script}"},
+    )
+    assert "not valid YAML" in out
+    assert f"saved [m:{obs.id}]" in out
+    assert Memory.open(memory_repo).store.get(obs.id).body == "By 3s."

@@ -384,6 +384,11 @@ def remember(
             "already holds. Read it with the get tool; to change it, remember a corrected version."
         )
     saved = f"Saved [m:{obs.id}] {obs.type}: {obs.title} ({result.path})."
+    if obs.pending:
+        return saved + (
+            " It waits for the user's review (memgit review) and stays out of CLAUDE.md and the "
+            "session context until accepted."
+        )
     if result.action == "superseded" and result.replaced is not None:
         old = result.replaced
         saved += f" It supersedes [m:{old.id}] {old.title}, now marked superseded."
