@@ -192,6 +192,9 @@ def test_init_flag_turns_auto_memory_off_keeping_other_settings(repo: Path) -> N
     assert "Claude Code auto memory turned off for this project" in done.stdout
     data = json.loads(settings.read_text(encoding="utf-8"))
     assert data == {"permissions": {"allow": ["Bash(ls)"]}, "autoMemoryEnabled": False}
+    # A personal settings file: kept out of commits without touching the team's .gitignore.
+    assert ".claude/settings.local.json" not in git(repo, "status", "--porcelain", "-uall")
+    assert not (repo / ".gitignore").exists()
     again = memgit_process("init", "--no-git-hooks", cwd=repo)
     assert "auto memory" not in again.stdout  # off already: nothing to offer
 

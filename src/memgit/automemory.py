@@ -360,7 +360,31 @@ def disable_auto_memory(repo_root: Path, *, shared: bool = False) -> tuple[Path,
     data[SETTING] = False
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=mode)
+    if not shared:
+        _keep_out_of_git(repo_root, path)
     return path, True
+
+
+def _keep_out_of_git(repo_root: Path, path: Path) -> None:
+    """A personal settings file is never committed: list it in ``.git/info/exclude`` (local,
+    like Claude Code does for the file it creates) unless git ignores it already."""
+    from memgit.gitrepo import Git, GitError
+
+    git = Git(repo_root)
+    relative = path.relative_to(repo_root).as_posix()
+    try:
+        if git.run("check-ignore", "-q", relative, ok=(0, 1)).returncode == 0:
+            return
+        exclude = Path(git.text("rev-parse", "--git-path", "info/exclude").strip())
+        if not exclude.is_absolute():
+            exclude = repo_root / exclude
+        text = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
+        line = f"/{relative}"
+        if line not in text.splitlines():
+            prefix = "" if not text or text.endswith("\n") else "\n"
+            atomic_write(exclude, f"{text}{prefix}{line}\n")
+    except (GitError, OSError):
+        return  # not fatal: the setting is written; git status will show the file
 
 
 def describe_import(report: ImportReport) -> list[str]:
