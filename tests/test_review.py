@@ -523,3 +523,36 @@ def test_edit_on_a_terminal_offers_to_edit_again_after_an_invalid_save(
     assert "not valid YAML" in out
     assert f"saved [m:{obs.id}]" in out
     assert Memory.open(memory_repo).store.get(obs.id).body == "By 3s."
+
+
+def test_rejecting_unchanged_memory_deletes_nothing(memory_repo: Path) -> None:
+    memory = Memory.open(memory_repo)
+    obs, path = memory.add("pattern", "Name queues after their consumer", "worker-email.")
+    _commit_all(memory_repo)
+    (outcome,) = memory.reject([obs.id])
+    assert outcome.action == "kept"
+    assert "nothing to undo" in outcome.note
+    assert (memory_repo / path).exists()
+
+
+def test_the_walk_skips_what_an_earlier_answer_settled(memory_repo: Path) -> None:
+    memory = Memory.open(memory_repo)
+    base = memory.remember(
+        "gotcha", "Harbor timestamps are local time", "Parse them as UTC.", source="heuristic"
+    ).observation
+    _commit_all(memory_repo)
+    memory.remember(
+        "gotcha",
+        "Harbor timestamps are local time",
+        "Parse them as UTC, the feed omits the offset.",
+        source="heuristic",
+    )
+    kinds = [item.kind for item in memory.review().items]
+    assert kinds == ["added", "superseded"]
+    prompt = "[a]ccept  [e]dit  [r]eject  [s]kip  [q]uit ? "
+    out = _run_in_pty(["review"], memory_repo, [(prompt, "r")], {})
+    # Rejecting the new one restored the old one: it is not asked about again.
+    assert out.count("<asked>") == 1
+    assert "review: 1 rejected, 1 settled\n" in out
+    assert Memory.open(memory_repo).store.get(base.id).status == "active"
+    assert git(memory_repo, "status", "--porcelain", "--", ".memory") == ""

@@ -291,8 +291,19 @@ def reject(memory: Memory, idents: Sequence[str], range_text: str | None = None)
         removed: list[Observation] = []
         for obs in targets:
             item = batch.find(obs.id)
-            kind = item.kind if item is not None else ("pending" if obs.pending else "added")
             path = memory.store.relative(memory.store.path_for(obs))
+            if item is None and not obs.pending:
+                outcomes.append(
+                    Outcome(
+                        "kept",
+                        obs,
+                        path,
+                        "unchanged in what is reviewed: nothing to undo (`memgit forget` "
+                        "expires it)",
+                    )
+                )
+                continue
+            kind = item.kind if item is not None else "pending"
             if kind in ("superseded", "expired"):
                 restored = _restored(obs, item, now)
                 memory.store.save(restored)

@@ -173,7 +173,12 @@ def _walk(memory: Memory, batch: ReviewBatch, range_text: str | None) -> int:
     done: dict[str, int] = {}
     index = 0
     while index < len(items):
-        item = items[index]
+        fresh = memory.review(range_text).find(items[index].observation.id)
+        if fresh is None:  # an earlier answer already settled it (a restored supersession)
+            done["settled"] = done.get("settled", 0) + 1
+            index += 1
+            continue
+        item = items[index] = fresh
         print()
         print(describe(item, f"[{index + 1}/{len(items)}] "))
         if item.observation.body:
@@ -191,9 +196,6 @@ def _walk(memory: Memory, batch: ReviewBatch, range_text: str | None) -> int:
             done["rejected"] = done.get("rejected", 0) + 1
         elif answer.startswith("e"):
             edit_observation(memory, item.observation.id)
-            refreshed = memory.review(range_text).find(item.observation.id)
-            if refreshed is not None:
-                items[index] = refreshed
             continue  # show it again, edited: accept, reject or skip it now
         elif answer.startswith("s") or answer == "":
             done["skipped"] = done.get("skipped", 0) + 1
@@ -201,7 +203,7 @@ def _walk(memory: Memory, batch: ReviewBatch, range_text: str | None) -> int:
             print("answer a, e, r, s or q")
             continue
         index += 1
-    left = len(items) - sum(done.get(k, 0) for k in ("accepted", "rejected", "skipped"))
+    left = len(items) - sum(done.values())
     summary = ", ".join(f"{n} {k}" for k, n in done.items()) or "nothing changed"
     print()
     print(f"review: {summary}" + (f", {left} not reviewed" if left > 0 else ""))
