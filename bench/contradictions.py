@@ -7,6 +7,7 @@
    all those sessions would be, and every pair the rule flags among the active permanent
    observations is printed. The scenarios plant no contradiction, so every flagged pair is a
    false alarm unless reading it shows otherwise (``--show`` prints them to judge).
+   The held-out eval sessions (``bench/eval/heldout``) are captured the same way, apart.
 2. The real transcripts in ``../shared/fixtures/transcripts`` (when present), captured the same
    way into a second repository, counted the same way.
 3. The benchmarks' synthetic corpus (``bench/corpus.py``: "use X instead of Y because Z"
@@ -60,6 +61,7 @@ HELD_OUT: list[tuple[str, str, bool]] = [
 ]
 
 SCENARIOS = ROOT / "bench" / "eval" / "scenarios"
+HELDOUT_SESSIONS = ROOT / "bench" / "eval" / "heldout"
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "transcripts"
 
 
@@ -118,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         sessions = sorted(SCENARIOS.glob("*.jsonl"))
         memory = captured(Path(tmp) / "eval", sessions)
         report(f"eval scenarios ({len(sessions)} sessions)", memory, args.show)
+        held = sorted(HELDOUT_SESSIONS.glob("*.jsonl"))
+        if held:
+            memory = captured(Path(tmp) / "heldout", held)
+            report(f"held-out eval sessions ({len(held)} sessions)", memory, args.show)
         real = sorted(FIXTURES.glob("*.jsonl")) if FIXTURES.is_dir() else []
         if real:
             memory = captured(Path(tmp) / "fixtures", real)
