@@ -269,7 +269,10 @@ class Memory:
             written = self.store.create(draft)
             return Remembered("new", draft, self.paths.relative(written), None)
         if verdict.action == "supersede" and verdict.target is not None:
-            draft = replace(draft, supersedes=(verdict.target.id,))
+            from memgit.dedupe import superseding
+
+            title, body = superseding(verdict.target, draft)
+            draft = replace(draft, title=title, body=body, supersedes=(verdict.target.id,))
             written = self.store.create(draft)
             old = self.store.read(self.store.find(verdict.target.id))
             if old.active:
