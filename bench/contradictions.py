@@ -2,9 +2,9 @@
 
     python bench/contradictions.py [--show] [--synthetic 1000]
 
-1. Every eval scenario (``bench/eval/scenarios/*.jsonl``, 17 sessions about one made-up team's
-   code) is captured with the offline extractor into ONE fresh repository, as a project that had
-   all those sessions would be, and every pair the rule flags among the active permanent
+1. Every eval scenario (``bench/eval/scenarios/*.jsonl``, sessions about made-up teams' code)
+   is captured with the offline extractor into ONE fresh repository, as a project that had all
+   those sessions would be, and every pair the rule flags among the active permanent
    observations is printed. The scenarios plant no contradiction, so every flagged pair is a
    false alarm unless reading it shows otherwise (``--show`` prints them to judge).
    The held-out eval sessions (``bench/eval/heldout``) are captured the same way, apart.
