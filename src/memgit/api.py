@@ -288,6 +288,38 @@ class Memory:
 
     def section_body(self, target: str = "claude", now: datetime | None = None) -> str:
         """The generated memory section for ``target``, ranked for ``now``'s date."""
+        hits = self._active_hits()
+        stale = self.code_staleness(hits)
+        return self._render_section(target, [hit.observation for hit in hits], stale, now)
+
+    def section_body_at(self, rev: str, target: str = "claude", now: datetime | None = None) -> str:
+        """The section ``generate`` would write with commit ``rev`` checked out.
+
+        Memory and code staleness as of ``rev``, read from git objects alone: this is what the
+        merge driver and the pre-commit hook use for a merge commit that is not made yet.
+        """
+        import tempfile
+
+        from memgit.code_staleness import assess_paths
+        from memgit.gitrepo import Git
+        from memgit.history import observations_at
+
+        git = Git(self.paths.root)
+        found = [(obs, path) for obs, path in observations_at(git, rev) if obs.active]
+        with tempfile.TemporaryDirectory(prefix="memgit-state-") as state:
+            # A private cache: the real one stays keyed by the real HEAD.
+            stale = assess_paths(
+                self.paths.root, Path(state), self.config.staleness, found, rev, git
+            )
+        return self._render_section(target, [obs for obs, _ in found], stale, now)
+
+    def _render_section(
+        self,
+        target: str,
+        observations: Sequence[Observation],
+        stale: Mapping[str, Verdict],
+        now: datetime | None,
+    ) -> str:
         from memgit.context import render_section
         from memgit.section import get_target
 
@@ -295,15 +327,14 @@ class Memory:
         lines = spec.max_lines
         if target in ("claude", "agents"):
             lines = min(lines, self.config.context.section_lines)
-        hits = self._active_hits()
         return render_section(
-            [hit.observation for hit in hits],
+            observations,
             now or utcnow(),
             max_lines=lines,
             max_chars=spec.max_chars,
             half_life_days=self.config.lifecycle.half_life_days,
             ephemeral_types=self.config.lifecycle.ephemeral_types,
-            stale_ids=frozenset(v.id for v in self.code_staleness(hits).values() if v.stale),
+            stale_ids=frozenset(v.id for v in stale.values() if v.stale),
         )
 
     # --- code-aware staleness (memgit.code_staleness) ----------------------------------------

@@ -380,6 +380,33 @@ class Git:
     def config_unset_section(self, section: str) -> None:
         self.run("config", "--local", "--remove-section", section, ok=(0, 128))
 
+    def merge_tree(self, ours: str, theirs: str) -> str | None:
+        """The tree ``git merge`` of ``theirs`` into ``ours`` would give (conflicted files
+        included as git leaves them), without touching the work tree; None when this git cannot
+        (``merge-tree --write-tree`` needs git 2.38)."""
+        done = self.run("merge-tree", "--write-tree", "--no-messages", ours, theirs, ok=range(256))
+        first = done.stdout.decode().split("\n", 1)[0].strip()
+        return first if done.returncode in (0, 1) and _is_object_id(first) else None
+
+    def write_tree(self) -> str:
+        """The tree of the index (``GIT_INDEX_FILE`` when set in ``env``)."""
+        return self.text("write-tree").strip()
+
+    def commit_tree(self, tree: str, parents: Sequence[str]) -> str:
+        """A commit object for ``tree`` that no ref points at (git's gc drops it later)."""
+        args = ["commit-tree", tree]
+        for parent in parents:
+            args += ["-p", parent]
+        env = {"GIT_AUTHOR_NAME": "memgit", "GIT_AUTHOR_EMAIL": "memgit@localhost"}
+        env |= {"GIT_COMMITTER_NAME": "memgit", "GIT_COMMITTER_EMAIL": "memgit@localhost"}
+        saved = self.env
+        self.env = saved | env
+        try:
+            done = self.run(*args, input=b"memgit: the commit being made\n")
+        finally:
+            self.env = saved
+        return done.stdout.decode().strip()
+
     def merge_file(self, ours: Path, base: Path, theirs: Path, labels: Sequence[str]) -> int:
         """``git merge-file``: 3-way text merge into ``ours``; the number of conflicts."""
         args = ["merge-file", "-q"]
