@@ -112,10 +112,16 @@ def check_capture(memory: Memory) -> list[Finding]:
 
 
 def check_config(paths: Paths) -> list[Finding]:
+    """Every setting memgit cannot use, at once (each falls back to its default meanwhile)."""
     try:
         config = load_config(paths.config_file)
     except MemgitError as exc:
         return [Finding("error", "config", str(exc), "edit .memory/config.yaml (see its comments)")]
+    if config.problems:
+        return [
+            Finding("warn", "config", str(problem), "edit .memory/config.yaml (see its comments)")
+            for problem in config.problems
+        ]
     where = paths.relative(paths.config_file) if paths.config_file.exists() else "defaults"
     return [Finding("ok", "config", f"settings valid ({where}; extractor {config.extractor})")]
 
