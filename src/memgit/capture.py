@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from memgit.errors import ExtractorError, InvalidObservation
+from memgit.errors import ExtractorError, InvalidObservation, NotATranscript
 from memgit.extract.base import Candidate, ChunkInput, Extractor, SessionNotes, Usage
 from memgit.fileio import atomic_write
 from memgit.locate import head_commit
@@ -98,8 +98,14 @@ def ingest_transcript(
     final: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    require_transcript: bool = False,
 ) -> IngestReport:
-    """Capture what is new in one transcript. Returns what was done (and why it stopped, if so)."""
+    """Capture what is new in one transcript. Returns what was done (and why it stopped, if so).
+
+    ``require_transcript`` (``memgit ingest``): a file that holds no conversation at all raises
+    ``NotATranscript`` (the hooks' worker only ever gets Claude Code's own files, maybe still
+    empty at a session's start).
+    """
     moment = now or utcnow()
     state = memory.paths.state
     config = memory.config
@@ -110,6 +116,8 @@ def ingest_transcript(
     report.session = transcript.session_id
     report.reset = transcript.reset
     report.bad_lines = _bad_lines(transcript)
+    if require_transcript:
+        _check_is_transcript(path, transcript, report.bad_lines)
     cursor = transcript.cursor
     chunks = chunk_transcript(
         transcript,
@@ -294,3 +302,19 @@ def _time(text: str | None) -> datetime | None:
 def _bad_lines(transcript: Transcript) -> int:
     stats = transcript.stats
     return stats.bad_json + stats.bad_utf8 + stats.not_object + stats.truncated_tail
+
+
+def _check_is_transcript(path: Path, transcript: Transcript, bad_lines: int) -> None:
+    """Raise ``NotATranscript`` for a file read from its start that holds no conversation at all
+    (an image, a log, another tool's JSON): nothing is saved for it, not even a cursor."""
+    stats = transcript.stats
+    if transcript.start.offset > 0 or transcript.turns:
+        return
+    if stats.lines == 0 and stats.bytes_read == 0:
+        raise NotATranscript(str(path), "it is empty")
+    if bad_lines or transcript.session_id is None:
+        raise NotATranscript(
+            str(path),
+            f"none of its {stats.lines} lines is a Claude Code transcript record"
+            + (" (it is not JSON lines at all)" if bad_lines >= stats.lines else ""),
+        )

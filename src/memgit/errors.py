@@ -89,3 +89,15 @@ class ExtractorError(MemgitError):
 
 class BudgetExceeded(MemgitError):
     """The configured token budget for this session or day is spent."""
+
+
+class NotATranscript(MemgitError):
+    """A file given to ``memgit ingest`` holds no Claude Code conversation."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is not a Claude Code transcript: {reason}. Give a session file "
+            "(~/.claude/projects/<project>/<session>.jsonl), or no file to ingest this "
+            "repository's sessions"
+        )
