@@ -118,6 +118,10 @@ def ingest_transcript(
     report.bad_lines = _bad_lines(transcript)
     if require_transcript:
         _check_is_transcript(path, transcript, report.bad_lines)
+    # A subagent's transcript enriches its session; the session's branch (of the summary and of
+    # the observations' provenance) is the main session's, never the subagent's own worktree's.
+    subagent = transcript.agent_id is not None
+    main_branch = _main_branch(memory, path, transcript) if subagent else None
     cursor = transcript.cursor
     chunks = chunk_transcript(
         transcript,
@@ -164,9 +168,8 @@ def ingest_transcript(
                 ledger.record(moment, transcript.session_id, extraction.usage.total)
             with memory.store.lock():
                 for candidate in extraction.candidates:
-                    draft = _draft(
-                        candidate, clean, extractor.source, transcript, chunk.branch, commit
-                    )
+                    branch = main_branch if subagent else chunk.branch or transcript.branch
+                    draft = _draft(candidate, clean, extractor.source, transcript, branch, commit)
                     if draft is None:
                         continue
                     outcome = memory._write_deduped(draft)
@@ -215,11 +218,31 @@ def _draft(
             confidence=min(1.0, max(0.0, candidate.confidence)),
             source=source,
             session=transcript.session_id,
-            branch=_branch(branch or transcript.branch),
+            branch=_branch(branch),
             commit=commit,
         )
     except InvalidObservation:
         return None
+
+
+def _main_branch(memory: Memory, path: Path, transcript: Transcript) -> str | None:
+    """The main session's branch for a subagent transcript: from the main session's own file,
+    else from its summary if it was captured already; None when neither is known."""
+    from memgit.transcript.discover import main_session_transcript, recorded_branch
+
+    session = transcript.session_id
+    if not session:
+        return None
+    main = main_session_transcript(path, session)
+    if main is not None:
+        branch = recorded_branch(main)
+        if branch:
+            return branch
+    try:
+        summary = memory.session_summary(session)
+    except (OSError, InvalidObservation, UnicodeDecodeError):
+        summary = None
+    return summary.branch if summary is not None else None
 
 
 def _branch(name: str | None) -> str | None:
@@ -264,18 +287,21 @@ def _save_summary(
     ended = max(moments, default=started)
     request = " ".join(notes.request.split())
     title = _summary_title(request, notes)
+    subagent = transcript.agent_id is not None
     summary = SessionSummary(
         session=session,
-        title=title,
+        # A subagent's task ("You are alice, ...") is not what the session was asked: its title,
+        # request, branch and next steps come from the main session's records only.
+        title="" if subagent else title,
         started=started,
         ended=ended,
-        branch=transcript.branch or None,
+        branch=None if subagent else transcript.branch or None,
         observations=tuple(written),
         source=source,
-        request=request[:600],
+        request="" if subagent else request[:600],
         learned=notes.learned,
         completed=notes.completed,
-        next_steps=notes.next_steps,
+        next_steps=() if subagent else notes.next_steps,
     )
     with memory.store.lock():
         return save_session(memory.paths.sessions, summary)

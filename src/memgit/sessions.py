@@ -214,8 +214,13 @@ def save_session(folder: Path, summary: SessionSummary) -> Path:
     if existing is not None:
         previous = parse_session(existing.read_text(encoding="utf-8"), str(existing))
         merged = previous.merged(summary)
-        atomic_write(existing, render_session(merged))
-        return existing
+        # The name follows the title and start (a subagent read first leaves neither final),
+        # so the file is the same whatever order the session's transcripts were read in.
+        target = folder / merged.file_name()
+        atomic_write(target, render_session(merged))
+        if target != existing:
+            existing.unlink(missing_ok=True)
+        return target
     target = folder / summary.file_name()
     atomic_write(target, render_session(summary))
     return target
