@@ -268,6 +268,7 @@ class Memory:
         from memgit.query import Filters
 
         if session:
+            session = self.resolve_session(session)
             hits = self.index.list(Filters(statuses=(), session=session), None)
             return sorted(hits, key=lambda h: (h.observation.created, h.observation.id))[:limit]
         hits = sorted(
@@ -379,10 +380,34 @@ class Memory:
         git_dir = str(self.paths.git_dir)
         return branch or head_branch(git_dir), commit or head_commit(git_dir)
 
+    def resolve_session(self, text: str) -> str:
+        """The full session id for ``text``: itself, or the one session whose id starts with it
+        (3+ letters or digits; the short id of a summary's file name works). Raises
+        ``AmbiguousId`` listing the sessions when several match; unknown text comes back as is."""
+        from memgit.errors import AmbiguousId
+        from memgit.query import Filters
+        from memgit.sessions import session_key, summaries_like
+
+        text = text.strip()
+        key = session_key(text)
+        titles = {s.session: s.title for s in summaries_like(self.paths.sessions, text)}
+        if text not in titles and len(key) >= 3:
+            for hit in self.index.list(Filters(statuses=()), None):
+                session = hit.observation.session
+                if session and session not in titles and session_key(session).startswith(key):
+                    titles[session] = ""
+        if text in titles or not titles:
+            return text
+        if len(titles) == 1:
+            return next(iter(titles))
+        shown = [f"{s} ({t})" if t else s for s, t in titles.items()]
+        raise AmbiguousId(text, shown, what="sessions")
+
     def session_summary(self, session: str) -> SessionSummary | None:
         """The summary of one session, or None when none was written (or it cannot be read)."""
         from memgit.sessions import find_session_file, parse_session
 
+        session = self.resolve_session(session)
         path = find_session_file(self.paths.sessions, session)
         if path is None:
             return None

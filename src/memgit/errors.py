@@ -31,15 +31,25 @@ class NotInitialized(MemgitError):
 
 class UnknownObservation(MemgitError):
     def __init__(self, ident: str) -> None:
+        hint = " (give at least 3 characters of an id)" if len(ident) < 3 else ""
         super().__init__(
-            f"no observation with id {ident!r}. `memgit list` or `memgit search` shows the ids."
+            f"no observation with id {ident!r}{hint}. `memgit list` or `memgit search` shows "
+            "the ids."
         )
 
 
 class AmbiguousId(MemgitError):
-    def __init__(self, prefix: str, matches: list[str]) -> None:
-        shown = ", ".join(sorted(matches)[:5])
-        super().__init__(f"id prefix {prefix!r} matches several observations ({shown}): be longer.")
+    """An id prefix (or a session short id) that names more than one thing: the candidates."""
+
+    def __init__(self, prefix: str, matches: list[str], what: str = "observations") -> None:
+        self.prefix = prefix
+        self.matches = sorted(matches)
+        shown = "; ".join(self.matches[:10])
+        more = f"; and {len(self.matches) - 10} more" if len(self.matches) > 10 else ""
+        super().__init__(
+            f"{prefix!r} matches {len(self.matches)} {what}: {shown}{more}. Give more characters "
+            "of the one you mean."
+        )
 
 
 @dataclass(frozen=True)
