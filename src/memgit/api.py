@@ -166,12 +166,11 @@ class Memory:
         tags: Sequence[str] = (),
         **fields: Any,
     ) -> tuple[Observation, str]:
-        """Add one observation as given (no dedupe), validated like a file on disk, and index it."""
+        """Add one observation as given (``remember`` with ``force``: no dedupe), validated like
+        a file on disk, and index it."""
         obs = self._draft(type, title, body, files, tags, **fields)
-        with self.store.lock():
-            path = self.store.create(obs)
-        self._refresh_index()
-        return obs, self.paths.relative(path)
+        result = self.write(obs, force=True)
+        return result.observation, result.path
 
     def _draft(
         self,
@@ -208,8 +207,11 @@ class Memory:
         session: str | None = None,
         branch: str | None = None,
         commit: str | None = None,
+        force: bool = False,
     ) -> Remembered:
-        """Save an observation through dedupe: new, a restatement (dropped) or a supersession."""
+        """Save an observation through dedupe: new, a restatement (dropped) or a supersession
+        (``force``: written as given). ``memgit add``, MCP ``remember`` and capture all write
+        through the same rule (``write``)."""
         draft = self._draft(
             type,
             title,
@@ -222,16 +224,25 @@ class Memory:
             branch=branch,
             commit=commit,
         )
+        return self.write(draft, force=force)
+
+    def write(self, draft: Observation, *, force: bool = False) -> Remembered:
+        """Write ``draft`` through the one dedupe rule (``_write_deduped``), then index it."""
         with self.store.lock():
-            result = self._write_deduped(draft)
+            result = self._write_deduped(draft, force=force)
         self._refresh_index()
         return result
 
-    def _write_deduped(self, draft: Observation) -> Remembered:
-        """Judge ``draft`` against similar active memory and write it. Caller holds the lock."""
+    def _write_deduped(self, draft: Observation, *, force: bool = False) -> Remembered:
+        """The one way memory is written: ``draft`` judged against similar active memory
+        (``dedupe.judge``) and written as new, dropped as a restatement, or written as the
+        supersession of what it replaces; ``force`` writes it as new. Caller holds the lock."""
         from memgit.dedupe import judge
         from memgit.query import Filters
 
+        if force:
+            written = self.store.create(draft)
+            return Remembered("new", draft, self.paths.relative(written), None)
         similar = self.related(f"{draft.title} {draft.body}", Filters(types=(draft.type,)), 20)
         verdict = judge(draft, similar, self.config.dedupe.threshold)
         if verdict.action == "duplicate" and verdict.target is not None:
