@@ -36,6 +36,7 @@ def check(memory: Memory) -> list[Finding]:
         *check_state(memory.paths),
         *check_index(memory),
         *check_hooks(memory),
+        *check_double_hooks(memory),
         *check_capture(memory),
         *check_staleness(memory),
         *check_git(memory.paths),
@@ -69,6 +70,33 @@ def check_hooks(memory: Memory) -> list[Finding]:
             "`memgit install` (or install the plugin: /plugin marketplace add, /plugin install)",
         )
     ]
+
+
+def check_double_hooks(memory: Memory) -> list[Finding]:
+    """memgit's hooks from two places (user and project settings, or plugin and settings):
+    Claude Code would run those events twice."""
+    from memgit.hooksources import doubled_events, find_sources, fix_for
+    from memgit.install import claude_home
+
+    doubled = doubled_events(find_sources(memory.paths.root, claude_home()))
+    if not doubled:
+        return []
+    findings: list[Finding] = []
+    by_sources: dict[tuple[str, ...], list[str]] = {}
+    for event, sources in doubled.items():
+        by_sources.setdefault(tuple(s.label for s in sources), []).append(event)
+    for labels, events in by_sources.items():
+        sources = doubled[events[0]]
+        findings.append(
+            Finding(
+                "error",
+                "hooks",
+                f"memgit's hooks would run twice for {', '.join(events)}: they come from "
+                f"{' and '.join(labels)}",
+                f"keep one set: {fix_for(sources)}",
+            )
+        )
+    return findings
 
 
 def check_capture(memory: Memory) -> list[Finding]:
