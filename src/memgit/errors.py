@@ -111,3 +111,13 @@ class NotATranscript(MemgitError):
             "(~/.claude/projects/<project>/<session>.jsonl), or no file to ingest this "
             "repository's sessions"
         )
+
+
+class NoCommits(MemgitError):
+    """The repository has no commits yet: nothing git-based (history, ranges) exists."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"this repository has no commits yet, so {what}. Commit once (for example "
+            '`git add .memory && git commit -m "Start project memory"`), then run it again'
+        )

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from memgit.errors import MemgitError
+from memgit.errors import MemgitError, NoCommits
 
 #: ``GIT_*`` variables passed through to git: identity, config sources, transport. Everything
 #: else (``GIT_DIR``, ``GIT_WORK_TREE``, ``GIT_INDEX_FILE``, ``GIT_PREFIX``...) is dropped.
@@ -138,9 +138,15 @@ class Git:
         sha = done.stdout.decode().strip()
         return sha if done.returncode == 0 and sha else None
 
+    def has_commits(self) -> bool:
+        """False in a repository created with ``git init`` and never committed to."""
+        return self.rev_parse("HEAD") is not None
+
     def resolve(self, rev: str) -> str:
         sha = self.rev_parse(rev)
         if sha is None:
+            if not self.has_commits():
+                raise NoCommits(f"{rev!r} names no commit")
             raise GitError(f"{rev!r} is not a commit in {self.root}")
         return sha
 
@@ -315,7 +321,15 @@ class Git:
             "--format=%x01%H%x1f%an%x1f%aI%x1f%s",
         ]
         args += [*rev_range, "--", *paths]
-        out = self.run(*args).stdout.decode("utf-8", "surrogateescape")
+        try:
+            out = self.run(*args).stdout.decode("utf-8", "surrogateescape")
+        except GitError:
+            if not self.has_commits():
+                raise NoCommits("there is no history to show") from None
+            shown = " ".join(rev_range)
+            raise GitError(
+                f"{shown!r} is not a revision or range of this repository (see `git log {shown}`)"
+            ) from None
         for block in out.split("\x01")[1:]:
             header, _, rest = block.partition("\0")
             changes: list[RawChange] = []
