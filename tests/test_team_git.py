@@ -98,13 +98,23 @@ def test_two_clones_push_pull_and_merge_for_several_rounds_without_dirt(
     team: tuple[Path, Path],
 ) -> None:
     alice, bob = team
+    alice_learns = [
+        "Alice found uploads retry with jitter",
+        "Alice saw the queue drops duplicate messages",
+        "Alice noticed thumbnails are cached for a day",
+    ]
+    bob_decides = [
+        "Bob chose UTC offsets for the importer",
+        "Bob picked gzip for every export",
+        "Bob settled on one database per tenant",
+    ]
     for round in range(3):
-        capture(alice, f"Alice round {round}: uploads retry with jitter {round}")
+        capture(alice, alice_learns[round])
         work(alice, f"alice_{round}.py", f"A = {round}\n")
         commit(alice, f"alice {round}")
         git(alice, "push", "-q")
 
-        capture(bob, f"Bob round {round}: the importer needs UTC offsets {round}", "decision")
+        capture(bob, bob_decides[round], "decision")
         work(bob, f"bob_{round}.py", f"B = {round}\n")
         commit(bob, f"bob {round}")
         git(bob, "pull", "-q", "--no-rebase", "--no-edit")
@@ -112,8 +122,8 @@ def test_two_clones_push_pull_and_merge_for_several_rounds_without_dirt(
         assert is_merge(bob)
         current(bob)
         section = (bob / "CLAUDE.md").read_text(encoding="utf-8")
-        assert f"Alice round {round}" in section
-        assert f"Bob round {round}" in section
+        assert alice_learns[round] in section
+        assert bob_decides[round] in section
         assert "Our own notes for the agent." in section
         git(bob, "push", "-q")
 
