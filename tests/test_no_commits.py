@@ -69,6 +69,8 @@ def test_every_other_command_works_before_the_first_commit(
     memory = Memory.open(fresh)
     assert "Ports are fixed" in mcp_tools.search(memory, query="ports")
     assert "Ports are fixed" in mcp_tools.timeline(memory)
+    assert "Ports are fixed" in mcp_tools.get(memory, [ident])
+    assert "Ports are fixed" in mcp_tools.timeline(memory, around=ident[:4])
 
 
 def test_a_bad_revision_after_the_first_commit_is_named(

@@ -147,12 +147,15 @@ def test_a_merge_that_stops_on_a_conflict_is_concluded_with_the_merged_section(
     assert pulled.returncode != 0
     assert git(bob, "diff", "--name-only", "--diff-filter=U").stdout.split() == ["app.py"]
     work(bob, "app.py", "print('harbor, by both')\n")
-    git(bob, "add", "app.py")
+    # Memory learned while resolving is part of the merge: the pre-commit step ranks it in.
+    capture(bob, "Bob learned both printers need the same prefix")
+    git(bob, "add", "-A")
     git(bob, "commit", "-q", "--no-edit")
     clean(bob)
     assert is_merge(bob)
     current(bob)
     section = (bob / "CLAUDE.md").read_text(encoding="utf-8")
+    assert "both printers need the same prefix" in section
     assert "queue drops duplicates" in section
     assert "cache is per process" in section
 
@@ -206,3 +209,30 @@ def test_the_merge_commit_holds_the_merged_section_whichever_side_merges(
     assert one == two
     current(bob)
     clean(bob)
+
+
+def test_a_conflict_in_the_users_own_text_resolved_with_commit_a(
+    team: tuple[Path, Path],
+) -> None:
+    alice, bob = team
+    notes = (alice / "CLAUDE.md").read_text(encoding="utf-8")
+    capture(alice, "Alice learned retries back off exponentially")
+    work(alice, "CLAUDE.md", notes.replace("Our own notes", "Alice's notes"))
+    commit(alice, "alice")
+    git(alice, "push", "-q")
+    capture(bob, "Bob learned the scheduler runs hourly")
+    work(bob, "CLAUDE.md", notes.replace("Our own notes", "Bob's notes"))
+    commit(bob, "bob")
+    assert git(bob, "pull", "--no-rebase", "--no-edit", check=False).returncode != 0
+    text = (bob / "CLAUDE.md").read_text(encoding="utf-8")
+    assert "<<<<<<< ours" in text  # the user's own lines: theirs to resolve, and only those
+    start, end = text.index("<<<<<<< ours"), text.index(">>>>>>> theirs") + len(">>>>>>> theirs")
+    work(bob, "CLAUDE.md", text[:start] + "Everyone's notes for the agent." + text[end:])
+    git(bob, "commit", "-q", "-a", "--no-edit")  # the index being committed is a temporary one
+    clean(bob)
+    assert is_merge(bob)
+    current(bob)
+    section = git(bob, "show", "HEAD:CLAUDE.md").stdout
+    assert "Everyone's notes for the agent." in section
+    assert "retries back off exponentially" in section
+    assert "scheduler runs hourly" in section

@@ -44,29 +44,19 @@ def check(memory: Memory) -> list[Finding]:
 
 
 def check_hooks(memory: Memory) -> list[Finding]:
-    """Are memgit's Claude Code hooks installed (project or user settings, or as a plugin)?"""
-    import json
+    """Are memgit's Claude Code hooks installed (project, local or user settings, or the plugin)?"""
+    from memgit.hooksources import find_sources
+    from memgit.install import claude_home
 
-    from memgit.install import claude_home, hook_command, settings_path
-
-    places = [
-        settings_path("project", memory.paths.root, claude_home()),
-        memory.paths.root / ".claude" / "settings.local.json",
-        settings_path("user", memory.paths.root, claude_home()),
-    ]
-    wanted = hook_command("PostToolUse")
-    for place in places:
-        try:
-            text = place.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        if json.dumps(wanted)[1:-1] in text or wanted in text:
-            return [Finding("ok", "hooks", f"Claude Code hooks installed in {place}")]
+    sources = find_sources(memory.paths.root, claude_home())
+    if sources:
+        where = "; ".join(s.label for s in sources)
+        return [Finding("ok", "hooks", f"Claude Code hooks come from {where}")]
     return [
         Finding(
             "warn",
             "hooks",
-            "no memgit hooks in Claude Code settings (fine if you use the memgit plugin)",
+            "no memgit hooks in Claude Code settings and no memgit plugin enabled",
             "`memgit install` (or install the plugin: /plugin marketplace add, /plugin install)",
         )
     ]
