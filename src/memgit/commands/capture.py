@@ -85,6 +85,8 @@ def run_ingest(args: argparse.Namespace) -> int:
             say(f"  the transcript was {report.reset}: read again from the start")
         if report.bad_lines:
             say(f"  {report.bad_lines} malformed lines skipped")
+        if report.fallbacks:
+            say(f"  {report.fallbacks} chunks went to the offline extractor after model failures")
         if report.stopped:
             say(f"  {report.stopped}")
         for obs in report.added:
@@ -138,6 +140,7 @@ def _report_json(report: IngestReport, error: str | None) -> dict[str, Any]:
         "chunks": report.chunks,
         "trivial": report.trivial,
         "extracted": report.extracted,
+        "offline_fallbacks": report.fallbacks,
         "added": [obs.id for obs in report.added],
         "superseded": [obs.id for obs in report.superseded],
         "duplicates": report.duplicates,
