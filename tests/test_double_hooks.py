@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from memgit.hooksources import doubled_events, find_sources, memgit_event
-from memgit.install import hook_entries
+from memgit.install import HOOK_EVENTS, hook_command, hook_entries
 
 from .conftest import Result
 
@@ -46,6 +46,8 @@ def test_memgit_handlers_are_recognised_by_what_they_run() -> None:
     assert memgit_event("command -v memgit >/dev/null 2>&1 && memgit hook Stop || true") == "Stop"
     assert memgit_event('"$HOME/.local/bin/memgit" hook SessionStart') == "SessionStart"
     assert memgit_event("python -m memgit hook PostToolUse") == "PostToolUse"
+    for event, _ in HOOK_EVENTS:  # what `memgit install` and the plugin write today
+        assert memgit_event(hook_command(event)) == event
     assert memgit_event("memgit generate") is None
     assert memgit_event("other-tool hook Stop") is None
 
