@@ -106,3 +106,19 @@ def test_hooks_log_bad_settings_and_session_start_tells_the_user_once(memory_rep
     path = memory_repo / ".memory" / "config.yaml"
     path.write_text(BAD + "index:\n  lock_timeout: soon\n", encoding="utf-8")
     assert "index.lock_timeout" in str(_session_start(memory_repo).get("systemMessage", ""))
+
+
+def test_a_secret_pasted_as_a_bad_value_is_never_printed(
+    memory_repo: Path, cli: Callable[..., Result]
+) -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0" + "k1L2m3N4o5P6q7R8"
+    (memory_repo / ".memory" / "config.yaml").write_text(f"extractor: {token}\n", "utf-8")
+    done = cli("list", cwd=memory_repo)
+    assert done.code == 0
+    assert "extractor:" in done.err
+    assert token not in done.err
+    first = _session_start(memory_repo)
+    assert "extractor" in str(first["systemMessage"])
+    assert token not in json.dumps(first)
+    log = (memory_repo / ".git" / "memgit" / "logs" / "hooks.log").read_text(encoding="utf-8")
+    assert token not in log

@@ -54,7 +54,8 @@ QUIET_CONFIG = ("doctor", "hook", "git-hook", "merge-driver", "worker", "mcp")
 
 
 def _print_config_problem(problem: object) -> None:
-    print(f"memgit: warning: {problem} (`memgit doctor` lists every problem)", file=sys.stderr)
+    text = scrub(str(problem))  # a bad value may be a secret pasted in the wrong key
+    print(f"memgit: warning: {text} (`memgit doctor` lists every problem)", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -213,6 +213,10 @@ def _config_notice(root: str, state: str) -> str:
 
     try:
         found = confignotice.problems(root, state)
+        if found:  # a bad value may be a secret pasted in the wrong key
+            from memgit.redact import default_redactor
+
+            found = [default_redactor().redact(problem) for problem in found]
         for problem in found:
             _log(state, "SessionStart", 0.0, f"config {problem}")
         return confignotice.notice(found, state)
