@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
         if result.replaced is not None:
             data["supersedes"] = result.replaced.id
         print_json(data)
+    elif result.action == "rejected":
+        print(
+            "not added: it restates memory that was rejected or forgotten (--force adds it anyway)"
+        )
     elif result.action == "duplicate":
         print(f"not added: memory already holds this as [m:{obs.id}] {obs.type}: {obs.title}")
         print(f"      {path} (--force adds it anyway)")

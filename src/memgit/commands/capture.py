@@ -30,6 +30,22 @@ def run_ingest(args: argparse.Namespace) -> int:
     memory = Memory.open(overrides=overrides)
     paths = [Path(p).absolute() for p in args.transcripts]
     named = bool(paths)  # files named by the user must be transcripts; a backfill skips others
+    if args.claude_memory or not paths:
+        from memgit.automemory import describe_import, import_auto_memory
+
+        home = Path(os.environ.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
+        imported = import_auto_memory(memory, home)
+        say("\n".join(describe_import(imported)))
+        if args.claude_memory and not paths:
+            sections: list[dict[str, Any]] = []
+            if imported.added and not args.no_generate:
+                for written, changed in memory.regenerate():
+                    state = "updated" if changed else "already current"
+                    sections.append({"file": memory.paths.relative(written), "changed": changed})
+                    say(f"{memory.paths.relative(written)}: memory section {state}")
+            if args.json:
+                print_json({"ok": True, "extractor": None, "transcripts": [], "targets": sections})
+            return 0
     if not paths:
         home = Path(os.environ.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
         paths = find_transcripts(memory.paths.root, home)
@@ -176,6 +192,11 @@ def register(sub: Subparsers) -> None:
         help="transcript files (.jsonl); none: this repository's existing Claude Code sessions",
     )
     p.add_argument("--extractor", choices=EXTRACTORS, help="override config.yaml's extractor")
+    p.add_argument(
+        "--claude-memory",
+        action="store_true",
+        help="import Claude Code's auto memory of this repository (also done with no TRANSCRIPT)",
+    )
     p.add_argument(
         "--no-generate", action="store_true", help="do not regenerate the CLAUDE.md section"
     )
