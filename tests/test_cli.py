@@ -139,10 +139,10 @@ def test_bad_config_is_reported(cli: Cli, memory_repo: Path) -> None:
         "dedupe:\n  treshold: 1\n", encoding="utf-8"
     )
     result = cli("list", cwd=memory_repo)
-    assert result.code == 1
+    assert result.code == 0  # a bad setting never stops a command
     assert "config.yaml: dedupe.treshold: is not a setting (allowed here: threshold)" in result.err
     doctor = cli("doctor", cwd=memory_repo)
-    assert doctor.code == 1
+    assert "dedupe.treshold" in doctor.out
 
 
 def test_validate_reports_each_broken_file(cli: Cli, memory_repo: Path) -> None:

@@ -87,23 +87,38 @@ def test_bad_settings_name_the_file_and_key(
 ) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
-        load_config(path, environ={})
+        load_config(path, environ={}, strict=True)
     assert caught.value.key == key
     assert str(path) in str(caught.value)
     assert phrase in str(caught.value)
+    # Without strict, the same setting falls back to its default and is reported.
+    config = load_config(path, environ={})
+    (problem,) = config.problems
+    assert (problem.source, problem.key) == (str(path), key if key != "version" else "version")
+    assert phrase in str(problem)
+    assert "default" in str(problem) or "ignored" in str(problem)
 
 
 def test_bad_environment_value_names_the_environment(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"environment: dedupe\.threshold"):
-        load_config(None, environ={"MEMGIT_DEDUPE_THRESHOLD": "lots"})
+        load_config(None, environ={"MEMGIT_DEDUPE_THRESHOLD": "lots"}, strict=True)
+    config = load_config(None, environ={"MEMGIT_DEDUPE_THRESHOLD": "lots"})
+    assert config.dedupe.threshold == 0.6
+    assert [str(p) for p in config.problems] == [
+        "environment: dedupe.threshold: must be a number, not 'lots'; using the default 0.6"
+    ]
 
 
 def test_not_yaml_and_not_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid YAML"):
-        load_config(write(tmp_path, "a: [\n"), environ={})
+        load_config(write(tmp_path, "a: [\n"), environ={}, strict=True)
     with pytest.raises(ConfigError, match="mapping of settings"):
-        load_config(write(tmp_path, "- a\n"), environ={})
+        load_config(write(tmp_path, "- a\n"), environ={}, strict=True)
     path = tmp_path / "config.yaml"
     path.write_bytes(b"extractor: \xff\n")
     with pytest.raises(ConfigError, match="not UTF-8"):
-        load_config(path, environ={})
+        load_config(path, environ={}, strict=True)
+    config = load_config(path, environ={})
+    assert config == load_config(None, environ={})
+    assert "not UTF-8" in str(config.problems[0])
+    assert "using the defaults for every setting" in str(config.problems[0])

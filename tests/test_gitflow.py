@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from memgit.errors import MemgitError
+from memgit.fileio import file_lock
 from memgit.gitflow import (
     ATTRIBUTES_BEGIN,
     CHAINED_SUFFIX,
@@ -119,8 +120,13 @@ def test_the_hook_never_fails_the_git_operation(memory_repo: Path, env: None) ->
     done = run_git(memory_repo, "checkout", "main")  # memgit is gone: the hook does nothing
     assert done.stderr == "Switched to branch 'main'\n"
     install_git(memory_repo, COMMAND)
-    (memory_repo / ".memory" / "config.yaml").write_text("extractor: [broken\n", encoding="utf-8")
-    done = run_git(memory_repo, "merge", "--no-edit", "other")
+    # A bad setting is not a failure (it falls back to its default); a busy index is.
+    (memory_repo / ".memory" / "config.yaml").write_text(
+        "extractor: gpt\nindex:\n  lock_timeout: 0\n", encoding="utf-8"
+    )
+    with file_lock(memory_repo / ".git" / "memgit" / "locks" / "index.lock", timeout=1):
+        done = run_git(memory_repo, "merge", "--no-edit", "other")
+    assert done.returncode == 0
     assert "memgit: post-merge hook skipped" in done.stderr
     assert (memory_repo / ".git" / "memgit" / "logs" / "git-hooks.log").is_file()
 

@@ -68,9 +68,9 @@ def _two_branches(root: Path) -> None:
 def test_merge_of_two_branches_that_both_add_supersede_and_regenerate(team: Path) -> None:
     _two_branches(team)
     run_git(team, "checkout", "-q", "a")
-    merged = run_git(team, "merge", "--no-edit", "b")
+    run_git(team, "merge", "--no-edit", "b")
     assert conflicted(team) == []
-    assert "memgit: regenerated the memory section of CLAUDE.md" in merged.stdout + merged.stderr
+    assert run_git(team, "status", "--porcelain").stdout == ""  # the merge commit is complete
     # The same supersession on both sides resolves to the smaller id, whichever side merges.
     assert _status(team, OLD) == ("superseded", "kaaa000002")
     names = memory_files(team)
@@ -123,9 +123,9 @@ def test_both_branches_expire_or_one_expires_what_the_other_supersedes(team: Pat
 def test_rebase_replays_memory_without_conflicts_and_refreshes(team: Path) -> None:
     _two_branches(team)
     run_git(team, "checkout", "-q", "b")
-    rebased = run_git(team, "rebase", "a")
+    run_git(team, "rebase", "a")
     assert conflicted(team) == []
-    assert "regenerated the memory section" in rebased.stdout + rebased.stderr
+    assert run_git(team, "status", "--porcelain").stdout == ""  # hooks never write tracked files
     assert _status(team, OLD) == ("superseded", "kaaa000002")
     section = read_section(team / "CLAUDE.md") or ""
     assert "[m:kaaa000001]" in section
@@ -254,7 +254,8 @@ def test_pull_brings_a_teammates_memory_into_the_index_and_section(
     commit_all(team, "upstream memory")
     pulled = run_git(clone, "pull", "--no-rebase", "--no-edit")
     assert conflicted(clone) == []
-    assert "regenerated the memory section of CLAUDE.md" in pulled.stdout + pulled.stderr
+    assert pulled.returncode == 0
+    assert run_git(clone, "status", "--porcelain").stdout == ""
     hits = open_memory(clone).search("jitter", Filters())
     assert [h.observation.id for h in hits] == ["kup0000001"]
     section = read_section(clone / "CLAUDE.md") or ""

@@ -41,6 +41,7 @@ def test_accepted_on_one_branch_edited_on_the_other_merges_accepted_and_edited(
 ) -> None:
     run_git(team, "checkout", "-q", "-b", "reviewer")
     assert Memory.open(team).accept(["kpen000001"])[0].action == "accepted"
+    Memory.open(team).regenerate()  # as `memgit review` does: the commit holds its section
     commit_all(team, "accept")
     run_git(team, "checkout", "-q", "-b", "writer", "main")
     memory = Memory.open(team)

@@ -72,7 +72,7 @@ def test_generate_check_names_the_stale_target(cli: Cli, memory_repo: Path) -> N
     assert one.out == "AGENTS.md: memory section updated\n"
 
 
-def test_the_refresh_hook_regenerates_every_configured_target_that_has_a_section(
+def test_the_refresh_hook_regenerates_only_untracked_targets_that_have_a_section(
     memory_repo: Path,
 ) -> None:
     from memgit.refresh import refresh
@@ -81,11 +81,13 @@ def test_the_refresh_hook_regenerates_every_configured_target_that_has_a_section
     _fill(memory_repo, 2)
     open_memory(memory_repo).generate("claude")
     open_memory(memory_repo).generate("agents")
+    (memory_repo / ".git" / "info" / "exclude").write_text("AGENTS.md\n", encoding="utf-8")
     commit_all(memory_repo, "memory")
     run_git(memory_repo, "checkout", "-q", "-b", "side")
     add(memory_repo, "gotcha", "Learned on the side", ident="kside00001")
     report = refresh(open_memory(memory_repo), "post-merge", ["0"])
-    assert sorted(p.name for p in report.regenerated) == ["AGENTS.md", "CLAUDE.md"]
+    # CLAUDE.md is tracked: only a commit changes it. AGENTS.md, ignored here, is refreshed.
+    assert sorted(p.name for p in report.regenerated) == ["AGENTS.md"]
     assert not (memory_repo / ".github" / "copilot-instructions.md").exists()
     skipped = refresh(open_memory(memory_repo), "post-checkout", ["a", "b", "0"])
     assert skipped.skipped == "a checkout of files, not of a branch"

@@ -92,7 +92,8 @@ def test_find_transcripts(repo: Path, tmp_path: Path) -> None:
     )
     _session(projects / "-somewhere-else", "s-z.jsonl", "/somewhere/else", 1)
     found = find_transcripts(repo, tmp_path / "claude")
-    assert found == [empty, sub, main, old_agent, new_agent, tree]
+    # Oldest first, a session's own subagents (new layout) right after it.
+    assert found == [empty, sub, main, new_agent, old_agent, tree]
     assert find_transcripts(linked, tmp_path / "claude") == found
 
 

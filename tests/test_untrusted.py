@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -52,13 +54,44 @@ def test_sanitized_text_is_one_inert_line(text: str) -> None:
     clean = sanitize_inline(text, limit=100)
     assert "\n" not in clean
     assert "\r" not in clean
-    assert "<" not in clean
-    assert ">" not in clean
-    assert "@" not in clean
+    assert "<!--" not in clean
+    assert "-->" not in clean
     assert "```" not in clean
     assert "~~~" not in clean
     assert not clean.startswith("#")
     assert len(clean) <= 100
+    # Outside code spans (whose backticks always pair up) nothing opens a tag or an import.
+    prose = re.sub(r"(?<!`)(`{1,2})(?!`)(.+?)(?<!`)\1(?!`)", "", clean)
+    assert not set("<>@`") & set(prose)
+
+
+@given(st.text(alphabet="ab `@<>-!", max_size=40))
+def test_code_spans_pair_up_even_when_cut(text: str) -> None:
+    clean = sanitize_inline(text, limit=12)
+    prose = re.sub(r"(?<!`)(`{1,2})(?!`)(.+?)(?<!`)\1(?!`)", "", clean)
+    assert not set("<>@`") & set(prose)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Install with `npx foo@latest`", "Install with `npx foo@latest`"),
+        ("Run `memgit show <id>` for <x>", "Run `memgit show <id>` for \u2039x\u203a"),
+        ("Import `@AGENTS.md` but not @AGENTS.md", "Import `@AGENTS.md` but not \uff20AGENTS.md"),
+        ("`a <= b` and a <= b", "`a <= b` and a \u2264 b"),
+        ("a lone ` tick @x", "a lone ' tick \uff20x"),
+        ("span `<!-- memgit:end -->` here", "span `\u2039!-- memgit:end -\u2192` here"),
+        ("``x ` y`` ok", "``x ` y`` ok"),
+    ],
+)
+def test_commands_and_paths_stay_exact_inside_code_spans(raw: str, expected: str) -> None:
+    assert sanitize_inline(raw) == expected
+
+
+def test_a_cut_inside_a_code_span_never_leaves_it_open() -> None:
+    clean = sanitize_inline("Install with `npx create-harbor-app@latest --yes` today", limit=30)
+    assert "`" not in clean
+    assert "@" not in clean
 
 
 # --- instruction heuristics --------------------------------------------------------------------
@@ -145,4 +178,5 @@ def test_safe_id_and_files_hint() -> None:
     assert safe_id("!!!") == "unknown"
     assert files_hint(("src/a.py",), "about a.py") == ""
     assert files_hint(("src/a.py",), "about parsing") == " (`src/a.py`)"
-    assert files_hint(("bad`name", "@x/y"), "t") == ""
+    assert files_hint(("bad`name", "a b.py"), "t") == ""
+    assert files_hint(("packages/@scope/ui/x.ts",), "t") == " (`packages/@scope/ui/x.ts`)"

@@ -168,12 +168,11 @@ class Memory:
         tags: Sequence[str] = (),
         **fields: Any,
     ) -> tuple[Observation, str]:
-        """Add one observation as given (no dedupe), validated like a file on disk, and index it."""
+        """Add one observation as given (``remember`` with ``force``: no dedupe), validated like
+        a file on disk, and index it."""
         obs = self._draft(type, title, body, files, tags, **fields)
-        with self.store.lock():
-            path = self.store.create(obs)
-        self._refresh_index()
-        return obs, self.paths.relative(path)
+        result = self.write(obs, force=True)
+        return result.observation, result.path
 
     def _draft(
         self,
@@ -210,8 +209,11 @@ class Memory:
         session: str | None = None,
         branch: str | None = None,
         commit: str | None = None,
+        force: bool = False,
     ) -> Remembered:
-        """Save an observation through dedupe: new, a restatement (dropped) or a supersession."""
+        """Save an observation through dedupe: new, a restatement (dropped) or a supersession
+        (``force``: written as given). ``memgit add``, MCP ``remember`` and capture all write
+        through the same rule (``write``)."""
         draft = self._draft(
             type,
             title,
@@ -224,24 +226,33 @@ class Memory:
             branch=branch,
             commit=commit,
         )
+        return self.write(draft, force=force)
+
+    def write(self, draft: Observation, *, force: bool = False) -> Remembered:
+        """Write ``draft`` through the one dedupe rule (``_write_deduped``), then index it."""
         with self.store.lock():
-            result = self._write_deduped(draft)
+            result = self._write_deduped(draft, force=force)
         self._refresh_index()
         return result
 
-    def _write_deduped(self, draft: Observation) -> Remembered:
-        """Judge ``draft`` against similar active memory and write it. Caller holds the lock.
+    def _write_deduped(self, draft: Observation, *, force: bool = False) -> Remembered:
+        """The one way memory is written: ``draft`` judged against similar active memory
+        (``dedupe.judge``) and written as new, dropped as a restatement, or written as the
+        supersession of what it replaces; ``force`` writes it as given. Caller holds the lock.
 
-        Every new draft of capture and ``remember`` passes here: a draft that restates memory a
-        person rejected or forgot is dropped (``rejected``); with ``review.pending`` set, a draft
-        that is not a person's own (``source`` other than ``manual``) is written ``pending``,
-        and one that would supersede an active observation only names it in ``supersedes``
-        until it is accepted.
+        Every new draft of ``memgit add``, capture and ``remember`` passes here: a draft that
+        restates memory a person rejected or forgot is dropped (``rejected``); with
+        ``review.pending`` set, a draft that is not a person's own (``source`` other than
+        ``manual``) is written ``pending``, and one that would supersede an active observation
+        only names it in ``supersedes`` until it is accepted.
         """
         from memgit.dedupe import judge
         from memgit.query import Filters
         from memgit.rejections import Rejections
 
+        if force:
+            written = self.store.create(draft)
+            return Remembered("new", draft, self.paths.relative(written), None)
         threshold = self.config.dedupe.threshold
         if Rejections(self.paths.state).matches(draft, threshold) is not None:
             return Remembered("rejected", draft, "", None)
@@ -302,6 +313,7 @@ class Memory:
         from memgit.query import Filters
 
         if session:
+            session = self.resolve_session(session)
             hits = self.index.list(Filters(statuses=(), session=session), None)
             return sorted(hits, key=lambda h: (h.observation.created, h.observation.id))[:limit]
         hits = sorted(
@@ -322,6 +334,38 @@ class Memory:
 
     def section_body(self, target: str = "claude", now: datetime | None = None) -> str:
         """The generated memory section for ``target``, ranked for ``now``'s date."""
+        hits = self._active_hits()
+        stale = self.code_staleness(hits)
+        return self._render_section(target, [hit.observation for hit in hits], stale, now)
+
+    def section_body_at(self, rev: str, target: str = "claude", now: datetime | None = None) -> str:
+        """The section ``generate`` would write with commit ``rev`` checked out.
+
+        Memory and code staleness as of ``rev``, read from git objects alone: this is what the
+        merge driver and the pre-commit hook use for a merge commit that is not made yet.
+        """
+        import tempfile
+
+        from memgit.code_staleness import assess_paths
+        from memgit.gitrepo import Git
+        from memgit.history import observations_at
+
+        git = Git(self.paths.root)
+        found = [(obs, path) for obs, path in observations_at(git, rev) if obs.active]
+        with tempfile.TemporaryDirectory(prefix="memgit-state-") as state:
+            # A private cache: the real one stays keyed by the real HEAD.
+            stale = assess_paths(
+                self.paths.root, Path(state), self.config.staleness, found, rev, git
+            )
+        return self._render_section(target, [obs for obs, _ in found], stale, now)
+
+    def _render_section(
+        self,
+        target: str,
+        observations: Sequence[Observation],
+        stale: Mapping[str, Verdict],
+        now: datetime | None,
+    ) -> str:
         from memgit.context import render_section
         from memgit.section import get_target
 
@@ -329,15 +373,14 @@ class Memory:
         lines = spec.max_lines
         if target in ("claude", "agents"):
             lines = min(lines, self.config.context.section_lines)
-        hits = self._active_hits()
         return render_section(
-            [hit.observation for hit in hits],
+            observations,
             now or utcnow(),
             max_lines=lines,
             max_chars=spec.max_chars,
             half_life_days=self.config.lifecycle.half_life_days,
             ephemeral_types=self.config.lifecycle.ephemeral_types,
-            stale_ids=frozenset(v.id for v in self.code_staleness(hits).values() if v.stale),
+            stale_ids=frozenset(v.id for v in stale.values() if v.stale),
         )
 
     # --- code-aware staleness (memgit.code_staleness) ----------------------------------------
@@ -382,10 +425,34 @@ class Memory:
         git_dir = str(self.paths.git_dir)
         return branch or head_branch(git_dir), commit or head_commit(git_dir)
 
+    def resolve_session(self, text: str) -> str:
+        """The full session id for ``text``: itself, or the one session whose id starts with it
+        (3+ letters or digits; the short id of a summary's file name works). Raises
+        ``AmbiguousId`` listing the sessions when several match; unknown text comes back as is."""
+        from memgit.errors import AmbiguousId
+        from memgit.query import Filters
+        from memgit.sessions import session_key, summaries_like
+
+        text = text.strip()
+        key = session_key(text)
+        titles = {s.session: s.title for s in summaries_like(self.paths.sessions, text)}
+        if text not in titles and len(key) >= 3:
+            for hit in self.index.list(Filters(statuses=()), None):
+                session = hit.observation.session
+                if session and session not in titles and session_key(session).startswith(key):
+                    titles[session] = ""
+        if text in titles or not titles:
+            return text
+        if len(titles) == 1:
+            return next(iter(titles))
+        shown = [f"{s} ({t})" if t else s for s, t in titles.items()]
+        raise AmbiguousId(text, shown, what="sessions")
+
     def session_summary(self, session: str) -> SessionSummary | None:
         """The summary of one session, or None when none was written (or it cannot be read)."""
         from memgit.sessions import find_session_file, parse_session
 
+        session = self.resolve_session(session)
         path = find_session_file(self.paths.sessions, session)
         if path is None:
             return None

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from memgit.errors import ExtractorError, InvalidObservation
+from memgit.errors import ExtractorError, InvalidObservation, NotATranscript
 from memgit.extract.base import Candidate, ChunkInput, Extractor, SessionNotes, Usage
 from memgit.fileio import atomic_write
 from memgit.locate import head_commit
@@ -99,8 +99,14 @@ def ingest_transcript(
     final: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    require_transcript: bool = False,
 ) -> IngestReport:
-    """Capture what is new in one transcript. Returns what was done (and why it stopped, if so)."""
+    """Capture what is new in one transcript. Returns what was done (and why it stopped, if so).
+
+    ``require_transcript`` (``memgit ingest``): a file that holds no conversation at all raises
+    ``NotATranscript`` (the hooks' worker only ever gets Claude Code's own files, maybe still
+    empty at a session's start).
+    """
     moment = now or utcnow()
     state = memory.paths.state
     config = memory.config
@@ -111,6 +117,12 @@ def ingest_transcript(
     report.session = transcript.session_id
     report.reset = transcript.reset
     report.bad_lines = _bad_lines(transcript)
+    if require_transcript:
+        _check_is_transcript(path, transcript, report.bad_lines)
+    # A subagent's transcript enriches its session; the session's branch (of the summary and of
+    # the observations' provenance) is the main session's, never the subagent's own worktree's.
+    subagent = transcript.agent_id is not None
+    main_branch = _main_branch(memory, path, transcript) if subagent else None
     cursor = transcript.cursor
     chunks = chunk_transcript(
         transcript,
@@ -157,9 +169,8 @@ def ingest_transcript(
                 ledger.record(moment, transcript.session_id, extraction.usage.total)
             with memory.store.lock():
                 for candidate in extraction.candidates:
-                    draft = _draft(
-                        candidate, clean, extractor.source, transcript, chunk.branch, commit
-                    )
+                    branch = main_branch if subagent else chunk.branch or transcript.branch
+                    draft = _draft(candidate, clean, extractor.source, transcript, branch, commit)
                     if draft is None:
                         continue
                     outcome = memory._write_deduped(draft)
@@ -219,11 +230,31 @@ def _draft(
             confidence=min(1.0, max(0.0, candidate.confidence)),
             source=source,
             session=transcript.session_id,
-            branch=_branch(branch or transcript.branch),
+            branch=_branch(branch),
             commit=commit,
         )
     except InvalidObservation:
         return None
+
+
+def _main_branch(memory: Memory, path: Path, transcript: Transcript) -> str | None:
+    """The main session's branch for a subagent transcript: from the main session's own file,
+    else from its summary if it was captured already; None when neither is known."""
+    from memgit.transcript.discover import main_session_transcript, recorded_branch
+
+    session = transcript.session_id
+    if not session:
+        return None
+    main = main_session_transcript(path, session)
+    if main is not None:
+        branch = recorded_branch(main)
+        if branch:
+            return branch
+    try:
+        summary = memory.session_summary(session)
+    except (OSError, InvalidObservation, UnicodeDecodeError):
+        summary = None
+    return summary.branch if summary is not None else None
 
 
 def _branch(name: str | None) -> str | None:
@@ -268,18 +299,21 @@ def _save_summary(
     ended = max(moments, default=started)
     request = " ".join(notes.request.split())
     title = _summary_title(request, notes)
+    subagent = transcript.agent_id is not None
     summary = SessionSummary(
         session=session,
-        title=title,
+        # A subagent's task ("You are alice, ...") is not what the session was asked: its title,
+        # request, branch and next steps come from the main session's records only.
+        title="" if subagent else title,
         started=started,
         ended=ended,
-        branch=transcript.branch or None,
+        branch=None if subagent else transcript.branch or None,
         observations=tuple(written),
         source=source,
-        request=request[:600],
+        request="" if subagent else request[:600],
         learned=notes.learned,
         completed=notes.completed,
-        next_steps=notes.next_steps,
+        next_steps=() if subagent else notes.next_steps,
     )
     with memory.store.lock():
         return save_session(memory.paths.sessions, summary)
@@ -306,3 +340,19 @@ def _time(text: str | None) -> datetime | None:
 def _bad_lines(transcript: Transcript) -> int:
     stats = transcript.stats
     return stats.bad_json + stats.bad_utf8 + stats.not_object + stats.truncated_tail
+
+
+def _check_is_transcript(path: Path, transcript: Transcript, bad_lines: int) -> None:
+    """Raise ``NotATranscript`` for a file read from its start that holds no conversation at all
+    (an image, a log, another tool's JSON): nothing is saved for it, not even a cursor."""
+    stats = transcript.stats
+    if transcript.start.offset > 0 or transcript.turns:
+        return
+    if stats.lines == 0 and stats.bytes_read == 0:
+        raise NotATranscript(str(path), "it is empty")
+    if bad_lines or transcript.session_id is None:
+        raise NotATranscript(
+            str(path),
+            f"none of its {stats.lines} lines is a Claude Code transcript record"
+            + (" (it is not JSON lines at all)" if bad_lines >= stats.lines else ""),
+        )

@@ -49,9 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that report bad settings their own way (doctor lists them; git and Claude Code
+#: entry points log them), so the CLI does not print them on stderr.
+QUIET_CONFIG = ("doctor", "hook", "git-hook", "merge-driver", "worker", "mcp")
+
+
+def _print_config_problem(problem: object) -> None:
+    text = scrub(str(problem))  # a bad value may be a secret pasted in the wrong key
+    print(f"memgit: warning: {text} (`memgit doctor` lists every problem)", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from memgit.config import set_problem_sink
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_problem_sink(None if args.command in QUIET_CONFIG else _print_config_problem)
     try:
         code: int = args.handler(args)
         return code

@@ -1,10 +1,16 @@
 """Resolve the one frozen configuration: argument > ``MEMGIT_*`` environment > file > defaults.
 
 The dataclasses below are the schema: every setting, its type, its default and its allowed values
-live here once. ``.memory/config.yaml`` is checked against them with errors that name the file,
-the key and what is allowed; ``MEMGIT_<SECTION>_<KEY>`` (or ``MEMGIT_<KEY>`` for top-level keys)
-overrides a single setting from the environment, for example ``MEMGIT_EXTRACTOR=heuristic`` or
-``MEMGIT_DEDUPE_THRESHOLD=0.7``.
+live here once. ``.memory/config.yaml`` is checked against them; ``MEMGIT_<SECTION>_<KEY>`` (or
+``MEMGIT_<KEY>`` for top-level keys) overrides a single setting from the environment, for example
+``MEMGIT_EXTRACTOR=heuristic`` or ``MEMGIT_DEDUPE_THRESHOLD=0.7``.
+
+A bad setting is local: an unknown key is ignored and an invalid value falls back to its default,
+for that key only (a file that is not YAML at all: every default). Each such ``ConfigProblem``
+names the file, the key, the value and what is allowed; they are on ``Config.problems`` (all of
+them, for ``memgit doctor``) and go once per process to the sink ``set_problem_sink`` installs
+(the CLI prints them on stderr). ``strict=True`` raises the first one instead; settings given as
+arguments are always strict.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import dataclasses
 import json
 import os
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
@@ -71,7 +77,7 @@ class BudgetConfig:
 
 @dataclass(frozen=True)
 class RedactConfig:
-    patterns: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = field(default=(), metadata={"regex": True})
 
 
 @dataclass(frozen=True)
@@ -108,10 +114,15 @@ class Config:
     review: ReviewConfig = ReviewConfig()
     #: Where the settings came from, for messages (not a setting).
     origin: str = field(default="defaults", compare=False, metadata={"internal": True})
+    #: The settings that were ignored or fell back to their default (not a setting).
+    problems: tuple[ConfigProblem, ...] = field(
+        default=(), compare=False, metadata={"internal": True}
+    )
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data.pop("origin", None)
+        data.pop("problems", None)
         result: dict[str, Any] = _lists(data)
         return result
 
@@ -124,32 +135,115 @@ def _lists(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One setting memgit could not use: where, which key, and what it did instead."""
+
+    source: str  # the file, or "environment"
+    key: str  # "dedupe.threshold"; "" for the whole file
+    message: str  # the value, what is allowed, and the fallback
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source}: {self.key}: {self.message}"
+            if self.key
+            else (f"{self.source}: {self.message}")
+        )
+
+
+_Sink = Callable[[ConfigProblem], None]
+_sink: _Sink | None = None
+_reported: set[ConfigProblem] = set()
+
+
+def set_problem_sink(sink: _Sink | None) -> None:
+    """Where ``load_config`` reports problems, each once per process (None: nowhere)."""
+    global _sink
+    _sink = sink
+    _reported.clear()
+
+
+def _report(problems: Sequence[ConfigProblem]) -> None:
+    if _sink is None:
+        return
+    for problem in problems:
+        if problem not in _reported:
+            _reported.add(problem)
+            _sink(problem)
+
+
 def load_config(
     config_file: Path | None,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     cache: Path | None = None,
+    *,
+    strict: bool = False,
 ) -> Config:
-    """Read ``config_file`` (absent is fine), apply environment and explicit overrides, validate."""
+    """Read ``config_file`` (absent is fine), apply environment and explicit overrides, validate.
+
+    Bad settings in the file or the environment fall back to their defaults and are listed on
+    ``problems`` (``strict``: the first raises ``ConfigError``); bad ``overrides`` always raise.
+    """
     source = str(config_file) if config_file is not None else "defaults"
+    problems: list[ConfigProblem] | None = None if strict else []
     data: dict[str, Any] = {}
     if config_file is not None and config_file.exists():
-        data = read_config_mapping(config_file, cache)
+        try:
+            data = read_config_mapping(config_file, cache)
+        except ConfigError as exc:
+            if problems is None:
+                raise
+            problems.append(_problem(exc, "using the defaults for every setting"))
     data.pop("version", None)
-    config: Config = _build(Config, data, source, prefix="")
+    config: Config = _build(Config, data, source, prefix="", problems=problems)
     env_data = _from_environ(os.environ if environ is None else environ)
     if env_data:
-        config = _merge(config, env_data, "environment")
+        config = _merge(config, env_data, "environment", problems)
     if overrides:
-        config = _merge(config, _nest(overrides), "arguments")
-    return dataclasses.replace(config, origin=source)
+        config = _merge(config, _nest(overrides), "arguments", None)
+    found = tuple(problems or ())
+    if cache is not None and config_file is not None and problems is not None:
+        _save_problems(cache.parent, config_file, found)
+    _report(found)
+    return dataclasses.replace(config, origin=source, problems=found)
+
+
+def _problem(error: ConfigError, fallback: str) -> ConfigProblem:
+    message = " ".join(str(error).split())  # YAML errors span lines: one line each
+    where = f"{error.source}: {error.key}: " if error.key else f"{error.source}: "
+    return ConfigProblem(error.source, error.key, f"{message.removeprefix(where)}; {fallback}")
+
+
+PROBLEMS_FILE = "config-problems.json"
+
+
+def file_key(config_file: Path) -> list[int]:
+    """What identifies one version of the file (for the copies the hooks read)."""
+    stat = config_file.stat()
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+def _save_problems(state: Path, config_file: Path, problems: Sequence[ConfigProblem]) -> None:
+    """The file's problems, for the hooks (``memgit.hooks.confignotice``), written when new."""
+    try:
+        key = file_key(config_file) if config_file.exists() else [0, 0]
+    except OSError:
+        return
+    texts = [str(p) for p in problems if p.source != "environment"]
+    payload = json.dumps({"key": key, "problems": texts})
+    target = state / PROBLEMS_FILE
+    with contextlib.suppress(OSError):
+        if target.read_text(encoding="utf-8") == payload:
+            return
+    with contextlib.suppress(OSError):
+        atomic_write(target, payload, fsync=False)
 
 
 def read_config_mapping(config_file: Path, cache: Path | None = None) -> dict[str, Any]:
     """The file's settings as a mapping. With ``cache``, a JSON copy keyed by the file's size and
     mtime spares the hooks the YAML parser while the file is unchanged."""
-    stat = config_file.stat()
-    key = [stat.st_mtime_ns, stat.st_size]
+    key = file_key(config_file)
     if cache is not None:
         try:
             cached = json.loads(cache.read_text(encoding="utf-8"))
@@ -189,14 +283,16 @@ def _parse_config(config_file: Path) -> dict[str, Any]:
     return raw
 
 
-def _merge(config: Config, data: dict[str, Any], source: str) -> Config:
+def _merge(
+    config: Config, data: dict[str, Any], source: str, problems: list[ConfigProblem] | None
+) -> Config:
     base = config.to_dict()
     for key, value in data.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             base[key] = {**base[key], **value}
         else:
             base[key] = value
-    merged: Config = _build(Config, base, source, prefix="")
+    merged: Config = _build(Config, base, source, prefix="", problems=problems)
     return merged
 
 
@@ -244,28 +340,63 @@ def _env_value(text: str) -> Any:
         return text
 
 
-def _build(cls: type[Any], data: Mapping[str, Any], source: str, prefix: str) -> Any:
+def _build(
+    cls: type[Any],
+    data: Any,
+    source: str,
+    prefix: str,
+    problems: list[ConfigProblem] | None = None,
+) -> Any:
+    """``cls`` from ``data``. With ``problems`` (a list), a bad key is recorded and skipped so
+    its default stands; without, the first bad key raises."""
     if not isinstance(data, Mapping):
-        raise ConfigError(source, prefix.rstrip("."), "must be a mapping of settings")
+        shown = repr(data)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise ConfigError(source, prefix.rstrip("."), f"must be a mapping of settings, not {shown}")
     hints = get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     for key in data:
         if key not in known:
             allowed = ", ".join(known)
-            raise ConfigError(
+            error = ConfigError(
                 source, f"{prefix}{key}", f"is not a setting (allowed here: {allowed})"
             )
+            if problems is None:
+                raise error
+            problems.append(_problem(error, "ignored"))
     values: dict[str, Any] = {}
     for name, item in known.items():
         if name not in data:
             continue
-        values[name] = _coerce(hints[name], item, data[name], source, f"{prefix}{name}")
+        try:
+            values[name] = _coerce(
+                hints[name], item, data[name], source, f"{prefix}{name}", problems
+            )
+        except ConfigError as error:
+            if problems is None:
+                raise
+            default = _default_text(item)
+            problems.append(_problem(error, f"using the default{default}"))
     return cls(**values)
 
 
-def _coerce(kind: Any, item: dataclasses.Field[Any], value: Any, source: str, key: str) -> Any:
+def _default_text(item: dataclasses.Field[Any]) -> str:
+    if item.default is not dataclasses.MISSING and not dataclasses.is_dataclass(item.default):
+        value = _lists(item.default)
+        return f" {json.dumps(value)}" if not isinstance(value, str) else f" {value!r}"
+    return "s of that section"
+
+
+def _coerce(
+    kind: Any,
+    item: dataclasses.Field[Any],
+    value: Any,
+    source: str,
+    key: str,
+    problems: list[ConfigProblem] | None = None,
+) -> Any:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        return _build(kind, value if value is not None else {}, source, key + ".")
+        return _build(kind, value if value is not None else {}, source, key + ".", problems)
     origin = get_origin(kind)
     if origin is tuple:
         (element,) = {a for a in get_args(kind) if a is not Ellipsis}
@@ -276,6 +407,8 @@ def _coerce(kind: Any, item: dataclasses.Field[Any], value: Any, source: str, ke
         if not isinstance(value, list):
             raise ConfigError(source, key, f"must be a list, not {value!r}")
         items = tuple(_scalar(element, v, source, key) for v in value)
+        if item.metadata.get("regex"):
+            items = _patterns(items, source, key, problems)
         choices = item.metadata.get("choices")
         for v in items:
             if choices and v not in choices:
@@ -298,6 +431,27 @@ def _coerce(kind: Any, item: dataclasses.Field[Any], value: Any, source: str, ke
             limit = f"between {low} and {high}" if high is not None else f"at least {low}"
             raise ConfigError(source, key, f"{result} is out of range: must be {limit}")
     return result
+
+
+def _patterns(
+    items: tuple[str, ...], source: str, key: str, problems: list[ConfigProblem] | None
+) -> tuple[str, ...]:
+    """The regular expressions that compile; each one that does not is dropped on its own (a
+    secret pattern lost to a typo in another would be worse than a warning)."""
+    import re
+
+    kept: list[str] = []
+    for pattern in items:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            error = ConfigError(source, key, f"{pattern!r} is not a regular expression: {exc}")
+            if problems is None:
+                raise error from None
+            problems.append(_problem(error, "that pattern is ignored, the others apply"))
+            continue
+        kept.append(pattern)
+    return tuple(kept)
 
 
 def _scalar(kind: Any, value: Any, source: str, key: str) -> Any:

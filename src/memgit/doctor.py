@@ -38,6 +38,7 @@ def check(memory: Memory) -> list[Finding]:
         *check_state(memory.paths),
         *check_index(memory),
         *check_hooks(memory),
+        *check_double_hooks(memory),
         *check_command(memory),
         *check_capture(memory),
         *check_staleness(memory),
@@ -48,32 +49,49 @@ def check(memory: Memory) -> list[Finding]:
 
 
 def check_hooks(memory: Memory) -> list[Finding]:
-    """Are memgit's Claude Code hooks installed (project or user settings, or as a plugin)?"""
-    import json
+    """Are memgit's Claude Code hooks installed (project, local or user settings, or the plugin)?"""
+    from memgit.hooksources import find_sources
+    from memgit.install import claude_home
 
-    from memgit.install import claude_home, hook_command, settings_path
-
-    places = [
-        settings_path("project", memory.paths.root, claude_home()),
-        memory.paths.root / ".claude" / "settings.local.json",
-        settings_path("user", memory.paths.root, claude_home()),
-    ]
-    wanted = hook_command("PostToolUse")
-    for place in places:
-        try:
-            text = place.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        if json.dumps(wanted)[1:-1] in text or wanted in text:
-            return [Finding("ok", "hooks", f"Claude Code hooks installed in {place}")]
+    sources = find_sources(memory.paths.root, claude_home())
+    if sources:
+        where = "; ".join(s.label for s in sources)
+        return [Finding("ok", "hooks", f"Claude Code hooks come from {where}")]
     return [
         Finding(
             "warn",
             "hooks",
-            "no memgit hooks in Claude Code settings (fine if you use the memgit plugin)",
+            "no memgit hooks in Claude Code settings and no memgit plugin enabled",
             "`memgit install` (or install the plugin: /plugin marketplace add, /plugin install)",
         )
     ]
+
+
+def check_double_hooks(memory: Memory) -> list[Finding]:
+    """memgit's hooks from two places (user and project settings, or plugin and settings):
+    Claude Code would run those events twice."""
+    from memgit.hooksources import doubled_events, find_sources, fix_for
+    from memgit.install import claude_home
+
+    doubled = doubled_events(find_sources(memory.paths.root, claude_home()))
+    if not doubled:
+        return []
+    findings: list[Finding] = []
+    by_sources: dict[tuple[str, ...], list[str]] = {}
+    for event, sources in doubled.items():
+        by_sources.setdefault(tuple(s.label for s in sources), []).append(event)
+    for labels, events in by_sources.items():
+        sources = doubled[events[0]]
+        findings.append(
+            Finding(
+                "error",
+                "hooks",
+                f"memgit's hooks would run twice for {', '.join(events)}: they come from "
+                f"{' and '.join(labels)}",
+                f"keep one set: {fix_for(sources)}",
+            )
+        )
+    return findings
 
 
 def check_command(memory: Memory) -> list[Finding]:
@@ -231,10 +249,16 @@ def check_capture(memory: Memory) -> list[Finding]:
 
 
 def check_config(paths: Paths) -> list[Finding]:
+    """Every setting memgit cannot use, at once (each falls back to its default meanwhile)."""
     try:
         config = load_config(paths.config_file)
     except MemgitError as exc:
         return [Finding("error", "config", str(exc), "edit .memory/config.yaml (see its comments)")]
+    if config.problems:
+        return [
+            Finding("warn", "config", str(problem), "edit .memory/config.yaml (see its comments)")
+            for problem in config.problems
+        ]
     where = paths.relative(paths.config_file) if paths.config_file.exists() else "defaults"
     return [Finding("ok", "config", f"settings valid ({where}; extractor {config.extractor})")]
 

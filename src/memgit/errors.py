@@ -31,15 +31,25 @@ class NotInitialized(MemgitError):
 
 class UnknownObservation(MemgitError):
     def __init__(self, ident: str) -> None:
+        hint = " (give at least 3 characters of an id)" if len(ident) < 3 else ""
         super().__init__(
-            f"no observation with id {ident!r}. `memgit list` or `memgit search` shows the ids."
+            f"no observation with id {ident!r}{hint}. `memgit list` or `memgit search` shows "
+            "the ids."
         )
 
 
 class AmbiguousId(MemgitError):
-    def __init__(self, prefix: str, matches: list[str]) -> None:
-        shown = ", ".join(sorted(matches)[:5])
-        super().__init__(f"id prefix {prefix!r} matches several observations ({shown}): be longer.")
+    """An id prefix (or a session short id) that names more than one thing: the candidates."""
+
+    def __init__(self, prefix: str, matches: list[str], what: str = "observations") -> None:
+        self.prefix = prefix
+        self.matches = sorted(matches)
+        shown = "; ".join(self.matches[:10])
+        more = f"; and {len(self.matches) - 10} more" if len(self.matches) > 10 else ""
+        super().__init__(
+            f"{prefix!r} matches {len(self.matches)} {what}: {shown}{more}. Give more characters "
+            "of the one you mean."
+        )
 
 
 @dataclass(frozen=True)
@@ -89,3 +99,25 @@ class ExtractorError(MemgitError):
 
 class BudgetExceeded(MemgitError):
     """The configured token budget for this session or day is spent."""
+
+
+class NotATranscript(MemgitError):
+    """A file given to ``memgit ingest`` holds no Claude Code conversation."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is not a Claude Code transcript: {reason}. Give a session file "
+            "(~/.claude/projects/<project>/<session>.jsonl), or no file to ingest this "
+            "repository's sessions"
+        )
+
+
+class NoCommits(MemgitError):
+    """The repository has no commits yet: nothing git-based (history, ranges) exists."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"this repository has no commits yet, so {what}. Commit once (for example "
+            '`git add .memory && git commit -m "Start project memory"`), then run it again'
+        )

@@ -8,7 +8,9 @@
 * ``.git/config`` (local) defines both drivers as ``memgit merge-driver KIND %O %A %B %P``, run
   through the command that installed them (falling back to ``git merge-file`` if it is gone);
 * ``post-checkout``, ``post-merge`` and ``post-rewrite`` hooks run ``memgit git-hook NAME``,
-  which syncs the index and regenerates the sections after a checkout, pull, merge or rebase.
+  which syncs the search index after a checkout, pull, merge or rebase and never writes a file
+  git tracks; a ``pre-commit`` hook, only while a merge is being concluded (``MERGE_HEAD``),
+  puts the section for the merged memory in the commit (``memgit.mergecommit``).
 
 Hooks already present (hand-written, pre-commit's, husky's) are chained, never overwritten: the
 existing script moves to ``<hook>.memgit-chained`` and memgit's hook runs memgit, then ``exec``s
@@ -29,7 +31,9 @@ from memgit.errors import MemgitError
 from memgit.fileio import atomic_write
 from memgit.gitrepo import Git
 
-GIT_HOOKS = ("post-checkout", "post-merge", "post-rewrite")
+GIT_HOOKS = ("post-checkout", "post-merge", "post-rewrite", "pre-commit")
+#: Hooks that run memgit only while a merge is being concluded (fast otherwise: no Python).
+MERGE_ONLY = ("pre-commit",)
 HOOK_MARKER = "# memgit-git-hook"
 CHAINED_SUFFIX = ".memgit-chained"
 DRIVERS = {
@@ -69,10 +73,15 @@ def _guarded(command: Sequence[str], rest: str, fallback: str) -> str:
 
 def hook_script(name: str, command: Sequence[str]) -> str:
     run = _guarded(command, f'git-hook {name} "$@" </dev/null || true', ":")
+    if name in MERGE_ONLY:
+        run = f'if [ -f "$(git rev-parse --git-path MERGE_HEAD)" ]; then {run}; fi'
+        purpose = "puts the section for the merged memory in the commit that concludes a merge"
+    else:
+        purpose = "keeps memgit's search index fresh after git changes HEAD"
     return (
         "#!/bin/sh\n"
-        f"{HOOK_MARKER}: keeps memgit's index and generated sections fresh after git changes\n"
-        "# HEAD. Installed by `memgit init` / `memgit install --git-hooks`; `memgit uninstall\n"
+        f"{HOOK_MARKER}: {purpose}.\n"
+        "# Installed by `memgit init` / `memgit install --git-hooks`; `memgit uninstall\n"
         f"# --git-hooks` removes it and puts back a hook it replaced ({name}{CHAINED_SUFFIX}).\n"
         f"{run}\n"
         f'chained="$(dirname "$0")/{name}{CHAINED_SUFFIX}"\n'

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from memgit.errors import MemgitError
+from memgit.errors import MemgitError, NoCommits
 
 #: ``GIT_*`` variables passed through to git: identity, config sources, transport. Everything
 #: else (``GIT_DIR``, ``GIT_WORK_TREE``, ``GIT_INDEX_FILE``, ``GIT_PREFIX``...) is dropped.
@@ -138,9 +138,15 @@ class Git:
         sha = done.stdout.decode().strip()
         return sha if done.returncode == 0 and sha else None
 
+    def has_commits(self) -> bool:
+        """False in a repository created with ``git init`` and never committed to."""
+        return self.rev_parse("HEAD") is not None
+
     def resolve(self, rev: str) -> str:
         sha = self.rev_parse(rev)
         if sha is None:
+            if not self.has_commits():
+                raise NoCommits(f"{rev!r} names no commit")
             raise GitError(f"{rev!r} is not a commit in {self.root}")
         return sha
 
@@ -315,7 +321,15 @@ class Git:
             "--format=%x01%H%x1f%an%x1f%aI%x1f%s",
         ]
         args += [*rev_range, "--", *paths]
-        out = self.run(*args).stdout.decode("utf-8", "surrogateescape")
+        try:
+            out = self.run(*args).stdout.decode("utf-8", "surrogateescape")
+        except GitError:
+            if not self.has_commits():
+                raise NoCommits("there is no history to show") from None
+            shown = " ".join(rev_range)
+            raise GitError(
+                f"{shown!r} is not a revision or range of this repository (see `git log {shown}`)"
+            ) from None
         for block in out.split("\x01")[1:]:
             header, _, rest = block.partition("\0")
             changes: list[RawChange] = []
@@ -379,6 +393,33 @@ class Git:
 
     def config_unset_section(self, section: str) -> None:
         self.run("config", "--local", "--remove-section", section, ok=(0, 128))
+
+    def merge_tree(self, ours: str, theirs: str) -> str | None:
+        """The tree ``git merge`` of ``theirs`` into ``ours`` would give (conflicted files
+        included as git leaves them), without touching the work tree; None when this git cannot
+        (``merge-tree --write-tree`` needs git 2.38)."""
+        done = self.run("merge-tree", "--write-tree", "--no-messages", ours, theirs, ok=range(256))
+        first = done.stdout.decode().split("\n", 1)[0].strip()
+        return first if done.returncode in (0, 1) and _is_object_id(first) else None
+
+    def write_tree(self) -> str:
+        """The tree of the index (``GIT_INDEX_FILE`` when set in ``env``)."""
+        return self.text("write-tree").strip()
+
+    def commit_tree(self, tree: str, parents: Sequence[str]) -> str:
+        """A commit object for ``tree`` that no ref points at (git's gc drops it later)."""
+        args = ["commit-tree", tree]
+        for parent in parents:
+            args += ["-p", parent]
+        env = {"GIT_AUTHOR_NAME": "memgit", "GIT_AUTHOR_EMAIL": "memgit@localhost"}
+        env |= {"GIT_COMMITTER_NAME": "memgit", "GIT_COMMITTER_EMAIL": "memgit@localhost"}
+        saved = self.env
+        self.env = saved | env
+        try:
+            done = self.run(*args, input=b"memgit: the commit being made\n")
+        finally:
+            self.env = saved
+        return done.stdout.decode().strip()
 
     def merge_file(self, ours: Path, base: Path, theirs: Path, labels: Sequence[str]) -> int:
         """``git merge-file``: 3-way text merge into ``ours``; the number of conflicts."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from memgit.code_staleness import OBSERVATIONS_DIR, Verdict
-from memgit.errors import InvalidObservation, MemgitError
+from memgit.errors import InvalidObservation, MemgitError, NoCommits
 from memgit.gitrepo import Commit, Git
 from memgit.model import Observation, parse_observation
 
@@ -125,6 +125,8 @@ def _changes(
 def resolve_range(git: Git, text: str | None) -> tuple[str, str, str]:
     """``(base, head, label)`` for ``A..B``, ``A...B`` (from their merge base), ``A`` (A..HEAD)
     or nothing (the merge base with the default branch, to HEAD)."""
+    if not git.has_commits():
+        raise NoCommits("there is no memory history to compare")
     if not text:
         branch = git.default_branch()
         if branch is None:

@@ -269,7 +269,13 @@ def claude_home(environ: dict[str, str] | None = None) -> Path:
 
 
 def install(scope: str, root: Path, home: Path, *, mcp: bool = True) -> InstallReport:
+    """Hooks (and the MCP server) in ``scope``'s settings. Raises ``hooksources.DoubleHooks``,
+    with the command that fixes it, when memgit's hooks already come from another settings
+    file or the memgit plugin: Claude Code would run every event twice."""
+    from memgit.hooksources import check_before_install
+
     path = settings_path(scope, root, home)
+    check_before_install(root, home, path)
     added = install_hooks(path)
     target = mcp_path(scope, root, home) if mcp else None
     if target is not None:

@@ -42,6 +42,8 @@ OUTPUT_BUDGET = 36_000
 BODY_LIMIT = 8_000
 LIST_FILES = 3
 _SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{2,100}$")
+#: A unique prefix of an id, as people type it (``k3f``).
+_ID_PREFIX = re.compile(r"^[a-z][0-9a-z]{2}$")
 
 
 class ToolArgumentError(MemgitError):
@@ -134,10 +136,11 @@ def id_arg(name: str, value: Any) -> str:
             f"them as [m:id]), not {_show(value)}"
         )
     ident = normalize_id(value).lower()
-    if not ID_PATTERN.match(ident):
+    if not ID_PATTERN.match(ident) and not _ID_PREFIX.match(ident):
         raise ToolArgumentError(
             f"{name}={_show(value)} is not an observation id: ids are 4 to 40 lowercase letters "
-            "and digits starting with a letter, like 'k3f9a2c1dx' ([m:k3f9a2c1dx] works too)"
+            "and digits starting with a letter, like 'k3f9a2c1dx' ([m:k3f9a2c1dx] and a unique "
+            "prefix of 3 or more characters work too)"
         )
     return ident
 
@@ -301,6 +304,11 @@ def timeline(memory: Memory, around: Any = None, session: Any = None, limit: Any
             "give either around (an observation id) or session (a session id), not both"
         )
     count = limit_arg(limit, TIMELINE_LIMIT)
+    if session_id is not None:
+        try:
+            session_id = memory.resolve_session(session_id)  # the short id works too
+        except AmbiguousId as exc:
+            raise ToolArgumentError(f"session={session_id!r}: {exc}") from None
     try:
         hits = memory.timeline(session=session_id, around=centre, limit=count)
     except (UnknownObservation, AmbiguousId) as exc:
@@ -503,7 +511,8 @@ def _describe(kind: str | None, state: str, file: str | None, since: Any) -> str
 
 def _id_problem(exc: MemgitError) -> str:
     if isinstance(exc, AmbiguousId):
-        return "several observations start with this; give more characters"
+        shown = "; ".join(exc.matches[:10])
+        return f"several observations start with this ({shown}); give more characters"
     return "no observation has this id"
 
 

@@ -16,8 +16,10 @@ Every rule is symmetric, so merging A into B and B into A give the same file.
 
 ``merge_section_text`` merges an agent's instructions file (CLAUDE.md...): the user's text
 outside the memgit markers three ways with ``git merge-file`` (a real conflict there is the
-user's to resolve), and the section as the union of both sides' items, minus what either side
-dropped. That section is provisional: the post-merge hook regenerates it from the merged memory.
+user's to resolve), and the section as exactly what ``memgit generate`` gives for the merged
+memory when the caller can compute it (``memgit.mergecommit``: during ``git merge`` and
+``git pull``), else as the union of both sides' items, minus what either side dropped (a
+rebase or cherry-pick: the next ``memgit generate`` ranks it).
 """
 
 from __future__ import annotations
@@ -214,17 +216,25 @@ MergeText = Callable[[str, str, str], tuple[str, int]]
 
 
 def merge_section_text(
-    base: str, ours: str, theirs: str, path: str, merge_text: MergeText
+    base: str,
+    ours: str,
+    theirs: str,
+    path: str,
+    merge_text: MergeText,
+    merged_body: str | None = None,
 ) -> tuple[str, int]:
     """Merge an instructions file; the text and the number of conflicts left in the user's text.
 
-    ``merge_text(base, ours, theirs)`` is a three-way text merge (``git merge-file``).
+    ``merge_text(base, ours, theirs)`` is a three-way text merge (``git merge-file``);
+    ``merged_body``, when given, is the section generated for the merged memory.
     """
     body = merge_section_bodies(
         extract_section(base, source=path),
         extract_section(ours, source=path),
         extract_section(theirs, source=path),
     )
+    if body is not None and merged_body is not None:
+        body = merged_body
     outside = [_outside(text, path) for text in (base, ours, theirs)]
     if outside[1] == outside[2] or outside[2] == outside[0]:
         merged, conflicts = outside[1], 0
@@ -241,12 +251,19 @@ def merge_section_text(
 
 
 def run_driver(
-    kind: str, base: Path, ours: Path, theirs: Path, path: str, merge_text: MergeText
+    kind: str,
+    base: Path,
+    ours: Path,
+    theirs: Path,
+    path: str,
+    merge_text: MergeText,
+    merged_body: Callable[[], str | None] = lambda: None,
 ) -> int:
     """Merge the files git gave (``%O %A %B``) into ``ours``; 0 when clean, 1 on conflicts.
 
     Whatever memgit cannot read (not UTF-8, invalid frontmatter, broken markers) is merged as
-    plain text by ``merge_text``, exactly as git would without the driver.
+    plain text by ``merge_text``, exactly as git would without the driver. ``merged_body`` gives
+    the section generated for the merged memory, when it can be known (see ``merge_section_text``).
     """
     texts = [p.read_bytes() for p in (base, ours, theirs)]
     try:
@@ -260,7 +277,9 @@ def run_driver(
                     file=sys.stderr,
                 )
         elif kind == "section":
-            result, conflicts = merge_section_text(old, mine, other, path, merge_text)
+            result, conflicts = merge_section_text(
+                old, mine, other, path, merge_text, merged_body()
+            )
         else:
             raise ValueError(f"unknown merge driver kind {kind!r}")
     except (UnicodeDecodeError, MemgitError):

@@ -219,8 +219,9 @@ def slugify(text: str, limit: int) -> str:
 
 
 def normalize_id(text: str) -> str:
-    """An id as people cite it (``[m:k3f9a2c1dx]``, ``m:k3f9``, `` k3f9 ``) to the bare id."""
-    return text.strip().removeprefix("[").removesuffix("]").strip().removeprefix("m:").strip()
+    """An id as people cite it (``[m:k3f9a2c1dx]``, ``m:k3f9``, `` K3F9 ``) to the bare id."""
+    bare = text.strip().removeprefix("[").removesuffix("]").strip()
+    return bare.removeprefix("m:").removeprefix("M:").strip().lower()
 
 
 def id_from_file_name(name: str) -> str | None:

@@ -1,11 +1,13 @@
-"""After git moves HEAD (checkout, pull, merge, rebase): sync the index, regenerate the sections.
+"""After git moves HEAD (checkout, pull, merge, rebase): sync the index, refresh untracked sections.
 
 ``refresh`` is what memgit's ``post-checkout``, ``post-merge`` and ``post-rewrite`` hooks (and
-pre-commit's ``memgit-refresh`` hook) run. It only refreshes what exists: a target file is
-regenerated when it already holds a memgit section, so a checkout never creates files. It skips
-work that cannot matter (a checkout of single files, a checkout that kept HEAD or kept memory as
-it was, the checkouts inside a rebase, which ends with post-rewrite) and is quiet unless it
-changed a file.
+pre-commit's ``memgit-refresh`` hook) run. It never writes a file git tracks: after a git
+operation the work tree holds only what the user changed (a merge commit already holds the
+section for the merged memory, see ``memgit.mergecommit``). It syncs the search index, and
+regenerates a target only when git does not track it (an ignored ``AGENTS.md``, say) and it
+already holds a memgit section, so a checkout never creates files. It skips work that cannot
+matter (a checkout of single files, a checkout that kept HEAD or kept memory as it was, the
+checkouts inside a rebase, which ends with post-rewrite) and is quiet unless it changed a file.
 """
 
 from __future__ import annotations
@@ -62,6 +64,16 @@ def has_section(root: Path, target: str) -> bool:
         return False
 
 
+def _tracked(git: Git, root: Path, target: str) -> bool:
+    """Whether git tracks ``target``'s file (then only the user, or a commit, changes it)."""
+    try:
+        path = resolve_target(root, target)
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        return bool(git.run("ls-files", "-z", "--", rel).stdout)
+    except (MemgitError, ValueError):
+        return True
+
+
 def refresh(memory: Memory, event: str = "refresh", args: Sequence[str] = ()) -> RefreshReport:
     """Sync the index and regenerate the configured targets that already have a section."""
     report = RefreshReport()
@@ -72,7 +84,7 @@ def refresh(memory: Memory, event: str = "refresh", args: Sequence[str] = ()) ->
         return report
     report.indexed = memory.reindex().changed
     for target in memory.config.targets:
-        if has_section(memory.paths.root, target):
+        if has_section(memory.paths.root, target) and not _tracked(git, memory.paths.root, target):
             path, changed = memory.generate(target)
             if changed:
                 report.regenerated.append(path)

@@ -195,6 +195,31 @@ def _read_sections(body: str) -> dict[str, list[str]]:
     return result
 
 
+def session_key(text: str) -> str:
+    """A session id as compared with what people type: letters and digits, lowercased (the short
+    id in a summary's file name is its first 8)."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def summaries_like(folder: Path, text: str) -> list[SessionSummary]:
+    """The summaries whose session id is ``text`` or starts with it (3+ letters or digits)."""
+    key = session_key(text)
+    if len(key) < 3 or not folder.is_dir():
+        return []
+    found: list[SessionSummary] = []
+    for path in folder.glob("*.md"):
+        short = path.stem.rsplit("-", 1)[-1]
+        if not (short.startswith(key) or key.startswith(short)):
+            continue
+        try:
+            summary = parse_session(path.read_text(encoding="utf-8"), str(path))
+        except (InvalidObservation, OSError, UnicodeDecodeError):
+            continue
+        if summary.session == text or session_key(summary.session).startswith(key):
+            found.append(summary)
+    return found
+
+
 def find_session_file(folder: Path, session: str) -> Path | None:
     short = re.sub(r"[^a-z0-9]", "", session.lower())[:8]
     if not folder.is_dir():
@@ -214,8 +239,13 @@ def save_session(folder: Path, summary: SessionSummary) -> Path:
     if existing is not None:
         previous = parse_session(existing.read_text(encoding="utf-8"), str(existing))
         merged = previous.merged(summary)
-        atomic_write(existing, render_session(merged))
-        return existing
+        # The name follows the title and start (a subagent read first leaves neither final),
+        # so the file is the same whatever order the session's transcripts were read in.
+        target = folder / merged.file_name()
+        atomic_write(target, render_session(merged))
+        if target != existing:
+            existing.unlink(missing_ok=True)
+        return target
     target = folder / summary.file_name()
     atomic_write(target, render_session(summary))
     return target

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,17 @@ from memgit.model import (
     render_observation,
 )
 from memgit.paths import Paths
+
+#: The shortest id prefix that finds an observation.
+MIN_PREFIX = 3
+
+
+def _candidate(name: str) -> str:
+    """``k3f9a2c1dx (harbor-sends-local-time)`` from a memory file's name, for a list of ids."""
+    ident = id_from_file_name(name) or name
+    words = name[:-3].removesuffix(ident).strip("-")
+    words = re.sub(r"^\d{4}-\d{2}-\d{2}-?", "", words)
+    return f"{ident} ({words})" if words else ident
 
 
 @dataclass(frozen=True)
@@ -166,7 +178,8 @@ class Store:
         return observations, problems
 
     def find(self, ident: str, *, deep: bool = True) -> Path:
-        """The file of observation ``ident``; a unique prefix of at least 4 characters works too.
+        """The file of observation ``ident``; a unique prefix of at least 3 characters works too
+        (an ambiguous one raises ``AmbiguousId`` listing the candidates).
 
         File names carry the id; a file renamed by hand is found by reading every file
         (``deep``), which callers with an index can skip by asking the index instead.
@@ -175,10 +188,10 @@ class Store:
         folder = self.paths.observations
         names = self.names()
         matches = [folder / n for n in names if (id_from_file_name(n) or "") == ident]
-        if not matches and len(ident) >= 4:
+        if not matches and len(ident) >= MIN_PREFIX:
             matches = [folder / n for n in names if (id_from_file_name(n) or "").startswith(ident)]
             if len({id_from_file_name(p.name) for p in matches}) > 1:
-                raise AmbiguousId(ident, [id_from_file_name(p.name) or "" for p in matches])
+                raise AmbiguousId(ident, [_candidate(p.name) for p in matches])
         if not matches:
             if not deep:
                 raise UnknownObservation(ident)

@@ -36,7 +36,8 @@ _SYMBOL_MAP = {
 _BACKTICK_RUN = re.compile(r"`{3,}")
 _TILDE_RUN = re.compile(r"~{3,}")
 _SAFE_ID = re.compile(r"[^0-9a-z]")
-_SAFE_PATH = re.compile(r"^[A-Za-z0-9._+\-/]+$")
+#: Paths shown in code spans (exact there: ``@`` and ``~`` cannot import anything).
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9._+\-/@~]+$")
 
 
 def _plain(text: str) -> str:
@@ -48,24 +49,57 @@ def _plain(text: str) -> str:
 def sanitize_inline(text: str, limit: int | None = None) -> str:
     """``text`` made safe to place inside one markdown line of an agent's instructions.
 
-    One line (newlines and controls become spaces; invisible and bidi characters go); ``<`` and
-    ``>`` become single angle quotation marks (or arrows), so no tag, comment or marker can open
-    or close; ``@`` becomes a fullwidth at sign, so nothing is imported; runs of three backticks
-    or tildes cannot open a fence; a leading ``#`` is escaped. Cut to ``limit`` characters, with
-    an ellipsis.
+    One line (newlines and controls become spaces; invisible and bidi characters go). In prose,
+    ``<`` and ``>`` become single angle quotation marks (or arrows), so no tag, comment or marker
+    can open or close, and ``@`` becomes a fullwidth at sign, so nothing is imported. Inside a
+    code span (`` `npx foo@latest` ``, `` `<file>` ``) text stays exact: Claude Code imports
+    nothing from code spans and markdown opens no tag there, so commands, paths and
+    placeholders can be copied; only comment delimiters (``<!--``, ``-->``) are defused there
+    too, and a backtick left without its pair is dropped, so no span runs on into what follows.
+    Runs of three backticks or tildes cannot open a fence; a leading ``#`` is escaped. Cut to
+    ``limit`` characters, with an ellipsis.
     """
-    text = _SYMBOLS.sub(lambda m: _SYMBOL_MAP[m.group()], _plain(text))
+    text = _plain(text)
     text = _BACKTICK_RUN.sub(lambda m: "'" * len(m.group()), text)
     text = _TILDE_RUN.sub("~~", text)
-    if text.startswith("#"):
-        text = "\\" + text
     if limit is not None and len(text) > limit:
         cut = text[: max(1, limit - 1)]
         space = cut.rfind(" ")
         if space > limit // 2:
             cut = cut[:space]
         text = cut.rstrip() + "…"
+    text = _defuse(text)
+    if text.startswith("#"):
+        text = "\\" + text
     return text
+
+
+#: A code span on one line: one or two backticks, content, the same run (CommonMark pairs equal
+#: runs; runs of three or more never get here, they are turned into quotes first).
+_CODE_SPAN = re.compile(r"(?<!`)(`{1,2})(?!`)(.+?)(?<!`)\1(?!`)")
+_COMMENT_DELIMITER = re.compile(r"<!--|-->|--!>")
+
+
+def _prose(text: str) -> str:
+    text = _SYMBOLS.sub(lambda m: _SYMBOL_MAP[m.group()], text)
+    return text.replace("`", "'")  # a backtick left without its pair
+
+
+def _defuse(text: str) -> str:
+    """Prose defused, code spans kept exact (except comment delimiters)."""
+    out: list[str] = []
+    pos = 0
+    for span in _CODE_SPAN.finditer(text):
+        out.append(_prose(text[pos : span.start()]))
+        inner = _COMMENT_DELIMITER.sub(lambda m: _SYMBOLS.sub(_symbol, m.group()), span[2])
+        out.append(f"{span[1]}{inner}{span[1]}")
+        pos = span.end()
+    out.append(_prose(text[pos:]))
+    return "".join(out)
+
+
+def _symbol(match: re.Match[str]) -> str:
+    return _SYMBOL_MAP[match.group()]
 
 
 _INJECTION = re.compile(

@@ -117,8 +117,27 @@ def run_merge_driver(args: argparse.Namespace) -> int:
             conflicts = git.merge_file(names[0], names[1], names[2], ("ours", "base", "theirs"))
             return names[0].read_bytes().decode("utf-8", "surrogateescape"), conflicts
 
+    def merged_body() -> str | None:
+        """The section for the merged memory; None (the union of both sides) when unknown."""
+        import os
+
+        from memgit.api import Memory
+        from memgit.mergecommit import driver_body
+
+        try:
+            return driver_body(Memory.open(Path.cwd()), args.path, os.environ)
+        except Exception:  # the merge must go on: the union of both sides' items is kept
+            _log_hook_failure(f"merge-driver {args.path}")
+            return None
+
     return run_driver(
-        args.kind, Path(args.base), Path(args.ours), Path(args.theirs), args.path, merge_text
+        args.kind,
+        Path(args.base),
+        Path(args.ours),
+        Path(args.theirs),
+        args.path,
+        merge_text,
+        merged_body,
     )
 
 
@@ -132,6 +151,14 @@ def run_git_hook(args: argparse.Namespace) -> int:
         try:
             memory = Memory.open()
         except NotInitialized:
+            return 0
+        if args.name == "pre-commit":
+            import os
+
+            from memgit.mergecommit import refresh_merge_commit
+
+            for rel in refresh_merge_commit(memory, os.environ):
+                print(f"memgit: regenerated the memory section of {rel} for the merged memory")
             return 0
         report = refresh(memory, args.name, args.args)
         for path in report.regenerated:
@@ -209,8 +236,10 @@ def register(sub: Subparsers) -> None:
     p = add_command(
         sub,
         "git-hook",
-        "git hook entry point (post-checkout, post-merge, post-rewrite)",
+        "git hook entry point (post-checkout, post-merge, post-rewrite, pre-commit)",
         run_git_hook,
     )
-    p.add_argument("name", choices=("post-checkout", "post-merge", "post-rewrite", "refresh"))
+    p.add_argument(
+        "name", choices=("post-checkout", "post-merge", "post-rewrite", "pre-commit", "refresh")
+    )
     p.add_argument("args", nargs="*", help="the arguments git gave the hook")

@@ -24,12 +24,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"memory initialised in {paths.memory}; commit it with `git add .memory`")
     if not args.no_hooks:
-        hooks = install("project", paths.root, claude_home())
-        rel = paths.relative(hooks.settings)
-        if hooks.added:
-            print(f"Claude Code hooks installed in {rel} (memgit uninstall removes them)")
+        from memgit.hooksources import DoubleHooks
+
+        try:
+            hooks = install("project", paths.root, claude_home())
+        except DoubleHooks as exc:  # hooks already run from elsewhere: not a second set
+            print(f"Claude Code hooks not added: {exc}")
         else:
-            print(f"Claude Code hooks already in {rel}")
+            rel = paths.relative(hooks.settings)
+            if hooks.added:
+                print(f"Claude Code hooks installed in {rel} (memgit uninstall removes them)")
+            else:
+                print(f"Claude Code hooks already in {rel}")
     offer_auto_memory_off(paths.root, args)
     if not args.no_git_hooks:
         from memgit.commands.install import git_command, print_git_setup

@@ -167,6 +167,7 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
         spawn_worker(root, state)  # it also prepares the next session's context
         from memgit.hooks import startcache
 
+        message = _config_notice(root, state)
         git_dir = os.path.dirname(state)
         prepared = None
         # The prepared text names the latest session as the last one: right for a new session,
@@ -174,10 +175,10 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
         if payload.get("source") not in RESUMED:
             prepared = startcache.read(root, git_dir, time.strftime("%Y-%m-%d", time.gmtime()))
         if prepared is not None:
-            return _context_output(event, prepared)
+            return _context_output(event, prepared, message)
         from memgit.hooks.recall import session_start
 
-        return _context_output(event, session_start(root, payload))
+        return _context_output(event, session_start(root, payload), message)
     if event == "UserPromptSubmit":
         from memgit.hooks.recall import prompt_submit
 
@@ -203,13 +204,31 @@ def _tool_record(
     return record
 
 
-def _context_output(event: str, text: str) -> str:
-    if not text:
+def _context_output(event: str, text: str, message: str = "") -> str:
+    output: dict[str, Any] = {}
+    if message:
+        output["systemMessage"] = message
+    if text:
+        output["hookSpecificOutput"] = {"hookEventName": event, "additionalContext": text}
+    return json.dumps(output, ensure_ascii=False) if output else ""
+
+
+def _config_notice(root: str, state: str) -> str:
+    """Bad settings: logged at every session start, told to the user once (``confignotice``)."""
+    from memgit.hooks import confignotice
+
+    try:
+        found = confignotice.problems(root, state)
+        if found:  # a bad value may be a secret pasted in the wrong key
+            from memgit.redact import default_redactor
+
+            found = [default_redactor().redact(problem) for problem in found]
+        for problem in found:
+            _log(state, "SessionStart", 0.0, f"config {problem}")
+        return confignotice.notice(found, state)
+    except Exception as exc:  # the context matters more than the notice
+        _log(state, "SessionStart", 0.0, f"config notice {type(exc).__name__}: {exc}")
         return ""
-    return json.dumps(
-        {"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}},
-        ensure_ascii=False,
-    )
 
 
 def spawn_worker(root: str, state: str) -> None:

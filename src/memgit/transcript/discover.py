@@ -42,7 +42,48 @@ def find_transcripts(repo_root: Path, claude_home: Path) -> list[Path]:
         if _belongs(folder, roots):
             for path in _transcripts_in(folder):
                 found[path] = None
-    return sorted(found, key=_age)
+    # A session before its subagents: their summaries and provenance come from it (capture does
+    # not depend on this order, but reading the main session first costs fewer rewrites).
+    return sorted(found, key=lambda p: (_age(_main_of(p)), is_subagent_file(p), _age(p)))
+
+
+def is_subagent_file(path: Path) -> bool:
+    """``agent-*.jsonl``: a subagent's transcript (beside the sessions, or in ``subagents/``)."""
+    return path.name.startswith("agent-")
+
+
+def _main_of(path: Path) -> Path:
+    """The main session file a subagent file sits under (new layout), else the file itself."""
+    if is_subagent_file(path) and path.parent.name == "subagents":
+        return path.parent.parent.with_suffix(".jsonl")
+    return path
+
+
+def main_session_transcript(path: Path, session_id: str) -> Path | None:
+    """The main session's transcript for the subagent transcript ``path`` of ``session_id``:
+    ``<sid>.jsonl`` beside it (older Claude Code) or above its ``<sid>/subagents/`` folder."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", session_id):
+        return None
+    for folder in (path.parent, path.parent.parent.parent):
+        candidate = folder / f"{session_id}.jsonl"
+        if candidate != path and candidate.is_file():
+            return candidate
+    return None
+
+
+def recorded_branch(path: Path, limit: int = 1 << 20) -> str | None:
+    """The ``gitBranch`` the first main-thread record of ``path`` carries (within ``limit``)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(limit)
+    except OSError:
+        return None
+    records, _ = split_records(head, 0, final=False, counts=LineCounts())
+    for record in records:
+        branch = record.data.get("gitBranch")
+        if isinstance(branch, str) and branch and not record.data.get("isSidechain"):
+            return branch
+    return None
 
 
 def worktree_roots(repo_root: Path) -> list[Path]:
