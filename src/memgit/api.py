@@ -86,6 +86,16 @@ def initialize(paths: Paths) -> InitReport:
     return InitReport(paths.root, tuple(created), tuple(kept))
 
 
+def prompt_settings(config: Config) -> dict[str, Any]:
+    """What the UserPromptSubmit hook needs of the configuration (kept with the term index)."""
+    return {
+        "prompt_items": config.context.prompt_items,
+        "prompt_chars": config.context.prompt_chars,
+        "half_life_days": config.lifecycle.half_life_days,
+        "ephemeral_types": list(config.lifecycle.ephemeral_types),
+    }
+
+
 class Memory:
     """One repository's memory: configuration, store and index, opened once per command."""
 
@@ -123,7 +133,10 @@ class Memory:
         from memgit.index import MemoryIndex  # whoosh is ~70 ms to import: only when searching
 
         return MemoryIndex(
-            self.paths.index, self.store, lock_timeout=self.config.index.lock_timeout
+            self.paths.index,
+            self.store,
+            lock_timeout=self.config.index.lock_timeout,
+            settings=prompt_settings(self.config),
         )
 
     # --- reading --------------------------------------------------------------------------------

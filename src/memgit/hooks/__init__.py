@@ -123,15 +123,19 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
 
         git_dir = os.path.dirname(state)
         prepared = startcache.read(root, git_dir, time.strftime("%Y-%m-%d", time.gmtime()))
-        if prepared is not None:
-            return _context_output(event, prepared)
-        from memgit.hooks.recall import session_start
+        if prepared is None:
+            from memgit.hooks.recall import session_start
 
-        return _context_output(event, session_start(root, payload))
+            prepared = session_start(root, payload)
+        if prepared and session:
+            from memgit.hooks.prompt import cited_ids, remember_seen
+
+            remember_seen(state, session, cited_ids(prepared))  # not repeated at each prompt
+        return _context_output(event, prepared)
     if event == "UserPromptSubmit":
-        from memgit.hooks.recall import prompt_submit
+        from memgit.hooks.prompt import prompt_submit
 
-        return _context_output(event, prompt_submit(root, payload))
+        return _context_output(event, prompt_submit(root, state, payload))
     return ""
 
 
