@@ -287,3 +287,86 @@ def test_records_older_sessions_are_pruned(tmp_path: Path) -> None:
     prompt.remember_seen(str(tmp_path), "new", ["m1234"])
     assert not old.exists()
     assert prompt.read_seen(str(tmp_path), "new") == {"m1234"}
+
+
+def _varied(root: Path) -> Memory:
+    from datetime import UTC, datetime, timedelta
+
+    memory = Memory.open(root)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    kinds = ["decision", "gotcha", "pattern", "progress"]
+    for n in range(40):
+        obs = new_observation(
+            kinds[n % 4],
+            f"Billing note {n} about {'stripe' if n % 3 else 'invoices'}",
+            f"Detail {n} on the worker.",
+            now=start + timedelta(days=n, minutes=n % 2),
+            files=(f"src/{'billing' if n % 2 else 'auth'}/mod{n % 5}.py",),
+            session=f"sess-{n % 3}",
+            branch="main" if n % 4 else "feature",
+            status=("active", "active", "superseded", "expired")[n % 4]
+            if kinds[n % 4] != "decision"
+            else "active",
+        )
+        memory.store.create(obs)
+    memory.reindex(full=True)
+    memory.add("decision", "Billing note in the delta", "Added after the rebuild.")
+    return memory
+
+
+FILTERS = [
+    {},
+    {"statuses": ()},
+    {"types": ("gotcha", "progress")},
+    {"statuses": ("superseded", "expired")},
+    {"file": "src/billing"},
+    {"file": "src/auth/mod1.py"},
+    {"session": "sess-1", "statuses": ()},
+    {"branch": "feature"},
+    {"since": "2026-01-10", "until": "2026-01-25"},
+]
+
+
+@pytest.mark.parametrize("spec", FILTERS, ids=lambda s: ",".join(s) or "default")
+def test_filters_answer_as_the_search_index_does(
+    memory_repo: Path, spec: dict[str, object]
+) -> None:
+    from datetime import UTC, datetime
+
+    from memgit.query import Filters
+
+    memory = _varied(memory_repo)
+    values = dict(spec)
+    for key in ("since", "until"):
+        if key in values:
+            values[key] = datetime.fromisoformat(str(values[key])).replace(tzinfo=UTC)
+    filters = Filters(**values)  # type: ignore[arg-type]
+    whoosh = [h.observation.id for h in memory.index.list(filters, None)]
+    mine = [h.observation.id for h in memory.listing(filters)]
+    assert sorted(mine) == sorted(whoosh)
+    assert [h.observation.id for h in memory.listing(filters, 5)] == [
+        h.observation.id for h in memory.index.list(filters, 5)
+    ]
+    found = [h.observation.id for h in memory.search("billing stripe worker", filters, 10)]
+    # Whoosh lets a superseded document through a file filter (Require inside AndNot): the term
+    # index keeps to the filters.
+    allowed = set(whoosh)
+    expected = {h.observation.id for h in memory.index.search("billing stripe worker", filters, 10)}
+    assert set(found) == expected & allowed
+
+
+def test_timeline_matches_the_search_index_order(memory_repo: Path) -> None:
+    memory = _varied(memory_repo)
+    for kwargs in ({}, {"session": "sess-2"}, {"limit": 7}):
+        mine = [h.observation.id for h in memory.timeline(**kwargs)]  # type: ignore[arg-type]
+        theirs = memory._timeline_from_index(
+            session=kwargs.get("session"),
+            around=None,
+            limit=int(kwargs.get("limit", 20)),  # type: ignore[arg-type]
+        )
+        assert mine == [h.observation.id for h in theirs]
+    centre = memory.timeline(limit=40)[17].observation.id
+    around = memory._timeline_from_index(session=None, around=centre, limit=9)
+    assert [h.observation.id for h in memory.timeline(around=centre, limit=9)] == [
+        h.observation.id for h in around
+    ]

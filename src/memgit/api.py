@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from memgit.query import Filters, Hit
     from memgit.redact import Redactor
     from memgit.sessions import SessionSummary
+    from memgit.termindex import TermIndex
 
 TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
 
@@ -160,12 +161,42 @@ class Memory:
         syncs it when files change, such as the web viewer, saves a scan per query)."""
         if not text.strip():
             raise MemgitError("the search query is empty: give some words to look for")
-        return self.index.search(text, filters, limit, refresh=refresh)
+        from memgit import termsearch
+
+        terms = self._terms(refresh)
+        if terms is None:
+            return self.index.search(text, filters, limit, refresh=refresh)
+        with terms:
+            return termsearch.search(terms, text, filters, limit)
 
     def listing(
         self, filters: Filters, limit: int | None = None, *, refresh: bool = True
     ) -> list[Hit]:
-        return self.index.list(filters, limit, refresh=refresh)
+        """Observations matching ``filters``, most recently updated first."""
+        from memgit import termsearch
+
+        terms = self._terms(refresh)
+        if terms is None:
+            return self.index.list(filters, limit, refresh=refresh)
+        with terms:
+            return termsearch.listing(terms, filters, limit)
+
+    def _terms(self, refresh: bool) -> TermIndex | None:
+        """The term index, synced first when ``refresh`` and the files changed (None when it
+        cannot be had: the caller asks the search index)."""
+        from memgit import indexstate, termindex
+        from memgit.errors import LockTimeout
+
+        folder = str(self.paths.state / termindex.FOLDER)
+        if refresh and not indexstate.is_current(self.store):
+            with contextlib.suppress(LockTimeout):
+                self.index.sync()
+        found = termindex.TermIndex.open(folder)
+        if found is None and not refresh:
+            with contextlib.suppress(LockTimeout):
+                self.index.sync()
+            found = termindex.TermIndex.open(folder)
+        return found
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -278,6 +309,32 @@ class Memory:
         self, *, session: str | None = None, around: str | None = None, limit: int = 20
     ) -> list[Hit]:
         """Observations in the order they were made: of one session, or around one observation."""
+        from memgit import termsearch
+        from memgit.query import Filters
+
+        terms = self._terms(True)
+        if terms is None:
+            return self._timeline_from_index(session=session, around=around, limit=limit)
+        with terms:
+            if session:
+                rows = termsearch.by_creation(terms, Filters(statuses=(), session=session))
+                return termsearch.creation_slice(terms, rows, 0, limit)
+            rows = termsearch.by_creation(terms, Filters(statuses=()))
+            if around:
+                centre, _ = self.get(around)
+                try:
+                    position = termsearch.position_of(
+                        terms, rows, centre.id, centre.created.timestamp()
+                    )
+                except KeyError:
+                    return self._timeline_from_index(session=None, around=around, limit=limit)
+                start = max(0, min(position - limit // 2, len(rows) - limit))
+                return termsearch.creation_slice(terms, rows, start, start + limit)
+            return termsearch.creation_slice(terms, rows, len(rows) - limit, len(rows))
+
+    def _timeline_from_index(
+        self, *, session: str | None, around: str | None, limit: int
+    ) -> list[Hit]:
         from memgit.query import Filters
 
         if session:

@@ -13,9 +13,7 @@ and swapped in, so searches keep working while it runs. This module is the only 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -31,19 +29,17 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import OrGroup, QueryParser
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
-from memgit import termindex
+from memgit import indexstate, termindex
 from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout, MemgitError
 from memgit.fileio import atomic_write, file_lock
-from memgit.model import STATUSES, Observation, format_time, parse_time
+from memgit.model import STATUSES, Observation, format_time
 from memgit.openitems import MANIFEST
-from memgit.query import ACTIVE, Filters, Hit
+from memgit.query import ACTIVE, Filters, Hit, observation_from_stored
 from memgit.store import Listing, Problem, Store, StoredFile
 
-#: How long a full check of every file's mtime and size stays good enough for a search.
-QUICK_SECONDS = 60.0
+QUICK_SECONDS = indexstate.QUICK_SECONDS
 
-#: Bump when the schema or the stored document changes: an older index is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = indexstate.SCHEMA_VERSION
 #: How every writer is opened.
 #: ``limitmb``: memory whoosh may use to sort postings before it spills them to temporary runs
 #: that it must merge again at commit; 128 keeps a 10k rebuild in memory (64 made it spill and
@@ -120,8 +116,8 @@ class MemoryIndex:
         self.settings = settings or {}
         self.terms_folder = str(folder.parent / termindex.FOLDER)
         self.manifest_path = folder.parent / MANIFEST
-        self.digest_path = folder.parent / "index-digest"
-        self.checked_path = folder.parent / "index-checked"
+        self.digest_path = folder.parent / indexstate.DIGEST
+        self.checked_path = folder.parent / indexstate.CHECKED
         self.lock_path = store.paths.locks / "index.lock"
 
     # --- manifest -------------------------------------------------------------------------------
@@ -144,31 +140,16 @@ class MemoryIndex:
 
     # --- digest: "nothing changed" without reading the manifest ---------------------------------
 
-    @staticmethod
-    def _digest(listing: Listing) -> str:
-        """Names, mtimes and sizes in listing order: equal digests mean the same files.
-
-        ``os.scandir`` lists an unchanged folder in the same order; if it ever does not, the
-        digests differ and the manifest comparison decides, which is only slower.
-        """
-        text = "\n".join(f"{name}\t{mtime}\t{size}" for name, (mtime, size) in listing.items())
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16)
-        return f"{SCHEMA_VERSION} {digest.hexdigest()}"
-
     def _write_digest(self, listing: Listing) -> None:
-        with contextlib.suppress(OSError):  # only an optimisation
-            atomic_write(self.digest_path, self._digest(listing), fsync=False)
+        indexstate.write_digest(self.folder.parent, indexstate.digest(listing, SCHEMA_VERSION))
 
     def _digest_matches(self, listing: Listing) -> bool:
         """True when the index was last synced with exactly these files (and still exists)."""
-        try:
-            recorded = self.digest_path.read_text(encoding="utf-8")
-        except OSError:
-            return False
+        recorded = indexstate.recorded_digest(self.folder.parent)
         return (
-            recorded == self._digest(listing)
+            recorded == indexstate.digest(listing, SCHEMA_VERSION)
             and self.manifest_path.exists()
-            and windex.exists_in(str(self.folder))
+            and indexstate.index_exists(self.folder)
         )
 
     @staticmethod
@@ -400,26 +381,19 @@ class MemoryIndex:
                 termindex.write_marks(self.terms_folder, marks)
 
     def _folder_mtime(self) -> int:
-        try:
-            return os.stat(self.store.paths.observations).st_mtime_ns
-        except OSError:
-            return 0
+        return indexstate.folder_mtime(self.store.paths.observations)
 
     def _stamp_checked(self, folder_mtime: int) -> None:
-        with contextlib.suppress(OSError):  # only an optimisation
-            atomic_write(
-                self.checked_path,
-                json.dumps({"folder": folder_mtime, "at": time.time()}),
-                fsync=False,
-            )
+        indexstate.stamp_checked(self.folder.parent, folder_mtime)
 
     def _recently_checked(self) -> bool:
-        try:
-            stamp = json.loads(self.checked_path.read_text(encoding="utf-8"))
-            folder, at = int(stamp["folder"]), float(stamp["at"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return False
-        return folder == self._folder_mtime() and 0 <= time.time() - at < QUICK_SECONDS
+        return indexstate.recently_checked(
+            self.folder.parent, self.store.paths.observations, QUICK_SECONDS
+        )
+
+    def is_current(self) -> bool:
+        """Whether both indexes reflect the files (``indexstate.is_current``)."""
+        return indexstate.is_current(self.store, QUICK_SECONDS)
 
     # --- queries --------------------------------------------------------------------------------
 
@@ -552,27 +526,7 @@ def _document(obs: Observation, path: str) -> dict[str, Any]:
     }
 
 
-def _from_stored(doc: dict[str, Any]) -> Observation:
-    """Rebuild an observation from the index's stored copy (written by memgit, so trusted)."""
-    return Observation(
-        id=doc["id"],
-        type=doc["type"],
-        title=doc["title"],
-        created=parse_time(doc["created"]),
-        updated=parse_time(doc["updated"]),
-        body=doc["body"],
-        status=doc["status"],
-        confidence=doc["confidence"],
-        supersedes=tuple(doc["supersedes"]),
-        superseded_by=doc["superseded_by"],
-        files=tuple(doc["files"]),
-        tags=tuple(doc["tags"]),
-        session=doc["session"],
-        branch=doc["branch"],
-        commit=doc["commit"],
-        source=doc["source"],
-        extra=tuple((k, v) for k, v in doc.get("extra", [])),
-    )
+_from_stored = observation_from_stored
 
 
 def _filter_query(filters: Filters) -> Any:
