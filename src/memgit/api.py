@@ -155,10 +155,19 @@ class Memory:
         return self.store.read(path), self.paths.relative(path)
 
     def search(
-        self, text: str, filters: Filters, limit: int = 10, *, refresh: bool = True
+        self,
+        text: str,
+        filters: Filters,
+        limit: int = 10,
+        *,
+        refresh: bool = True,
+        semantic: bool | None = None,
     ) -> list[Hit]:
         """Ranked hits; ``refresh=False`` trusts the index as it is (a long-running reader that
-        syncs it when files change, such as the web viewer, saves a scan per query)."""
+        syncs it when files change, such as the web viewer, saves a scan per query).
+
+        Words (BM25) fused with vector similarity when the semantic extra is installed;
+        ``semantic=False`` (or ``MEMGIT_SEMANTIC=off``) searches by words alone."""
         if not text.strip():
             raise MemgitError("the search query is empty: give some words to look for")
         from memgit import termsearch
@@ -167,7 +176,7 @@ class Memory:
         if terms is None:
             return self.index.search(text, filters, limit, refresh=refresh)
         with terms:
-            return termsearch.search(terms, text, filters, limit)
+            return termsearch.search(terms, text, filters, limit, semantic=semantic)
 
     def listing(
         self, filters: Filters, limit: int | None = None, *, refresh: bool = True

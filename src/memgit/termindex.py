@@ -115,6 +115,12 @@ class Builder:
         self.updated = array("d")
         self.codes: dict[str, array[int]] = {k: array("I") for k in ("status", "type", "s", "b")}
         self.tables: dict[str, dict[str, int]] = {k: {"": 0} for k in ("status", "type", "s", "b")}
+        self.vectors_path = os.path.join(folder, f".vectors-{_token()}")
+        self.vectors = open(self.vectors_path, "wb")  # noqa: SIM115 - closed in finish/abort
+        self.vector_model: str | None = None
+        self.vector_bytes = 0
+        self.vector_sum: Any = None
+        self.vector_count = 0
 
     def add(self, record: dict[str, Any]) -> None:
         doc = len(self.lengths)
@@ -141,6 +147,21 @@ class Builder:
             if code is None:
                 code = table[value] = len(table)
             self.codes[key].append(code)
+        vector = record.pop("v", None)  # kept in the vectors section, not in the record
+        if isinstance(vector, str):
+            import base64
+
+            raw = base64.b64decode(vector)
+            if not self.vector_bytes:
+                self.vector_bytes, self.vector_model = len(raw), record.get("vm")
+            if len(raw) == self.vector_bytes and record.get("vm") == self.vector_model:
+                import numpy as np
+
+                self.vectors.write(b"\0" * (doc * self.vector_bytes - self.vectors.tell()))
+                self.vectors.write(raw)
+                row = np.frombuffer(raw, dtype=np.float16).astype(np.float64)
+                self.vector_sum = row if self.vector_sum is None else self.vector_sum + row
+                self.vector_count += 1
         data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(
             "utf-8", "surrogatepass"
         )
@@ -149,15 +170,22 @@ class Builder:
 
     def abort(self) -> None:
         self.records.close()
+        self.vectors.close()
         _remove(self.records_path)
+        _remove(self.vectors_path)
 
     def finish(self, base_id: str | None = None) -> str:
         """Write ``base.bin`` atomically; returns its id."""
+        count = len(self.lengths)
+        if self.vector_bytes:  # documents without a vector (or of another model) get zeros
+            self.vectors.write(b"\0" * (count * self.vector_bytes - self.vectors.tell()))
         self.records.close()
+        self.vectors.close()
         try:
             return self._write(base_id or _token())
         finally:
             _remove(self.records_path)
+            _remove(self.vectors_path)
 
     def _write(self, base_id: str) -> str:
         count = len(self.lengths)
@@ -165,14 +193,12 @@ class Builder:
         while buckets * 8 < len(self.postings):
             buckets *= 2
         grouped: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
-        postings = bytearray()
-        for term in sorted(self.postings):
-            docs, tfs = self.postings[term]
-            grouped[_bucket(term, buckets)][term] = [len(postings), len(docs)]
-            postings += docs.tobytes()
-            postings += tfs.tobytes()
-            if len(postings) % 4:
-                postings += b"\0" * (4 - len(postings) % 4)
+        order = sorted(self.postings)
+        postings_length = 0
+        for term in order:  # postings are streamed to the file below, never joined in memory
+            df = len(self.postings[term][0])
+            grouped[_bucket(term, buckets)][term] = [postings_length, df]
+            postings_length += 6 * df + (-(6 * df) % 4)
         bucket_bytes = bytearray()
         bucket_offsets = array("Q", [0])
         for group in grouped:
@@ -183,7 +209,7 @@ class Builder:
         sections: list[tuple[str, bytes]] = [
             ("buckets", bucket_offsets.tobytes()),
             ("terms", bytes(bucket_bytes)),
-            ("postings", bytes(postings)),
+            ("postings", b""),
             ("length", self.lengths.tobytes()),
             ("confidence", self.confidence.tobytes()),
             ("created", self.created.tobytes()),
@@ -195,10 +221,14 @@ class Builder:
         position = 0
         for name, data in sections:
             position += -position % 8
-            layout[name] = [position, len(data)]
-            position += len(data)
+            size = postings_length if name == "postings" else len(data)
+            layout[name] = [position, size]
+            position += size
         position += -position % 8
         layout["records"] = [position, int(self.offsets[-1])]
+        position += int(self.offsets[-1])
+        position += -position % 8
+        layout["vectors"] = [position, count * self.vector_bytes]
         header = {
             "version": VERSION,
             "id": base_id,
@@ -207,6 +237,11 @@ class Builder:
             "buckets": buckets,
             "sections": layout,
             "tables": {k: sorted(t, key=t.__getitem__) for k, t in self.tables.items()},
+            "vectors": self.vector_model if self.vector_bytes else None,
+            "vector_bytes": self.vector_bytes,
+            "vector_mean": [float(x) / self.vector_count for x in self.vector_sum]
+            if self.vector_count
+            else None,
         }
         head = json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass")
         target = os.path.join(self.folder, BASE)
@@ -217,11 +252,19 @@ class Builder:
                 start = out.tell()
                 for name, data in sections:
                     out.write(b"\0" * (start + layout[name][0] - out.tell()))
-                    out.write(data)
-                out.write(b"\0" * (start + layout["records"][0] - out.tell()))
-                with open(self.records_path, "rb") as records:
-                    while chunk := records.read(1 << 20):
-                        out.write(chunk)
+                    if name != "postings":
+                        out.write(data)
+                        continue
+                    for term in order:
+                        docs, tfs = self.postings.pop(term)
+                        out.write(docs.tobytes())
+                        out.write(tfs.tobytes())
+                        out.write(b"\0" * (-(6 * len(docs)) % 4))
+                for name, path in (("records", self.records_path), ("vectors", self.vectors_path)):
+                    out.write(b"\0" * (start + layout[name][0] - out.tell()))
+                    with open(path, "rb") as part:
+                        while chunk := part.read(1 << 20):
+                            out.write(chunk)
             os.replace(temporary, target)
         except BaseException:
             _remove(temporary)
@@ -251,7 +294,7 @@ def record_for(obs: Any, name: str, path: str, mtime_ns: int, size: int) -> dict
     counts: dict[str, int] = {}
     for term in terms:
         counts[term] = counts.get(term, 0) + 1
-    return {
+    record: dict[str, Any] = {
         "n": name,
         "m": mtime_ns,
         "z": size,
@@ -264,6 +307,14 @@ def record_for(obs: Any, name: str, path: str, mtime_ns: int, size: int) -> dict
         "line": prompt_line(obs),
         "d": stored_document(obs, path),
     }
+    from memgit import embeddings
+
+    model = embeddings.load()
+    if model is not None:
+        vector = model.embed([embeddings.text_of(obs.title, obs.body, obs.tags)])[0]
+        record["v"] = embeddings.encode(vector)
+        record["vm"] = embeddings.MODEL_ID
+    return record
 
 
 def write_full(folder: str, records: Iterable[dict[str, Any]], marks: dict[str, Any]) -> None:
@@ -442,7 +493,10 @@ class TermIndex:
         self._columns.clear()
         self._active = None
         if isinstance(self._view, mmap.mmap):
-            self._view.close()
+            try:  # noqa: SIM105 - no contextlib on the hook's path
+                self._view.close()
+            except BufferError:  # an array over it is still alive: the collector closes it
+                pass
         self._handle.close()
 
     def __enter__(self) -> TermIndex:
@@ -464,6 +518,23 @@ class TermIndex:
             self._columns[name] = found
         return found
 
+    def vector_rows(self) -> Any:
+        """The base documents' vectors (a read-only float16 array over the file), or None."""
+        if not self.header.get("vectors"):
+            return None
+        import numpy as np
+
+        width = self.header["vector_bytes"] // 2
+        offset, length = self.header["sections"]["vectors"]
+        return np.frombuffer(
+            self._view, dtype=np.float16, count=length // 2, offset=self._start + offset
+        ).reshape(self.count, width)
+
+    @property
+    def vector_model(self) -> str | None:
+        found = self.header.get("vectors")
+        return found if isinstance(found, str) else None
+
     def table(self, key: str) -> list[str]:
         return list(self.header["tables"][key])
 
@@ -479,10 +550,19 @@ class TermIndex:
         return data
 
     def base_records(self) -> Iterator[dict[str, Any]]:
+        """Every base record as written (with its vector, for a rewrite)."""
+        import base64
+
         offsets = self.column("offsets", "Q")
         records = self._section("records")
+        width = int(self.header.get("vector_bytes") or 0)
+        vectors = self._section("vectors") if self.header.get("vectors") else None
         for doc in range(self.count):
-            yield json.loads(bytes(records[offsets[doc] : offsets[doc + 1]]))
+            record = json.loads(bytes(records[offsets[doc] : offsets[doc + 1]]))
+            if vectors is not None and record.get("vm") == self.header["vectors"]:
+                raw = bytes(vectors[doc * width : (doc + 1) * width])
+                record["v"] = base64.b64encode(raw).decode("ascii")
+            yield record
 
     def base_names(self) -> dict[str, int]:
         """File name -> base document number (reads every record: for writers)."""

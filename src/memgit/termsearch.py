@@ -9,9 +9,11 @@ listing of the 20 most recent observations reads 20 records, not every document.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from memgit import termindex
 from memgit.query import Filters, Hit, observation_from_stored
@@ -85,10 +87,102 @@ def _hit(index: TermIndex, key: int, score: float) -> Hit:
     return Hit(observation_from_stored(stored), stored["path"], score)
 
 
-def search(index: TermIndex, text: str, filters: Filters, limit: int) -> list[Hit]:
-    """Ranked hits, as ``MemoryIndex.search`` ranks them."""
-    found = termindex.ranked(index, termindex.analyze(text), limit, matcher(index, filters))
-    return [_hit(index, key, score) for key, score in found]
+#: How deep each ranking goes into the fusion.
+FUSE_DEPTH = 50
+#: Reciprocal rank fusion's constant: a document's fused score is the sum over the rankings it is
+#: in of ``weight / (RRF_K + rank)``.
+RRF_K = 60
+LEXICAL_WEIGHT = 1.0
+VECTOR_WEIGHT = 2.0
+#: Cosine similarity below which the vector ranking does not vouch for a document (a query about
+#: something memory does not hold should find nothing, not its nearest neighbours).
+VECTOR_FLOOR = 0.2
+#: ``MEMGIT_SEMANTIC=off`` searches by words alone (benchmarks compare both).
+SWITCH = "MEMGIT_SEMANTIC"
+
+
+def semantic_enabled(environ: Mapping[str, str] | None = None) -> bool:
+    value = (os.environ if environ is None else environ).get(SWITCH, "")
+    return value.strip().lower() not in ("0", "off", "false", "no")
+
+
+def search(
+    index: TermIndex, text: str, filters: Filters, limit: int, *, semantic: bool | None = None
+) -> list[Hit]:
+    """Ranked hits: BM25 (as ``MemoryIndex.search`` ranks), fused with vector similarity by
+    reciprocal rank fusion when the index holds vectors of the installed model."""
+    allow = matcher(index, filters)
+    depth = max(limit, FUSE_DEPTH)
+    lexical = termindex.ranked(index, termindex.analyze(text), depth, allow)
+    model = _model(index) if (semantic_enabled() if semantic is None else semantic) else None
+    if model is None:
+        return [_hit(index, key, score) for key, score in lexical[:limit]]
+    nearest = nearest_keys(index, model, text, depth, allow)
+    fused: dict[int, float] = {}
+    for weight, ranking in ((LEXICAL_WEIGHT, [k for k, _ in lexical]), (VECTOR_WEIGHT, nearest)):
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] = fused.get(key, 0.0) + weight / (RRF_K + rank)
+    best = sorted(fused.items(), key=lambda item: (-item[1], index.id_of(item[0])))[:limit]
+    return [_hit(index, key, round(score * RRF_K, 4)) for key, score in best]
+
+
+def _model(index: TermIndex) -> Any:
+    from memgit import embeddings
+
+    if index.vector_model != embeddings.MODEL_ID:
+        return None
+    return embeddings.load()
+
+
+def nearest_keys(
+    index: TermIndex, model: Any, text: str, depth: int, allow: Callable[[int], bool]
+) -> list[int]:
+    """Keys of the documents most similar to ``text`` (at least ``VECTOR_FLOOR``), best first."""
+    import numpy as np
+
+    from memgit import embeddings
+
+    query = model.embed([text])[0]
+    if not query.any():
+        return []
+    # Centred cosine: the mean of the stored vectors (what every memory of this project has in
+    # common) is taken out of both sides, so similarity reflects what a text is about.
+    mean = np.asarray(index.header.get("vector_mean") or np.zeros(query.shape), dtype=np.float32)
+    query = query - mean
+    query /= float(np.linalg.norm(query)) or 1.0
+    offset = float(mean @ query)
+    mean_norm = float(mean @ mean)
+    rows = index.vector_rows()
+    sims = np.empty(index.count, dtype=np.float32)
+    step = 16384
+    both = np.stack([query, mean], axis=1)
+    for begin in range(0, index.count, step):
+        part = rows[begin : begin + step].astype(np.float32) @ both
+        norms = np.sqrt(np.maximum(1.0 - 2.0 * part[:, 1] + mean_norm, 1e-6))
+        sims[begin : begin + step] = (part[:, 0] - offset) / norms
+    del rows
+    if index.gone:
+        sims[np.fromiter(index.gone, dtype=np.int64)] = -1.0
+    scored: list[tuple[float, int]] = []
+    if index.count:
+        take = min(index.count, depth * 4)
+        top = np.argpartition(-sims, take - 1)[:take]
+        scored = [(float(sims[i]), int(i)) for i in top]
+    for position, record in enumerate(index.delta_docs):
+        if record.get("vm") == embeddings.MODEL_ID and isinstance(record.get("v"), str):
+            vector = embeddings.decode(record["v"]).astype(np.float32) - mean
+            norm = float(np.linalg.norm(vector)) or 1.0
+            scored.append((float(vector @ query) / norm, -1 - position))
+    scored.sort(key=lambda item: -item[0])
+    found = []
+    for similarity, key in scored:
+        if similarity < VECTOR_FLOOR:
+            break
+        if allow(key):
+            found.append(key)
+            if len(found) == depth:
+                break
+    return found
 
 
 def candidates(index: TermIndex, filters: Filters) -> list[int]:
