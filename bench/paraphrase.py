@@ -58,7 +58,7 @@ TUNED = [
     Pair(
         "gotcha",
         "OAuth tokens expire after sixty minutes",
-        "The auth middleware refreshes them silently; a 401 after an hour means the refresh failed.",
+        "The auth middleware refreshes them silently; a 401 after an hour means refreshing failed.",
         "why does sign-in break for users",
     ),
     Pair(
@@ -187,7 +187,7 @@ HELD_OUT = [
     Pair(
         "pattern",
         "Every migration must be reversible",
-        "Revisions implement downgrade(); CI runs upgrade, downgrade, upgrade on a scratch Postgres.",
+        "Revisions implement downgrade(); CI runs upgrade, downgrade, upgrade on scratch Postgres.",
         "can schema changes be rolled back safely",
     ),
     Pair(
@@ -265,7 +265,7 @@ HELD_OUT = [
     Pair(
         "pattern",
         "Soft deletes keep a deleted_at column",
-        "Queries filter deleted_at IS NULL through a mixin; a nightly job purges after thirty days.",
+        "Queries filter deleted_at IS NULL through a mixin; a nightly job purges after 30 days.",
         "what happens to records users remove",
     ),
     Pair(

@@ -32,6 +32,7 @@ import math
 import mmap
 import os
 import re
+import struct
 import zlib
 from array import array
 
@@ -52,6 +53,7 @@ MAX_DELTA = 1000
 B = 0.75
 K1 = 1.2
 
+_PAIR = struct.Struct("<QQ")
 _TOKEN = re.compile(r"[\w\*]+(\.?[\w\*]+)*", re.UNICODE)
 #: Whoosh's English stop words (``whoosh.analysis.STOP_WORDS``), which its StemmingAnalyzer drops.
 STOP_WORDS = frozenset(
@@ -477,6 +479,8 @@ class TermIndex:
             view: mmap.mmap | bytes = (
                 mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if length else b""
             )
+            if isinstance(view, mmap.mmap):
+                handle.close()  # the mapping keeps the file open for itself
             index = cls(handle, view, header, start)
             with open(os.path.join(folder, DELTA), encoding="utf-8") as delta_file:
                 delta = json.load(delta_file)
@@ -540,13 +544,17 @@ class TermIndex:
 
     # --- documents ---------------------------------------------------------------------------
 
+    def _pair(self, section: str, slot: int) -> tuple[int, int]:
+        """Entries ``slot`` and ``slot + 1`` of a table of little-endian 64-bit offsets."""
+        offset = self._start + self.header["sections"][section][0] + slot * 8
+        begin, end = _PAIR.unpack_from(self._view, offset)
+        return int(begin), int(end)
+
     def record(self, doc: int) -> dict[str, Any]:
         """The record of base document ``doc``."""
-        offsets = self._section("offsets")
-        begin = int.from_bytes(offsets[doc * 8 : doc * 8 + 8], "little")
-        end = int.from_bytes(offsets[doc * 8 + 8 : doc * 8 + 16], "little")
-        records = self._section("records")
-        data: dict[str, Any] = json.loads(bytes(records[begin:end]))
+        begin, end = self._pair("offsets", doc)
+        start = self._start + self.header["sections"]["records"][0]
+        data: dict[str, Any] = json.loads(self._view[start + begin : start + end])
         return data
 
     def base_records(self) -> Iterator[dict[str, Any]]:
@@ -593,11 +601,9 @@ class TermIndex:
 
     def postings(self, term: str) -> tuple[array[int], array[int]]:
         buckets = self.header["buckets"]
-        slot = _bucket(term, buckets)
-        table = self._section("buckets")
-        begin = int.from_bytes(table[slot * 8 : slot * 8 + 8], "little")
-        end = int.from_bytes(table[slot * 8 + 8 : slot * 8 + 16], "little")
-        entry = json.loads(bytes(self._section("terms")[begin:end])).get(term)
+        begin, end = self._pair("buckets", _bucket(term, buckets))
+        start = self._start + self.header["sections"]["terms"][0]
+        entry = json.loads(self._view[start + begin : start + end]).get(term)
         docs, tfs = array("I"), array("H")
         if entry is None:
             return docs, tfs
@@ -680,17 +686,40 @@ def ranked(
     ``max(3 * limit, limit + 10)`` by BM25 and re-sorts them by score times confidence; so does
     this.
     """
-    import heapq
-    from operator import itemgetter
-
     scores = index.scores(terms)
-    items = scores.items() if allow is None else [i for i in scores.items() if allow(i[0])]
     window = max(limit * 3, limit + 10)
-    top = heapq.nlargest(window, items, key=itemgetter(1))
+    top = _best(scores, window, allow)
     top.sort(key=_by_score)
+    del top[window:]
     adjusted = [(key, score * (0.5 + 0.5 * index.confidence_of(key))) for key, score in top]
     adjusted.sort(key=lambda item: (-item[1], index.id_of(item[0])))
     return adjusted[:limit]
+
+
+def _best(
+    scores: dict[int, float], window: int, allow: Callable[[int], bool] | None
+) -> list[tuple[int, float]]:
+    """The ``window`` best-scored allowed items (ties at the edge all kept, for the sort).
+
+    The score of the ``window``-th best is found on the bare values first, so ``allow`` runs
+    only on the few documents at or above it (and on all of them only if too few pass).
+    """
+    import heapq
+
+    if len(scores) > window:
+        edge = heapq.nlargest(window, scores.values())[-1]
+        items = [(k, v) for k, v in scores.items() if v >= edge]
+        if allow is not None:
+            items = [item for item in items if allow(item[0])]
+        if len(items) >= window:
+            return items
+    items = list(scores.items())
+    if allow is not None:
+        items = [item for item in items if allow(item[0])]
+    if len(items) > window:
+        edge = heapq.nlargest(window, (v for _, v in items))[-1]
+        items = [item for item in items if item[1] >= edge]
+    return items
 
 
 def _by_score(item: tuple[int, float]) -> tuple[float, float]:

@@ -70,9 +70,9 @@ def prompt_submit(root: str, state: str, payload: dict[str, Any]) -> str:
                 return ""
             _sync(root)
             continue
-        with index:
-            hits = termindex.ranked(index, terms, items * 3, allow=index.is_active)
-            records = [index.get(key) for key, _ in hits]
+        # Not closed: the process ends right after, and unmapping costs more than it saves.
+        hits = termindex.ranked(index, terms, items * 3, allow=index.is_active)
+        records = [index.get(key) for key, _ in hits]
         if attempt or not any(_changed(root, record) for record in records):
             break
         _sync(root)  # a candidate's file was edited in place since it was indexed
