@@ -363,7 +363,7 @@ class Memory:
     def active_observations(self) -> list[Observation]:
         from memgit.query import Filters
 
-        return [hit.observation for hit in self.index.list(Filters(), None)]
+        return [hit.observation for hit in self.listing(Filters(), None)]
 
     def section_body(self, target: str = "claude", now: datetime | None = None) -> str:
         """The generated memory section for ``target``, ranked for ``now``'s date."""
@@ -390,7 +390,7 @@ class Memory:
     def _active_hits(self) -> list[Hit]:
         from memgit.query import Filters
 
-        return self.index.list(Filters(), None)
+        return self.listing(Filters(), None)
 
     def code_staleness(self, hits: Sequence[Hit] | None = None) -> dict[str, Verdict]:
         """Active observations whose files changed a lot since they were recorded, at HEAD."""

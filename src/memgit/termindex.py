@@ -109,6 +109,10 @@ class Builder:
         self.records_path = os.path.join(folder, f".records-{_token()}")
         self.records = open(self.records_path, "wb")  # noqa: SIM115 - closed in finish/abort
         self.offsets = array("Q", [0])
+        # Term frequencies apart from the records: only a rewrite of the base reads them back.
+        self.tfs_path = os.path.join(folder, f".tfs-{_token()}")
+        self.tfs = open(self.tfs_path, "wb")  # noqa: SIM115 - closed in finish/abort
+        self.tf_offsets = array("Q", [0])
         self.postings: dict[str, tuple[array[int], array[int]]] = {}
         self.lengths = array("f")
         self.true_lengths = 0
@@ -164,30 +168,35 @@ class Builder:
                 row = np.frombuffer(raw, dtype=np.float16).astype(np.float64)
                 self.vector_sum = row if self.vector_sum is None else self.vector_sum + row
                 self.vector_count += 1
-        data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(
+        counts = json.dumps(record["t"], ensure_ascii=False, separators=(",", ":")).encode(
             "utf-8", "surrogatepass"
         )
+        self.tfs.write(counts)
+        self.tf_offsets.append(self.tf_offsets[-1] + len(counts))
+        data = json.dumps(
+            {k: v for k, v in record.items() if k != "t"}, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8", "surrogatepass")
         self.records.write(data)
         self.offsets.append(self.offsets[-1] + len(data))
 
     def abort(self) -> None:
-        self.records.close()
-        self.vectors.close()
-        _remove(self.records_path)
-        _remove(self.vectors_path)
+        for handle in (self.records, self.vectors, self.tfs):
+            handle.close()
+        for path in (self.records_path, self.vectors_path, self.tfs_path):
+            _remove(path)
 
     def finish(self, base_id: str | None = None) -> str:
         """Write ``base.bin`` atomically; returns its id."""
         count = len(self.lengths)
         if self.vector_bytes:  # documents without a vector (or of another model) get zeros
             self.vectors.write(b"\0" * (count * self.vector_bytes - self.vectors.tell()))
-        self.records.close()
-        self.vectors.close()
+        for handle in (self.records, self.vectors, self.tfs):
+            handle.close()
         try:
             return self._write(base_id or _token())
         finally:
-            _remove(self.records_path)
-            _remove(self.vectors_path)
+            for path in (self.records_path, self.vectors_path, self.tfs_path):
+                _remove(path)
 
     def _write(self, base_id: str) -> str:
         count = len(self.lengths)
@@ -218,6 +227,7 @@ class Builder:
             ("updated", self.updated.tobytes()),
             *((f"code_{k}", v.tobytes()) for k, v in self.codes.items()),
             ("offsets", self.offsets.tobytes()),
+            ("tf_offsets", self.tf_offsets.tobytes()),
         ]
         layout: dict[str, list[int]] = {}
         position = 0
@@ -231,6 +241,9 @@ class Builder:
         position += int(self.offsets[-1])
         position += -position % 8
         layout["vectors"] = [position, count * self.vector_bytes]
+        position += count * self.vector_bytes
+        position += -position % 8
+        layout["tfs"] = [position, int(self.tf_offsets[-1])]
         header = {
             "version": VERSION,
             "id": base_id,
@@ -262,7 +275,11 @@ class Builder:
                         out.write(docs.tobytes())
                         out.write(tfs.tobytes())
                         out.write(b"\0" * (-(6 * len(docs)) % 4))
-                for name, path in (("records", self.records_path), ("vectors", self.vectors_path)):
+                for name, path in (
+                    ("records", self.records_path),
+                    ("vectors", self.vectors_path),
+                    ("tfs", self.tfs_path),
+                ):
                     out.write(b"\0" * (start + layout[name][0] - out.tell()))
                     with open(path, "rb") as part:
                         while chunk := part.read(1 << 20):
@@ -562,11 +579,16 @@ class TermIndex:
         import base64
 
         offsets = self.column("offsets", "Q")
+        apart = "tfs" in self.header["sections"]  # else the records hold their own "t"
+        tf_offsets = self.column("tf_offsets", "Q") if apart else None
         records = self._section("records")
+        tfs = self._section("tfs") if apart else None
         width = int(self.header.get("vector_bytes") or 0)
         vectors = self._section("vectors") if self.header.get("vectors") else None
         for doc in range(self.count):
             record = json.loads(bytes(records[offsets[doc] : offsets[doc + 1]]))
+            if tfs is not None and tf_offsets is not None:
+                record["t"] = json.loads(bytes(tfs[tf_offsets[doc] : tf_offsets[doc + 1]]))
             if vectors is not None and record.get("vm") == self.header["vectors"]:
                 raw = bytes(vectors[doc * width : (doc + 1) * width])
                 record["v"] = base64.b64encode(raw).decode("ascii")
