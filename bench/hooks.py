@@ -123,7 +123,9 @@ def bench_size(
             if event == "UserPromptSubmit":
                 prompt = PROMPTS[n % len(PROMPTS)]
                 payload = {**payload, "prompt": prompt, "session_id": f"bench-prompt-{n}"}
-            elapsed = timed([python, str(launcher), "hook", event], json.dumps(payload), repo, env)
+            # The arguments the hook commands (hooks/hooks.json) pass.
+            argv = [python, str(launcher), "hook", event, "--contract", "1"]
+            elapsed = timed(argv, json.dumps(payload), repo, env)
             if n:  # the first run warms the page cache
                 samples.append(elapsed)
             wait_for_worker(repo)

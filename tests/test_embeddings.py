@@ -17,7 +17,7 @@ from .conftest import SRC
 
 needs_model = pytest.mark.skipif(
     not embeddings.available(),
-    reason="the semantic extra is not installed: pip install 'memgit[semantic]'",
+    reason="the semantic extra is not installed: pip install 'claude-memgit[semantic]'",
 )
 
 NO_NETWORK = """
@@ -133,7 +133,7 @@ def test_without_the_extra_search_is_bm25_and_reindex_says_how_to_get_it(
         Memory.open(memory_repo).add("decision", "Stripe owns invoices", "No cards stored.")
         assert main(["reindex", "--full"]) == 0
         err = capsys.readouterr().err
-        assert "pip install 'memgit[semantic]'" in err
+        assert "pip install 'claude-memgit[semantic]'" in err
         with termindex.TermIndex.open(str(memory_repo / ".git/memgit/terms")) as index:  # type: ignore[union-attr]
             assert index.vector_model is None
         assert len(Memory.open(memory_repo).search("stripe", Filters(), 5)) == 1

@@ -6,7 +6,7 @@ a text's tokens, normalised. This module reads the two files straight from the i
 (never through ``wordllama.WordLlama.load``, whose loader falls back to downloading a tokenizer):
 the weights with ``numpy.memmap`` from the safetensors file, the tokenizer with
 ``tokenizers.Tokenizer.from_file``. Nothing is fetched, ever; without the optional dependencies
-(``pip install 'memgit[semantic]'``) ``available()`` is False and search is BM25 alone.
+(``pip install 'claude-memgit[semantic]'``) ``available()`` is False and search is BM25 alone.
 
 Vectors are computed when the term index is written (``termindex.record_for``) and stored with
 it; a search embeds only its query.
@@ -30,7 +30,7 @@ DIM = 256
 #: Tokens of a text that count (a memory's title and first paragraphs say what it is about).
 MAX_TOKENS = 512
 MISSING = (
-    "semantic search is off: install it with `pip install 'memgit[semantic]'` "
+    "semantic search is off: install it with `pip install 'claude-memgit[semantic]'` "
     "(a 16 MB offline model; nothing is downloaded)"
 )
 #: Identifies the model and how texts are turned into vectors: stored vectors of another are

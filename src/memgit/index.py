@@ -49,6 +49,10 @@ SCHEMA_VERSION = indexstate.SCHEMA_VERSION
 #: memory: at 100k observations every search copied ~180 MB (postings and stored documents)
 #: before looking at a single term.
 WRITER_OPTIONS: dict[str, Any] = {"limitmb": 128, "compound": False}
+#: A rebuild of more files than this sorts in a smaller pool: it spills to runs and merges
+#: (slower), but leaves room for the term index and the embedding model under 300 MB at 100k.
+LARGE_REBUILD = 30_000
+LARGE_LIMITMB = 48
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -258,7 +262,10 @@ class MemoryIndex:
         fresh.mkdir(parents=True)
         marks = self._marks()
         ix = windex.create_in(str(fresh), _schema())
-        writer = ix.writer(timeout=self.lock_timeout, **WRITER_OPTIONS)
+        options = dict(WRITER_OPTIONS)
+        if len(names) > LARGE_REBUILD:
+            options["limitmb"] = LARGE_LIMITMB
+        writer = ix.writer(timeout=self.lock_timeout, **options)
         report = SyncReport(rebuilt=True)
         files: dict[str, list[Any]] = {}
         terms = termindex.Builder(self.terms_folder)
