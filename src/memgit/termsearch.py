@@ -96,7 +96,10 @@ LEXICAL_WEIGHT = 1.0
 VECTOR_WEIGHT = 2.0
 #: Cosine similarity below which the vector ranking does not vouch for a document (a query about
 #: something memory does not hold should find nothing, not its nearest neighbours).
-VECTOR_FLOOR = 0.2
+VECTOR_FLOOR = 0.3
+#: Below this many stored vectors their mean says little about the project: vectors then only
+#: re-rank what the words found, and bring in nothing on their own.
+MIN_VECTOR_DOCS = 100
 #: ``MEMGIT_SEMANTIC=off`` searches by words alone (benchmarks compare both).
 SWITCH = "MEMGIT_SEMANTIC"
 
@@ -118,6 +121,9 @@ def search(
     if model is None:
         return [_hit(index, key, score) for key, score in lexical[:limit]]
     nearest = nearest_keys(index, model, text, depth, allow)
+    if index.count < MIN_VECTOR_DOCS:
+        found = {key for key, _ in lexical}
+        nearest = [key for key in nearest if key in found]
     fused: dict[int, float] = {}
     for weight, ranking in ((LEXICAL_WEIGHT, [k for k, _ in lexical]), (VECTOR_WEIGHT, nearest)):
         for rank, key in enumerate(ranking, start=1):
