@@ -373,3 +373,22 @@ def test_timeline_matches_the_search_index_order(memory_repo: Path) -> None:
     assert [h.observation.id for h in memory.timeline(around=centre, limit=9)] == [
         h.observation.id for h in around
     ]
+
+
+def test_prompt_settings_follow_the_configuration_and_environment(
+    memory_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = Memory.open(memory_repo)
+    for n in range(6):
+        memory.add("gotcha", f"Billing export quirk number {n}", f"Export detail {n}.")
+    assert len(prompt.cited_ids(ask(memory_repo, "billing export quirk"))) == 5
+    config = memory_repo / ".memory" / "config.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("prompt_items: 5", "prompt_items: 2"),
+        encoding="utf-8",
+    )
+    assert len(prompt.cited_ids(ask(memory_repo, "billing export quirk"))) == 2
+    monkeypatch.setenv("MEMGIT_CONTEXT_PROMPT_ITEMS", "3")
+    assert len(prompt.cited_ids(ask(memory_repo, "billing export quirk"))) == 3
+    monkeypatch.setenv("MEMGIT_CONTEXT_PROMPT_ITEMS", "0")
+    assert ask(memory_repo, "billing export quirk") == ""
