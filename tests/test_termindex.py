@@ -392,3 +392,13 @@ def test_prompt_settings_follow_the_configuration_and_environment(
     assert len(prompt.cited_ids(ask(memory_repo, "billing export quirk"))) == 3
     monkeypatch.setenv("MEMGIT_CONTEXT_PROMPT_ITEMS", "0")
     assert ask(memory_repo, "billing export quirk") == ""
+
+
+def test_writers_find_base_names_without_reading_records(memory_repo: Path) -> None:
+    memory = fill(memory_repo, extra=3)
+    memory.reindex(full=True)
+    with termindex.TermIndex.open(state(memory_repo) + "/terms") as index:  # type: ignore[union-attr]
+        assert "names" in index.header["sections"]
+        names = index.base_names()
+        assert names == {index.record(doc)["n"]: doc for doc in range(index.count)}
+        assert len(names) == len(TOPICS) + 3

@@ -113,6 +113,7 @@ class Builder:
         self.tfs_path = os.path.join(folder, f".tfs-{_token()}")
         self.tfs = open(self.tfs_path, "wb")  # noqa: SIM115 - closed in finish/abort
         self.tf_offsets = array("Q", [0])
+        self.names: list[str] = []
         self.postings: dict[str, tuple[array[int], array[int]]] = {}
         self.lengths = array("f")
         self.true_lengths = 0
@@ -173,6 +174,7 @@ class Builder:
         )
         self.tfs.write(counts)
         self.tf_offsets.append(self.tf_offsets[-1] + len(counts))
+        self.names.append(record["n"])
         data = json.dumps(
             {k: v for k, v in record.items() if k != "t"}, ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8", "surrogatepass")
@@ -229,6 +231,8 @@ class Builder:
             ("offsets", self.offsets.tobytes()),
             ("tf_offsets", self.tf_offsets.tobytes()),
         ]
+        if not any("\n" in name for name in self.names):  # else writers read the records
+            sections.append(("names", "\n".join(self.names).encode("utf-8", "surrogateescape")))
         layout: dict[str, list[int]] = {}
         position = 0
         for name, data in sections:
@@ -595,7 +599,10 @@ class TermIndex:
             yield record
 
     def base_names(self) -> dict[str, int]:
-        """File name -> base document number (reads every record: for writers)."""
+        """File name -> base document number (for writers)."""
+        if "names" in self.header["sections"]:  # one small section, not every record
+            text = bytes(self._section("names")).decode("utf-8", "surrogateescape")
+            return {name: doc for doc, name in enumerate(text.split("\n"))} if self.count else {}
         pattern = re.compile(rb'^\{"n":"((?:[^"\\]|\\.)*)"')
         names = {}
         offsets = self.column("offsets", "Q")
