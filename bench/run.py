@@ -12,6 +12,9 @@ pipx install it) and timed from spawn to exit; its peak memory is the child's ma
 - ``noop``: ``memgit reindex`` when nothing changed;
 - ``search``: ``memgit search`` over the query set, rotating, ``3 x runs`` samples;
 - ``list``: ``memgit list --limit 20``;
+- ``timeline``: ``memgit timeline`` (the 20 latest observations in creation order);
+- ``generate``: ``memgit generate`` with no code-staleness cache, as the first one on a fresh
+  clone (the cache is removed before each run);
 - ``refresh``: ``memgit reindex`` right after ``--add`` new files were copied in (as a ``git
   pull`` does), from the same index each time; it must sync, not rebuild;
 - ``fts5_build`` and ``fts5_search``: ``fts5_baseline.py`` on the same files and queries.
@@ -53,6 +56,8 @@ LABELS = {
     "baseline": "`python -c pass`",
     "search": "`memgit search QUERY`",
     "list": "`memgit list --limit 20`",
+    "timeline": "`memgit timeline`",
+    "generate": "`memgit generate` (first, no staleness cache)",
     "noop": "`memgit reindex` (nothing changed)",
     "refresh": "`memgit reindex` after +{add} files",
     "rebuild": "`memgit reindex --full`",
@@ -60,7 +65,7 @@ LABELS = {
     "fts5_build": "FTS5 build (same files)",
 }
 #: The measurements of memgit itself (the peak memory target is about these).
-MEMGIT_KEYS = ("search", "list", "noop", "refresh", "rebuild")
+MEMGIT_KEYS = ("search", "list", "timeline", "generate", "noop", "refresh", "rebuild")
 #: memgit measurement -> the FTS5 measurement it is compared with.
 VERSUS = {"search": "fts5_search", "rebuild": "fts5_build"}
 
@@ -77,8 +82,11 @@ class Target:
 
 
 TARGETS = (
-    Target("`memgit search` at 10k, whole process", "search", 10_000, 250, "ms"),
-    Target("`memgit search` at 100k, whole process", "search", 100_000, 600, "ms"),
+    Target("`memgit search` at 10k, whole process", "search", 10_000, 150, "ms"),
+    Target("`memgit search` at 100k, whole process", "search", 100_000, 400, "ms"),
+    Target("`memgit list --limit 20` at 100k", "list", 100_000, 300, "ms"),
+    Target("`memgit timeline` at 100k", "timeline", 100_000, 300, "ms"),
+    Target("first `memgit generate` at 10k", "generate", 10_000, 1000, "ms"),
     Target("refresh after +500 at 10k, no full rebuild", "refresh", 10_000, 2000, "ms"),
     Target("full rebuild at 10k", "rebuild", 10_000, 20_000, "ms"),
     Target("peak memory of any command at 100k", "peak_rss", 100_000, 300, "MB"),
@@ -160,8 +168,17 @@ class SizeBench:
         self.python: str = args.python
         self.env = corpora.child_environment()
         self.repo = corpus.repo
+        self.observations = corpus.observations
+        self.reuse = False
+        if args.work is not None:  # a copy of the corpus whose index is kept between runs
+            self.repo = args.work / f"n{corpus.size}-s{corpus.seed}" / "repo"
+            self.observations = self.repo / ".memory" / "observations"
+            if not self.repo.exists():
+                self.repo.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copytree(corpus.repo, self.repo, symlinks=True)
+            self.reuse = (self.repo / ".git" / "memgit" / "terms").is_dir()
         self.state = self.repo / ".git" / "memgit"
-        self.work = corpus.folder / "work"
+        self.work = self.repo.parent / "work" if args.work is not None else corpus.folder / "work"
         self.queries = corpus.queries()
 
     def say(self, message: str) -> None:
@@ -197,7 +214,8 @@ class SizeBench:
         args = self.args
         runs, add = args.runs, args.add
         rebuild_runs = args.rebuild_runs or default_rebuild_runs(runs, self.corpus.size)
-        shutil.rmtree(self.state, ignore_errors=True)
+        if not self.reuse:
+            shutil.rmtree(self.state, ignore_errors=True)
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         results: dict[str, dict[str, Any]] = {}
@@ -205,10 +223,11 @@ class SizeBench:
         base = self.measure("baseline", lambda i: [self.python, "-c", "pass"], runs)
         results["baseline"] = summarize("python -c pass", base)
 
-        rebuilt = self.measure(
-            "rebuild", lambda i: self.memgit("reindex", "--full"), rebuild_runs, warmup=False
-        )
-        results["rebuild"] = summarize("memgit reindex --full", rebuilt)
+        if not self.reuse or not args.skip_rebuild:
+            rebuilt = self.measure(
+                "rebuild", lambda i: self.memgit("reindex", "--full"), rebuild_runs, warmup=False
+            )
+            results["rebuild"] = summarize("memgit reindex --full", rebuilt)
         snapshot = self.work / "state"
         shutil.copytree(self.state, snapshot)
 
@@ -228,9 +247,21 @@ class SizeBench:
 
         listed = self.measure("list", lambda i: self.memgit("list", "--limit", "20"), runs)
         results["list"] = summarize("memgit list --limit 20", listed)
+        ordered = self.measure("timeline", lambda i: self.memgit("timeline"), runs)
+        results["timeline"] = summarize("memgit timeline", ordered)
+
+        def first_generate() -> None:
+            (self.state / "code-staleness.json").unlink(missing_ok=True)
+
+        generated = self.measure(
+            "generate", lambda i: self.memgit("generate"), runs, before=first_generate
+        )
+        results["generate"] = summarize(
+            "memgit generate (code-staleness cache removed first)", generated
+        )
 
         extra = self.corpus.extra_files()[:add]
-        copied = [self.corpus.observations / f.name for f in extra]
+        copied = [self.observations / f.name for f in extra]
 
         def pull() -> None:
             restore(snapshot, self.state)
@@ -259,7 +290,7 @@ class SizeBench:
         )
 
         db = self.work / "fts5.db"
-        obs_dir = str(self.corpus.observations)
+        obs_dir = str(self.observations)
         built = self.measure(
             "fts5_build",
             lambda i: [self.python, str(FTS5), "build", str(db), obs_dir],
@@ -314,11 +345,12 @@ def check_targets(sizes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     checks = []
     for target in TARGETS:
         commands = by_size.get(target.size)
-        if commands is None:
+        if commands is None or (target.key != "peak_rss" and target.key not in commands):
             checks.append({**_target_json(target), "measured": None, "passed": None})
             continue
         if target.key == "peak_rss":
-            worst = max(MEMGIT_KEYS, key=lambda k: commands[k]["peak_rss_mb"])
+            present = [k for k in MEMGIT_KEYS if k in commands]
+            worst = max(present, key=lambda k: commands[k]["peak_rss_mb"])
             measured = commands[worst]["peak_rss_mb"]
             note = f"worst: {worst}"
         else:
@@ -354,6 +386,8 @@ def markdown(report: dict[str, Any]) -> str:
             "|---|--:|--:|--:|--:|--:|--:|",
         ]
         for key, label in LABELS.items():
+            if key not in commands:
+                continue  # full rebuilds skipped on a kept index (--skip-rebuild)
             entry = commands[key]
             versus = f"{entry['vs_fts5']:.1f}x" if entry.get("vs_fts5") is not None else ""
             lines.append(
@@ -430,6 +464,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=corpora.DEFAULT_CACHE, help="corpus cache")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="measure in a copy of each corpus kept here, index included (build a 100k once)",
+    )
+    parser.add_argument(
+        "--skip-rebuild",
+        action="store_true",
+        help="with --work and an index already there, do not measure full rebuilds",
+    )
     parser.add_argument("--python", default=sys.executable, help="interpreter to measure")
     args = parser.parse_args(argv)
     try:

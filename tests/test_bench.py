@@ -117,6 +117,8 @@ def test_quick_run_reports_every_measurement(tmp_path: Path) -> None:
         "baseline",
         "search",
         "list",
+        "timeline",
+        "generate",
         "noop",
         "refresh",
         "rebuild",

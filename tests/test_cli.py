@@ -263,3 +263,29 @@ def test_generate_check(cli: Cli, memory_repo: Path) -> None:
     assert "updated" in cli("generate", cwd=memory_repo).out
     assert cli("generate", "--check", cwd=memory_repo).code == 0
     assert "Harbor times are UTC" in (memory_repo / "CLAUDE.md").read_text(encoding="utf-8")
+
+
+def test_each_command_builds_only_its_own_parser() -> None:
+    """``COMMAND_OWNERS`` names the module that registers each command, and all of them."""
+    import argparse
+    import importlib
+
+    from memgit.cli import COMMAND_MODULES, COMMAND_OWNERS
+
+    registered = {}
+    for module in COMMAND_MODULES:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"memgit.commands.{module}").register(sub)
+        registered.update(dict.fromkeys(sub.choices, module))
+    assert {k: v for k, v in COMMAND_OWNERS.items() if k in registered} == {
+        k: registered[k] for k in COMMAND_OWNERS if k in registered
+    }
+    assert set(COMMAND_OWNERS) <= set(registered)
+    only = build_parser(["search", "billing"])
+    assert build_parser(["search", "x"]).parse_args(["search", "x"]).query == ["x"]
+    subparsers = next(a for a in only._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(subparsers.choices) == {"search", "list"}
+    everything = next(
+        a for a in build_parser(["nosuch"])._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    assert set(everything.choices) == set(registered)

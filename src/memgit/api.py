@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from memgit.redact import Redactor
     from memgit.review import Outcome, ReviewBatch
     from memgit.sessions import SessionSummary
+    from memgit.termindex import TermIndex
 
 TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
 
@@ -88,6 +89,16 @@ def initialize(paths: Paths) -> InitReport:
     return InitReport(paths.root, tuple(created), tuple(kept))
 
 
+def prompt_settings(config: Config) -> dict[str, Any]:
+    """What the UserPromptSubmit hook needs of the configuration (kept with the term index)."""
+    return {
+        "prompt_items": config.context.prompt_items,
+        "prompt_chars": config.context.prompt_chars,
+        "half_life_days": config.lifecycle.half_life_days,
+        "ephemeral_types": list(config.lifecycle.ephemeral_types),
+    }
+
+
 class Memory:
     """One repository's memory: configuration, store and index, opened once per command."""
 
@@ -125,7 +136,10 @@ class Memory:
         from memgit.index import MemoryIndex  # whoosh is ~70 ms to import: only when searching
 
         return MemoryIndex(
-            self.paths.index, self.store, lock_timeout=self.config.index.lock_timeout
+            self.paths.index,
+            self.store,
+            lock_timeout=self.config.index.lock_timeout,
+            settings=prompt_settings(self.config),
         )
 
     # --- reading --------------------------------------------------------------------------------
@@ -143,18 +157,57 @@ class Memory:
         return self.store.read(path), self.paths.relative(path)
 
     def search(
-        self, text: str, filters: Filters, limit: int = 10, *, refresh: bool = True
+        self,
+        text: str,
+        filters: Filters,
+        limit: int = 10,
+        *,
+        refresh: bool = True,
+        semantic: bool | None = None,
     ) -> list[Hit]:
         """Ranked hits; ``refresh=False`` trusts the index as it is (a long-running reader that
-        syncs it when files change, such as the web viewer, saves a scan per query)."""
+        syncs it when files change, such as the web viewer, saves a scan per query).
+
+        Words (BM25) fused with vector similarity when the semantic extra is installed;
+        ``semantic=False`` (or ``MEMGIT_SEMANTIC=off``) searches by words alone."""
         if not text.strip():
             raise MemgitError("the search query is empty: give some words to look for")
-        return self.index.search(text, filters, limit, refresh=refresh)
+        from memgit import termsearch
+
+        terms = self._terms(refresh)
+        if terms is None:
+            return self.index.search(text, filters, limit, refresh=refresh)
+        with terms:
+            return termsearch.search(terms, text, filters, limit, semantic=semantic)
 
     def listing(
         self, filters: Filters, limit: int | None = None, *, refresh: bool = True
     ) -> list[Hit]:
-        return self.index.list(filters, limit, refresh=refresh)
+        """Observations matching ``filters``, most recently updated first."""
+        from memgit import termsearch
+
+        terms = self._terms(refresh)
+        if terms is None:
+            return self.index.list(filters, limit, refresh=refresh)
+        with terms:
+            return termsearch.listing(terms, filters, limit)
+
+    def _terms(self, refresh: bool) -> TermIndex | None:
+        """The term index, synced first when ``refresh`` and the files changed (None when it
+        cannot be had: the caller asks the search index)."""
+        from memgit import indexstate, termindex
+        from memgit.errors import LockTimeout
+
+        folder = str(self.paths.state / termindex.FOLDER)
+        if refresh and not indexstate.is_current(self.store):
+            with contextlib.suppress(LockTimeout):
+                self.index.sync()
+        found = termindex.TermIndex.open(folder)
+        if found is None and not refresh:
+            with contextlib.suppress(LockTimeout):
+                self.index.sync()
+            found = termindex.TermIndex.open(folder)
+        return found
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -310,6 +363,32 @@ class Memory:
         self, *, session: str | None = None, around: str | None = None, limit: int = 20
     ) -> list[Hit]:
         """Observations in the order they were made: of one session, or around one observation."""
+        from memgit import termsearch
+        from memgit.query import Filters
+
+        terms = self._terms(True)
+        if terms is None:
+            return self._timeline_from_index(session=session, around=around, limit=limit)
+        with terms:
+            if session:
+                rows = termsearch.by_creation(terms, Filters(statuses=(), session=session))
+                return termsearch.creation_slice(terms, rows, 0, limit)
+            rows = termsearch.by_creation(terms, Filters(statuses=()))
+            if around:
+                centre, _ = self.get(around)
+                try:
+                    position = termsearch.position_of(
+                        terms, rows, centre.id, centre.created.timestamp()
+                    )
+                except KeyError:
+                    return self._timeline_from_index(session=None, around=around, limit=limit)
+                start = max(0, min(position - limit // 2, len(rows) - limit))
+                return termsearch.creation_slice(terms, rows, start, start + limit)
+            return termsearch.creation_slice(terms, rows, len(rows) - limit, len(rows))
+
+    def _timeline_from_index(
+        self, *, session: str | None, around: str | None, limit: int
+    ) -> list[Hit]:
         from memgit.query import Filters
 
         if session:
@@ -330,7 +409,7 @@ class Memory:
     def active_observations(self) -> list[Observation]:
         from memgit.query import Filters
 
-        return [hit.observation for hit in self.index.list(Filters(), None)]
+        return [hit.observation for hit in self.listing(Filters(), None)]
 
     def section_body(self, target: str = "claude", now: datetime | None = None) -> str:
         """The generated memory section for ``target``, ranked for ``now``'s date."""
@@ -388,7 +467,7 @@ class Memory:
     def _active_hits(self) -> list[Hit]:
         from memgit.query import Filters
 
-        return self.index.list(Filters(), None)
+        return self.listing(Filters(), None)
 
     def code_staleness(self, hits: Sequence[Hit] | None = None) -> dict[str, Verdict]:
         """Active observations whose files changed a lot since they were recorded, at HEAD."""

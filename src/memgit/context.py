@@ -383,6 +383,21 @@ def _snippet(body: str) -> str | None:
     return None
 
 
+PROMPT_HEAD = "Project memory (memgit) related to this prompt:"
+
+
+def prompt_line(obs: Observation) -> str | None:
+    """One observation as a UserPromptSubmit line, or None when its title is not a usable fact."""
+    text = as_fact(obs.title, TITLE_MAX)
+    if text is None:
+        return None
+    line = f"- [{obs.type}] {text}{files_hint(obs.files, text)} [m:{safe_id(obs.id)}]"
+    snippet = _snippet(obs.body)
+    if snippet and snippet.casefold() != text.casefold():
+        line += f": {snippet}"
+    return line
+
+
 def prompt_context(
     hits: Sequence[Observation],
     *,
@@ -403,7 +418,7 @@ def prompt_context(
     if max_items <= 0:
         return ""
     max_chars = min(max_chars, HOOK_CONTEXT_MAX_CHARS)
-    head = "Project memory (memgit) related to this prompt:"
+    head = PROMPT_HEAD
     room = max_chars - len(_wrap([head])) - 1
     lines: list[str] = []
     ephemeral = tuple(ephemeral_types)
@@ -417,13 +432,9 @@ def prompt_context(
             and decayed_confidence(obs, _aware(now), half_life_days, ephemeral) < min_confidence
         ):
             continue
-        text = as_fact(obs.title, TITLE_MAX)
-        if text is None:
+        line = prompt_line(obs)
+        if line is None:
             continue
-        line = f"- [{obs.type}] {text}{files_hint(obs.files, text)} [m:{safe_id(obs.id)}]"
-        snippet = _snippet(obs.body)
-        if snippet and snippet.casefold() != text.casefold():
-            line += f": {snippet}"
         if len(line) + 1 > room:
             continue
         lines.append(line)

@@ -13,9 +13,7 @@ and swapped in, so searches keep working while it runs. This module is the only 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -31,18 +29,17 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import OrGroup, QueryParser
 from whoosh.qparser.plugins import FieldsPlugin, WildcardPlugin
 
+from memgit import indexstate, termindex
 from memgit.errors import IndexUnavailable, InvalidObservation, LockTimeout, MemgitError
 from memgit.fileio import atomic_write, file_lock
-from memgit.model import STATUSES, Observation, format_time, parse_time
+from memgit.model import STATUSES, Observation, format_time
 from memgit.openitems import MANIFEST
-from memgit.query import ACTIVE, Filters, Hit
+from memgit.query import ACTIVE, Filters, Hit, observation_from_stored
 from memgit.store import Listing, Problem, Store, StoredFile
 
-#: How long a full check of every file's mtime and size stays good enough for a search.
-QUICK_SECONDS = 60.0
+QUICK_SECONDS = indexstate.QUICK_SECONDS
 
-#: Bump when the schema or the stored document changes: an older index is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = indexstate.SCHEMA_VERSION
 #: How every writer is opened.
 #: ``limitmb``: memory whoosh may use to sort postings before it spills them to temporary runs
 #: that it must merge again at commit; 128 keeps a 10k rebuild in memory (64 made it spill and
@@ -52,6 +49,10 @@ SCHEMA_VERSION = 5
 #: memory: at 100k observations every search copied ~180 MB (postings and stored documents)
 #: before looking at a single term.
 WRITER_OPTIONS: dict[str, Any] = {"limitmb": 128, "compound": False}
+#: A rebuild of more files than this sorts in a smaller pool: it spills to runs and merges
+#: (slower), but leaves room for the term index and the embedding model under 300 MB at 100k.
+LARGE_REBUILD = 30_000
+LARGE_LIMITMB = 48
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -105,13 +106,22 @@ class Health:
 
 
 class MemoryIndex:
-    def __init__(self, folder: Path, store: Store, lock_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        store: Store,
+        lock_timeout: float = 10.0,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
         self.folder = folder
         self.store = store
         self.lock_timeout = lock_timeout
+        #: The prompt settings of the configuration, recorded with the term index for the hook.
+        self.settings = settings or {}
+        self.terms_folder = str(folder.parent / termindex.FOLDER)
         self.manifest_path = folder.parent / MANIFEST
-        self.digest_path = folder.parent / "index-digest"
-        self.checked_path = folder.parent / "index-checked"
+        self.digest_path = folder.parent / indexstate.DIGEST
+        self.checked_path = folder.parent / indexstate.CHECKED
         self.lock_path = store.paths.locks / "index.lock"
 
     # --- manifest -------------------------------------------------------------------------------
@@ -134,31 +144,16 @@ class MemoryIndex:
 
     # --- digest: "nothing changed" without reading the manifest ---------------------------------
 
-    @staticmethod
-    def _digest(listing: Listing) -> str:
-        """Names, mtimes and sizes in listing order: equal digests mean the same files.
-
-        ``os.scandir`` lists an unchanged folder in the same order; if it ever does not, the
-        digests differ and the manifest comparison decides, which is only slower.
-        """
-        text = "\n".join(f"{name}\t{mtime}\t{size}" for name, (mtime, size) in listing.items())
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16)
-        return f"{SCHEMA_VERSION} {digest.hexdigest()}"
-
     def _write_digest(self, listing: Listing) -> None:
-        with contextlib.suppress(OSError):  # only an optimisation
-            atomic_write(self.digest_path, self._digest(listing), fsync=False)
+        indexstate.write_digest(self.folder.parent, indexstate.digest(listing, SCHEMA_VERSION))
 
     def _digest_matches(self, listing: Listing) -> bool:
         """True when the index was last synced with exactly these files (and still exists)."""
-        try:
-            recorded = self.digest_path.read_text(encoding="utf-8")
-        except OSError:
-            return False
+        recorded = indexstate.recorded_digest(self.folder.parent)
         return (
-            recorded == self._digest(listing)
+            recorded == indexstate.digest(listing, SCHEMA_VERSION)
             and self.manifest_path.exists()
-            and windex.exists_in(str(self.folder))
+            and indexstate.index_exists(self.folder)
         )
 
     @staticmethod
@@ -193,16 +188,20 @@ class MemoryIndex:
     def sync(self, progress: Progress | None = None) -> SyncReport:
         """Bring the index up to date with the files: only changed files are re-read."""
         folder_mtime = self._folder_mtime()
+        marks = self._marks()
         listing = self._listing()
-        if self._digest_matches(listing):
+        terms_ok = self._terms_exist()
+        if terms_ok and self._digest_matches(listing):
             self._stamp_checked(folder_mtime)
+            self._touch_marks(marks)
             return SyncReport()
         manifest = self._read_manifest()
-        if manifest is None:
+        if manifest is None or not terms_ok:
             return self.rebuild(progress)
         changed, removed = self._pending(manifest, listing)
         if not changed and not removed:
             self._write_digest(listing)  # same files, listed in another order
+            self._touch_marks(marks)
             return SyncReport()
         with file_lock(self.lock_path, timeout=self.lock_timeout, what="the search index"):
             # Another process may have synced while we waited for the lock.
@@ -215,6 +214,7 @@ class MemoryIndex:
                 return SyncReport()
             files: dict[str, list[Any]] = dict(manifest["files"])
             report = SyncReport()
+            records: list[dict[str, Any]] = []
             ix = self._open()
             writer = ix.writer(timeout=self.lock_timeout, **WRITER_OPTIONS)
             try:
@@ -228,7 +228,9 @@ class MemoryIndex:
                     if previous and previous[2]:
                         writer.delete_by_term("id", previous[2])
                     stored = self._stored(name, listing)
-                    files[name] = self._index_file(writer, stored, report, replace=True)
+                    files[name] = self._index_file(
+                        writer, stored, report, replace=True, collect=records.append
+                    )
                     if previous is None:
                         report.added += 1
                     else:
@@ -239,6 +241,11 @@ class MemoryIndex:
             except BaseException:
                 writer.cancel()
                 raise
+            kept = {record["n"] for record in records}
+            dropped = [*removed, *(name for name in changed if name not in kept)]
+            if not termindex.apply_changes(self.terms_folder, records, dropped, marks):
+                self._write_manifest(files, listing)
+                return self._rebuild_locked(progress)
             self._write_manifest(files, listing)
             return report
 
@@ -253,19 +260,27 @@ class MemoryIndex:
         fresh = self.folder.with_name(self.folder.name + ".new")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
+        marks = self._marks()
         ix = windex.create_in(str(fresh), _schema())
-        writer = ix.writer(timeout=self.lock_timeout, **WRITER_OPTIONS)
+        options = dict(WRITER_OPTIONS)
+        if len(names) > LARGE_REBUILD:
+            options["limitmb"] = LARGE_LIMITMB
+        writer = ix.writer(timeout=self.lock_timeout, **options)
         report = SyncReport(rebuilt=True)
         files: dict[str, list[Any]] = {}
+        terms = termindex.Builder(self.terms_folder)
         try:
             for done, name in enumerate(names, start=1):
                 stored = self._stored(name, listing)
-                files[name] = self._index_file(writer, stored, report, replace=False)
+                files[name] = self._index_file(
+                    writer, stored, report, replace=False, collect=terms.add
+                )
                 if progress:
                     progress(done, len(names))
             writer.commit()
         except BaseException:
             writer.cancel()
+            terms.abort()
             shutil.rmtree(fresh, ignore_errors=True)
             raise
         report.added = sum(1 for entry in files.values() if entry[2])
@@ -275,17 +290,25 @@ class MemoryIndex:
             self.folder.rename(old)
         fresh.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
+        termindex.finish_full(self.terms_folder, terms, marks)
         self._write_manifest(files, listing)
         return report
 
     def _index_file(
-        self, writer: Any, stored: StoredFile, report: SyncReport, *, replace: bool
+        self,
+        writer: Any,
+        stored: StoredFile,
+        report: SyncReport,
+        *,
+        replace: bool,
+        collect: Callable[[dict[str, Any]], None],
     ) -> list[Any]:
         """Index one file; returns its manifest entry.
 
         The entry is ``[mtime_ns, size, id, problem, type, status, updated]``.
 
         ``replace=False`` (a fresh index) skips the lookup of an older copy of the document.
+        ``collect`` receives the file's term index record.
         """
         try:
             obs = self.store.read(stored.path)
@@ -293,11 +316,13 @@ class MemoryIndex:
             problem = Problem(exc.path, "; ".join(str(p) for p in exc.problems))
             report.problems.append(problem)
             return [stored.mtime_ns, stored.size, None, problem.message]
-        document = _document(obs, f"{self._observations_prefix}/{stored.name}")
+        path = f"{self._observations_prefix}/{stored.name}"
+        document = _document(obs, path)
         if replace:
             writer.update_document(**document)
         else:
             writer.add_document(**document)
+        collect(termindex.record_for(obs, stored.name, path, stored.mtime_ns, stored.size))
         return [
             stored.mtime_ns,
             stored.size,
@@ -347,27 +372,35 @@ class MemoryIndex:
     # mtime and size of every file only when the last full check is older than QUICK_SECONDS:
     # at 100k files that full check costs most of a second.
 
+    def _marks(self) -> dict[str, Any]:
+        """What the term index records of the moment it was synced (see ``termindex``)."""
+        return {**termindex.current_marks(str(self.store.paths.root)), "settings": self.settings}
+
+    def _terms_exist(self) -> bool:
+        return termindex.usable(self.terms_folder)
+
+    def _touch_marks(self, marks: dict[str, Any]) -> None:
+        """Nothing to index, but the folder or the configuration was touched: say it is current."""
+        recorded = termindex.read_marks(self.terms_folder) or {}
+        marks = {**marks, "base": recorded.get("base")}
+        if recorded != marks:
+            with contextlib.suppress(OSError):
+                termindex.write_marks(self.terms_folder, marks)
+
     def _folder_mtime(self) -> int:
-        try:
-            return os.stat(self.store.paths.observations).st_mtime_ns
-        except OSError:
-            return 0
+        return indexstate.folder_mtime(self.store.paths.observations)
 
     def _stamp_checked(self, folder_mtime: int) -> None:
-        with contextlib.suppress(OSError):  # only an optimisation
-            atomic_write(
-                self.checked_path,
-                json.dumps({"folder": folder_mtime, "at": time.time()}),
-                fsync=False,
-            )
+        indexstate.stamp_checked(self.folder.parent, folder_mtime)
 
     def _recently_checked(self) -> bool:
-        try:
-            stamp = json.loads(self.checked_path.read_text(encoding="utf-8"))
-            folder, at = int(stamp["folder"]), float(stamp["at"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return False
-        return folder == self._folder_mtime() and 0 <= time.time() - at < QUICK_SECONDS
+        return indexstate.recently_checked(
+            self.folder.parent, self.store.paths.observations, QUICK_SECONDS
+        )
+
+    def is_current(self) -> bool:
+        """Whether both indexes reflect the files (``indexstate.is_current``)."""
+        return indexstate.is_current(self.store, QUICK_SECONDS)
 
     # --- queries --------------------------------------------------------------------------------
 
@@ -475,10 +508,16 @@ def searchable_text(obs: Observation) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _document(obs: Observation, path: str) -> dict[str, Any]:
+def stored_document(obs: Observation, path: str) -> dict[str, Any]:
+    """The copy of an observation both indexes keep: JSON-safe, with its file's path."""
     stored = obs.to_dict()  # JSON-safe already, except what unknown keys may hold
     stored["path"] = path
     stored["extra"] = json.loads(json.dumps([[k, v] for k, v in obs.extra], default=str))
+    return stored
+
+
+def _document(obs: Observation, path: str) -> dict[str, Any]:
+    stored = stored_document(obs, path)
     return {
         "id": obs.id,
         "type": obs.type,
@@ -494,27 +533,7 @@ def _document(obs: Observation, path: str) -> dict[str, Any]:
     }
 
 
-def _from_stored(doc: dict[str, Any]) -> Observation:
-    """Rebuild an observation from the index's stored copy (written by memgit, so trusted)."""
-    return Observation(
-        id=doc["id"],
-        type=doc["type"],
-        title=doc["title"],
-        created=parse_time(doc["created"]),
-        updated=parse_time(doc["updated"]),
-        body=doc["body"],
-        status=doc["status"],
-        confidence=doc["confidence"],
-        supersedes=tuple(doc["supersedes"]),
-        superseded_by=doc["superseded_by"],
-        files=tuple(doc["files"]),
-        tags=tuple(doc["tags"]),
-        session=doc["session"],
-        branch=doc["branch"],
-        commit=doc["commit"],
-        source=doc["source"],
-        extra=tuple((k, v) for k, v in doc.get("extra", [])),
-    )
+_from_stored = observation_from_stored
 
 
 def _filter_query(filters: Filters) -> Any:

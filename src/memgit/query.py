@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from memgit.model import Observation
+from memgit.model import Observation, parse_time
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,26 @@ class Hit:
 
 #: The default narrowing: active observations of any type.
 ACTIVE = Filters()
+
+
+def observation_from_stored(doc: dict[str, Any]) -> Observation:
+    """Rebuild an observation from an index's stored copy (written by memgit, so trusted)."""
+    return Observation(
+        id=doc["id"],
+        type=doc["type"],
+        title=doc["title"],
+        created=parse_time(doc["created"]),
+        updated=parse_time(doc["updated"]),
+        body=doc["body"],
+        status=doc["status"],
+        confidence=doc["confidence"],
+        supersedes=tuple(doc["supersedes"]),
+        superseded_by=doc["superseded_by"],
+        files=tuple(doc["files"]),
+        tags=tuple(doc["tags"]),
+        session=doc["session"],
+        branch=doc["branch"],
+        commit=doc["commit"],
+        source=doc["source"],
+        extra=tuple((k, v) for k, v in doc.get("extra", [])),
+    )

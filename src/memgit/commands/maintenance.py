@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from memgit import doctor
@@ -25,6 +26,11 @@ def run_reindex(args: argparse.Namespace) -> int:
     )
     for problem in report.problems:
         print(f"  skipped {problem}")
+    if report.rebuilt:
+        from memgit import embeddings
+
+        if not embeddings.available():
+            print(f"note: {embeddings.MISSING}", file=sys.stderr)
     return 0
 
 

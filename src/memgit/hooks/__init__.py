@@ -174,15 +174,19 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
         # not when that latest session is the one being resumed or compacted.
         if payload.get("source") not in RESUMED:
             prepared = startcache.read(root, git_dir, time.strftime("%Y-%m-%d", time.gmtime()))
-        if prepared is not None:
-            return _context_output(event, prepared, message)
-        from memgit.hooks.recall import session_start
+        if prepared is None:
+            from memgit.hooks.recall import session_start
 
-        return _context_output(event, session_start(root, payload), message)
+            prepared = session_start(root, payload)
+        if prepared and session:
+            from memgit.hooks.prompt import cited_ids, remember_seen
+
+            remember_seen(state, session, cited_ids(prepared))  # not repeated at each prompt
+        return _context_output(event, prepared, message)
     if event == "UserPromptSubmit":
-        from memgit.hooks.recall import prompt_submit
+        from memgit.hooks.prompt import prompt_submit
 
-        return _context_output(event, prompt_submit(root, payload))
+        return _context_output(event, prompt_submit(root, state, payload))
     return ""
 
 

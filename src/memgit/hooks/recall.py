@@ -1,46 +1,28 @@
-"""Recall for the hooks: context at session start and next to each prompt.
+"""Recall for the hooks: context at session start (UserPromptSubmit is ``hooks/prompt.py``).
 
 SessionStart gives what the CLAUDE.md section does not: the last session's summary and open
-progress and coordination on this branch. UserPromptSubmit gives the few observations most
-relevant to the prompt that are not in the section already, or nothing when nothing is relevant.
-Both stay within the configured budgets, far under Claude Code's 10,000-character cap.
+progress and coordination on this branch, within the configured budget, far under Claude Code's
+10,000-character cap.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from memgit.api import Memory
-from memgit.context import prompt_context, session_start_context
+from memgit.context import session_start_context
 from memgit.locate import head_branch
 from memgit.model import utcnow
 
 if TYPE_CHECKING:
     from memgit.sessions import SessionSummary
 
-_CITED = re.compile(r"\[m:([a-z][0-9a-z]{3,39})\]")
-#: Fewer words than this in a prompt ("ok", "go on") never trigger a search.
-MIN_PROMPT_WORDS = 2
-
 
 def section_ids(memory: Memory) -> frozenset[str]:
     """Ids already cited in the generated section of CLAUDE.md."""
-    try:  # the common case without the section module: the markers in CLAUDE.md itself
-        with open(memory.paths.root / "CLAUDE.md", encoding="utf-8") as handle:
-            text = handle.read()
-        begin, end = text.find("<!-- memgit:begin -->"), text.find("<!-- memgit:end -->")
-        if 0 <= begin < end:
-            return frozenset(_CITED.findall(text[begin:end]))
-    except (OSError, UnicodeDecodeError):
-        pass
-    from memgit.section import read_section, resolve_target
+    from memgit.hooks.prompt import section_ids as cited
 
-    try:  # a symlink, an @AGENTS.md import stub, .claude/CLAUDE.md...
-        body = read_section(resolve_target(memory.paths.root, "claude"))
-    except Exception:  # a malformed CLAUDE.md must not cost the user their context
-        return frozenset()
-    return frozenset(_CITED.findall(body or ""))
+    return cited(str(memory.paths.root))
 
 
 def session_start(root: str, payload: dict[str, Any]) -> str:
@@ -76,30 +58,6 @@ def session_start_text(memory: Memory, current: object) -> str:
         branch=branch,
         section_ids=section_ids(memory),
         max_chars=config.context.session_start_chars,
-        half_life_days=config.lifecycle.half_life_days,
-        ephemeral_types=config.lifecycle.ephemeral_types,
-    )
-
-
-def prompt_submit(root: str, payload: dict[str, Any]) -> str:
-    prompt = payload.get("prompt")
-    if not isinstance(prompt, str) or len(prompt.split()) < MIN_PROMPT_WORDS:
-        return ""
-    memory = Memory.open(root)
-    config = memory.config
-    if config.context.prompt_items == 0 or config.context.prompt_chars == 0:
-        return ""
-    from memgit.query import Filters  # whoosh: only when a prompt is worth a search
-
-    hits = memory.index.search(
-        prompt[:2000], Filters(), config.context.prompt_items * 3, refresh=False
-    )
-    return prompt_context(
-        [hit.observation for hit in hits],
-        section_ids=section_ids(memory),
-        max_chars=config.context.prompt_chars,
-        max_items=config.context.prompt_items,
-        now=utcnow(),
         half_life_days=config.lifecycle.half_life_days,
         ephemeral_types=config.lifecycle.ephemeral_types,
     )
