@@ -304,6 +304,7 @@ class Memory:
             half_life_days=self.config.lifecycle.half_life_days,
             ephemeral_types=self.config.lifecycle.ephemeral_types,
             stale_ids=frozenset(v.id for v in self.code_staleness(hits).values() if v.stale),
+            quality_floor=self.config.context.quality_floor,
         )
 
     # --- code-aware staleness (memgit.code_staleness) ----------------------------------------
