@@ -10,6 +10,7 @@ a crash leaves it before the chunk, and the next run resumes there.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,7 @@ from memgit.query import ACTIVE
 from memgit.sessions import SessionSummary, save_session
 from memgit.spend import Ledger, over_budget
 from memgit.transcript import (
+    Chunk,
     Transcript,
     advance,
     chunk_transcript,
@@ -156,8 +158,9 @@ def ingest_transcript(
                 ledger.record(moment, transcript.session_id, extraction.usage.total)
             with memory.store.lock():
                 for candidate in extraction.candidates:
+                    said = said_at(candidate, chunk, transcript, moment)
                     draft = _draft(
-                        candidate, clean, extractor.source, transcript, chunk.branch, commit
+                        candidate, clean, extractor.source, transcript, chunk.branch, commit, said
                     )
                     if draft is None:
                         continue
@@ -190,8 +193,12 @@ def _draft(
     transcript: Transcript,
     branch: str | None,
     commit: str | None,
+    said: datetime | None = None,
 ) -> Observation | None:
-    """A candidate as an observation draft, cleaned again; None when it cannot be valid."""
+    """A candidate as an observation draft, cleaned again; None when it cannot be valid.
+
+    ``said`` is when the session said it: the draft's ``created`` and ``updated``.
+    """
     title = " ".join(clean(candidate.title).split())[:TITLE_MAX].strip()
     if not title:
         return None
@@ -209,9 +216,37 @@ def _draft(
             session=transcript.session_id,
             branch=_branch(branch or transcript.branch),
             commit=commit,
+            now=said,
         )
     except InvalidObservation:
         return None
+
+
+_WORDS = re.compile(r"\w{3,}")
+
+
+def said_at(candidate: Candidate, chunk: Chunk, transcript: Transcript, now: datetime) -> datetime:
+    """When the session said what ``candidate`` records, from the transcript's own timestamps.
+
+    The turn of the chunk whose prompt or assistant text shares the most words with the
+    candidate's title and narrative gives its time (when its prompt was sent); without a match,
+    the chunk's last time, then its first. Never later than ``now``, and ``now`` when the
+    transcript has no usable time at all (then the capture is the best guess there is).
+    """
+    wanted = set(_WORDS.findall(f"{candidate.title} {candidate.narrative}".casefold()))
+    best: tuple[int, datetime] | None = None
+    for turn in transcript.turns:
+        if not chunk.first_turn <= turn.index <= chunk.last_turn:
+            continue
+        moment = _time(turn.timestamp) or _time(turn.end_timestamp)
+        if moment is None or not wanted:
+            continue
+        said = " ".join((turn.prompt, *turn.assistant_texts)).casefold()
+        overlap = len(wanted.intersection(_WORDS.findall(said)))
+        if overlap and (best is None or overlap > best[0]):
+            best = (overlap, moment)
+    moment = best[1] if best else _time(chunk.ended) or _time(chunk.started)
+    return min(moment, now) if moment is not None else now
 
 
 def _branch(name: str | None) -> str | None:
