@@ -167,7 +167,7 @@ class Memory:
         **fields: Any,
     ) -> tuple[Observation, str]:
         """Add one observation as given (no dedupe), validated like a file on disk, and index it."""
-        obs = self._draft(type, title, body, files, tags, **fields)
+        obs = self.scrub(self._draft(type, title, body, files, tags, **fields))
         with self.store.lock():
             path = self.store.create(obs)
         self._refresh_index()
@@ -232,6 +232,7 @@ class Memory:
         from memgit.dedupe import judge
         from memgit.query import Filters
 
+        draft = self.scrub(draft)
         similar = self.related(f"{draft.title} {draft.body}", Filters(types=(draft.type,)), 20)
         verdict = judge(draft, similar, self.config.dedupe.threshold)
         if verdict.action == "duplicate" and verdict.target is not None:
@@ -248,6 +249,23 @@ class Memory:
             return Remembered("superseded", draft, self.paths.relative(written), verdict.target)
         written = self.store.create(draft)
         return Remembered("new", draft, self.paths.relative(written), None)
+
+    @cached_property
+    def homes(self) -> tuple[str, ...]:
+        """The current user's home folder, for rewriting paths under it (``memgit.homepaths``)."""
+        with contextlib.suppress(RuntimeError, KeyError, OSError):
+            return (str(Path.home()),)
+        return ()
+
+    def path_roots(self, extra: Iterable[str] = ()) -> tuple[str, ...]:
+        """Folders whose paths are written repository-relative: the checkout, and ``extra``."""
+        return (str(self.paths.root), str(self.paths.resolved_root), *extra)
+
+    def scrub(self, obs: Observation, extra_roots: Iterable[str] = ()) -> Observation:
+        """``obs`` without personal paths: repository-relative, or ``~`` under a home folder."""
+        from memgit.homepaths import scrub_observation
+
+        return scrub_observation(obs, self.path_roots(extra_roots), self.homes)
 
     def related(self, text: str, filters: Filters, limit: int) -> list[Observation]:
         """The observations most like ``text``, for dedupe and for model prompts.

@@ -126,6 +126,10 @@ def ingest_transcript(
     spends = extractor.source != "heuristic"
     notes = SessionNotes()
     written: list[str] = []
+    # Paths under the folders the session ran in are written relative to them, like the files.
+    cwds = tuple(dict.fromkeys(t.cwd for t in transcript.turns if t.cwd))
+    if transcript.cwd:
+        cwds = (transcript.cwd, *cwds)
     for done, chunk in enumerate(chunks, start=1):
         if chunk.compact_summary or is_trivial(chunk):
             report.trivial += 1
@@ -164,7 +168,7 @@ def ingest_transcript(
                     )
                     if draft is None:
                         continue
-                    outcome = memory._write_deduped(draft)
+                    outcome = memory._write_deduped(memory.scrub(draft, cwds))
                     if outcome.action == "duplicate":
                         report.duplicates += 1
                         continue
@@ -181,7 +185,7 @@ def ingest_transcript(
         cursor = advance(cursor, transcript.end)
         save_cursor(state, cursor)
     if transcript.turns and (written or notes != SessionNotes()):
-        report.summary = _save_summary(memory, transcript, notes, written, extractor.source, clean)
+        report.summary = _save_summary(memory, transcript, notes, written, extractor.source, cwds)
     memory._refresh_index()
     return report
 
@@ -276,8 +280,10 @@ def _save_summary(
     notes: SessionNotes,
     written: list[str],
     source: str,
-    clean: Callable[[str], str],
+    cwds: tuple[str, ...],
 ) -> Path | None:
+    from memgit.homepaths import scrub_summary
+
     session = transcript.session_id
     if not session:
         return None
@@ -304,6 +310,7 @@ def _save_summary(
         completed=notes.completed,
         next_steps=notes.next_steps,
     )
+    summary = scrub_summary(summary, memory.path_roots(cwds), memory.homes)
     with memory.store.lock():
         return save_session(memory.paths.sessions, summary)
 

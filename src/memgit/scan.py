@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from memgit.errors import MemgitError
+from memgit.homepaths import HomePathFinder
 from memgit.paths import MEMORY_DIR, Paths
 from memgit.section import BEGIN_MARKER, END_MARKER, TARGETS, resolve_target
 
@@ -98,4 +99,5 @@ def scan_files(paths: Paths, files: Iterable[Path], finder: Finder) -> list[Secr
         except OSError:
             continue
         found += scan_text(text, rel, finder, section_only=not is_memory_file(rel))
+        found += scan_text(text, rel, HomePathFinder(), section_only=not is_memory_file(rel))
     return found
