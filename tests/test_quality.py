@@ -258,6 +258,12 @@ def test_a_clause_never_restates_the_title_or_carries_a_plan_step() -> None:
     assert body_clause("Migrate to AudioWorklet", "Let's also Migrate to AudioWorklet") is None
     assert body_clause("Use Vite over serve", "Now let's move on to Phase 2 of the plan.") is None
     assert body_clause("Use Vite over serve", "") is None
+    bug = "A bug where sessions crossing midnight were treated as two separate sessions"
+    noise = "Symptom: Also the lint looks broken so let's fix that along the way"
+    assert body_clause(bug, noise) is None
+    assert body_clause(bug, f"{noise}\n- The session id was regenerated on each hook call") == (
+        "The session id was regenerated on each hook call"
+    )
 
 
 def test_a_long_clause_is_cut_at_a_phrase_or_a_word_never_mid_word() -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from memgit.model import EPHEMERAL_TYPES, TITLE_MAX, Observation, decayed_confidence
-from memgit.quality import DEFAULT_FLOOR, below_floor, is_done, is_plan_or_chat, quality
+from memgit.quality import DEFAULT_FLOOR, below_floor, has_chat, is_done, quality
 from memgit.untrusted import (
     as_fact,
     files_hint,
@@ -195,7 +195,9 @@ _BREAKS = (" \u2014 ", " \u2013 ", "; ", ", ", " (")  # em dash, en dash
 
 
 def _content(text: str) -> list[str]:
-    return [w for w in _CLAUSE_WORD.findall(text.casefold()) if w not in _COMMON]
+    """Content words, a plural ``s`` dropped so "session" meets "sessions"."""
+    words = (w for w in _CLAUSE_WORD.findall(text.casefold()) if w not in _COMMON)
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
 
 
 def _sentences(body: str) -> Iterator[str]:
@@ -230,7 +232,7 @@ def body_clause(title: str, body: str, limit: int = CLAUSE_CHARS) -> str | None:
             restated = True
             continue
         new = [w for w in words if w not in known]
-        if len(new) < 3 or is_plan_or_chat(sentence) or looks_like_instruction(sentence):
+        if len(new) < 3 or has_chat(sentence) or looks_like_instruction(sentence):
             continue
         if restated:
             return _cut(sentence, limit)

@@ -75,6 +75,11 @@ _LINTER = re.compile(
     r"@typescript-eslint/|eslint-disable)",
     re.IGNORECASE,
 )
+_CHAT = re.compile(
+    r"\b(?:let'?s|let me|i'?ll|we'?ll|i'?m going to|we'?re going to|should we|shall we|"
+    r"can you|could you|would you|please)\b",
+    re.IGNORECASE,
+)
 _ELLIPSIS_END = re.compile(r"(?:…|\.\.\.|:|,|;|\u2014|\u2013|-|\()\s*$")
 
 _PATH = re.compile(
@@ -179,6 +184,11 @@ def is_plan_or_chat(text: str) -> bool:
     """A plan step, an instruction to the assistant or a question: talk, not knowledge."""
     stripped = text.strip()
     return bool(_PLAN.match(stripped)) or stripped.endswith("?")
+
+
+def has_chat(text: str) -> bool:
+    """Talk to or from the assistant anywhere in ``text`` ("so let's fix that", "I'll check")."""
+    return bool(_CHAT.search(text)) or is_plan_or_chat(text)
 
 
 def is_linter_chatter(text: str) -> bool:
