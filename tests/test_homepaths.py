@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from memgit.api import Memory
+from memgit.capture import ingest_transcript
+from memgit.extract.base import Candidate, ChunkInput, Extraction, SessionNotes
 from memgit.homepaths import find_home_paths, scrub_observation, scrub_summary, scrub_text
-from memgit.model import new_observation, render_observation
+from memgit.model import Observation, new_observation, render_observation
 from memgit.sessions import SessionSummary
 
 from .conftest import FIXTURES, Result
@@ -168,3 +170,35 @@ def test_no_home_path_reaches_memory_from_any_real_fixture(
     section = (memory_repo / "CLAUDE.md").read_text(encoding="utf-8")
     assert not HOME_SHAPES.search(section)
     assert cli("scan", cwd=memory_repo).code == 0
+
+
+class Verbatim:
+    """An extractor that copies each chunk into memory as it is: the worst a model could do."""
+
+    source = "anthropic:verbatim"
+
+    def extract(self, chunk: ChunkInput, known: Sequence[Observation]) -> Extraction:
+        head = chunk.text.strip().splitlines()[0][:90] if chunk.text.strip() else "Chunk"
+        candidate = Candidate(
+            "gotcha",
+            head or "Chunk",
+            narrative=chunk.text[:3000],
+            facts=tuple(chunk.text[-600:].splitlines()[:5]),
+            files=chunk.files,
+        )
+        notes = SessionNotes(request=chunk.text[:300], learned=(chunk.text[-300:],))
+        return Extraction((candidate,), notes)
+
+
+def test_no_home_path_survives_even_a_verbatim_copy_of_every_fixture(memory_repo: Path) -> None:
+    if not TRANSCRIPTS.is_dir():
+        pytest.skip(f"the real fixtures are not at {TRANSCRIPTS}")
+    memory = Memory.open(memory_repo)
+    for fixture in sorted(TRANSCRIPTS.glob("*.jsonl")):
+        ingest_transcript(memory, fixture, Verbatim(), clean=memory.redactor.clean, final=True)
+    written = list((memory_repo / ".memory").rglob("*.md"))
+    assert len(written) > 20
+    for path in written:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = HOME_SHAPES.search(text)
+        assert found is None, f"{path.name}: {text[max(0, found.start() - 60) : found.end() + 60]}"
