@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from memgit.quality import (
     W_HUMAN,
     W_SPECIFICITY,
     below_floor,
+    blend,
     evidence,
     is_done,
     is_human,
@@ -279,3 +281,29 @@ def test_a_long_clause_is_cut_at_a_phrase_or_a_word_never_mid_word() -> None:
     assert clause.endswith("…")
     words = set(body.replace(",", " ").split())
     assert all(w.strip("…, ") in words for w in clause.split() if w.strip("…, "))
+
+
+def test_the_floor_is_read_from_config_yaml(memory_repo: Path) -> None:
+    from memgit.api import Memory
+
+    memory = Memory.open(memory_repo)
+    assert memory.config.context.quality_floor == DEFAULT_FLOOR
+    poor = memory.add("decision", "Migrate to AudioWorklet", "Let's also Migrate to AudioWorklet")[
+        0
+    ]
+    assert poor.id not in _ids(memory.section_body(now=NOW))
+    config = memory_repo / ".memory" / "config.yaml"
+    text = config.read_text(encoding="utf-8").replace("quality_floor: 0.4", "quality_floor: 0.0")
+    config.write_text(text, encoding="utf-8")
+    assert Memory.open(memory_repo).config.context.quality_floor == 0.0
+    assert poor.id in _ids(Memory.open(memory_repo).section_body(now=NOW))
+
+
+def test_blend_weighs_relevance_by_quality_at_most_by_half() -> None:
+    poor = obs("Migrate to AudioWorklet", "Let's also Migrate to AudioWorklet")
+    fine = obs(
+        "ScriptProcessor (used in recorder.js:9) is deprecated in favour of AudioWorklet",
+        "AudioWorklet needs a separate worklet file loaded with `audioWorklet.addModule()`.",
+    )
+    assert blend(1.0, fine) > blend(1.0, poor) >= 0.5
+    assert blend(2.0, poor) > blend(1.0, fine)  # relevance to the prompt comes first

@@ -25,6 +25,9 @@ Observations below the quality floor (``context.quality_floor`` in ``config.yaml
 SessionStart context and the prompt context. ``below_floor`` applies that rule; what a human
 wrote or accepted is never below the floor.
 
+``blend(relevance, obs)`` weighs a search hit's relevance by quality, for the per-prompt
+context (UserPromptSubmit), where relevance to the prompt comes first.
+
 ``is_done(obs)`` tells a progress note that reports finished work ("Done: ...", "Fixed ...",
 "... was merged") from one about work still open, so finished work leaves "In progress".
 """
@@ -151,6 +154,15 @@ def parts(obs: Observation) -> Parts:
         evidence=evidence(obs.title, obs.body, obs.files),
         human=is_human(obs),
     )
+
+
+def blend(relevance: float, obs: Observation) -> float:
+    """A search hit's rank for prompt context: its relevance, weighed by quality.
+
+    ``relevance * (0.5 + 0.5 * quality)``: quality can halve a hit's relevance at most, so a
+    poor note that matches the prompt well still outranks a fine one that barely matches.
+    """
+    return relevance * (0.5 + 0.5 * quality(obs))
 
 
 def below_floor(obs: Observation, floor: float = DEFAULT_FLOOR) -> bool:
