@@ -182,7 +182,10 @@ def _section_items(candidates: list[_Candidate], stale_ids: frozenset[str]) -> I
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"'(])")
-_LABEL = re.compile(r"^(?:asked|symptom|error|trigger|note|noted|context|takeaway)\s*:\s*", re.I)
+#: A short label before a colon ("Takeaway on the mechanism: ..."), dropped from a clause.
+_LABEL = re.compile(r"^(?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*\s*:\s+(?=\S)")
+#: What the person asked is not a fact of the body.
+_ASKED = re.compile(r"^\s*(?:asked|question|prompt)\s*:", re.I)
 _CLAUSE_WORD = re.compile(r"[a-z0-9]+")
 _COMMON = frozenset(
     """a an the to of for in on at by with from into and or but that which who as than then
@@ -204,6 +207,8 @@ def _sentences(body: str) -> Iterator[str]:
     for raw in body.split("\n"):
         line = re.sub(r"^\s*(?:#+|[-*+]|\d+[.)])\s*", "", raw).strip()
         for sentence in _SENTENCE_END.split(line):
+            if _ASKED.match(sentence):
+                continue
             sentence = _LABEL.sub("", sentence.strip()).rstrip(":").strip()
             if sentence:
                 yield sentence
