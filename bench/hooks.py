@@ -114,7 +114,9 @@ def bench_size(size: int, runs: int, python: str, launcher: Path) -> dict[str, A
         for n in range(runs + 1):
             if event == "UserPromptSubmit":
                 payload = {**payload, "prompt": PROMPTS[n % len(PROMPTS)]}
-            elapsed = timed([python, str(launcher), "hook", event], json.dumps(payload), repo, env)
+            # The arguments the hook commands (hooks/hooks.json) pass.
+            argv = [python, str(launcher), "hook", event, "--contract", "1"]
+            elapsed = timed(argv, json.dumps(payload), repo, env)
             if n:  # the first run warms the page cache
                 samples.append(elapsed)
             wait_for_worker(repo)

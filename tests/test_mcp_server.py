@@ -317,7 +317,7 @@ def test_other_commands_do_not_import_the_sdk(tmp_path: Path) -> None:
 def test_mcp_json_declares_the_server() -> None:
     declared = json.loads((ROOT / ".mcp.json").read_text(encoding="utf-8"))
     assert declared == {"mcpServers": {"memgit": MCP_SERVER_ENTRY}}
-    assert MCP_SERVER_ENTRY["command"] == "memgit"
+    assert MCP_SERVER_ENTRY["command"] == "claude-memgit"  # never another program named memgit
     assert MCP_SERVER_ENTRY["args"] == ["mcp"]
 
 

@@ -1,7 +1,8 @@
-"""Entry point of the ``memgit`` console script and of ``python -m memgit``.
+"""Entry point of the ``memgit`` and ``claude-memgit`` console scripts and of ``python -m memgit``.
 
-``memgit hook EVENT`` goes straight to the hook handler: it runs on every tool call and must not
-pay for the argument parser or anything the other commands import."""
+``memgit hook EVENT`` and ``memgit hook EVENT --contract N`` go straight to the hook handler: it
+runs on every tool call and must not pay for the argument parser or anything the other commands
+import."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 
 def main() -> int:
     argv = sys.argv[1:]
-    if len(argv) == 2 and argv[0] == "hook" and not argv[1].startswith("-"):
+    if len(argv) in (2, 4) and argv[0] == "hook" and not argv[1].startswith("-"):
         # Claude Code runs this on every tool call: skip the command-line parser entirely.
         import os
 

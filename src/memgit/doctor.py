@@ -7,7 +7,9 @@ that fixes it. ``repair`` applies the fixes that are safe to automate.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from memgit.config import load_config
@@ -36,6 +38,7 @@ def check(memory: Memory) -> list[Finding]:
         *check_state(memory.paths),
         *check_index(memory),
         *check_hooks(memory),
+        *check_command(memory),
         *check_capture(memory),
         *check_staleness(memory),
         *check_git(memory.paths),
@@ -69,6 +72,120 @@ def check_hooks(memory: Memory) -> list[Finding]:
             "`memgit install` (or install the plugin: /plugin marketplace add, /plugin install)",
         )
     ]
+
+
+def check_command(memory: Memory) -> list[Finding]:
+    """Do Claude Code's hooks and MCP server run this memgit, and does ``memgit`` on PATH?
+
+    They run ``claude-memgit`` (a name only this distribution installs). The ``memgit`` on PATH is
+    this one when it is the same script as ``claude-memgit`` (pip, pipx and uv write both from the
+    same entry point); anything else is another program of that name or an older memgit.
+    Settings hooks written by memgit 0.1 ran any ``memgit`` on PATH: ``memgit install`` replaces
+    them.
+    """
+    import shutil
+
+    from memgit.distribution import COMMAND, FIRST_RELEASE, INSTALL
+
+    findings: list[Finding] = []
+    ours = shutil.which(COMMAND)
+    typed = shutil.which("memgit")
+    if ours is None:
+        found = f"; the memgit on PATH is {typed}" if typed else ""
+        findings.append(
+            Finding(
+                "warn",
+                "command",
+                f"no {COMMAND} on PATH, so Claude Code's memgit hooks and MCP server do nothing"
+                f"{found} (this memgit runs from {sys.argv[0]})",
+                f"`{INSTALL}` (or put the folder holding this memgit's {COMMAND} on PATH)",
+            )
+        )
+    elif typed is not None and not _same_script(Path(typed), Path(ours)):
+        findings.append(
+            Finding(
+                "warn",
+                "command",
+                f"the memgit on PATH ({typed}) is not the one beside {ours}: another program "
+                f"named memgit, or a memgit older than {FIRST_RELEASE}. Hooks and the MCP server "
+                "are fine (they run claude-memgit), but the memgit you type runs that one",
+                f"remove it (`pipx uninstall memgit` if it came from PyPI's unrelated memgit), "
+                f"or put {Path(ours).parent} first on PATH, or type {COMMAND} instead",
+            )
+        )
+    else:
+        findings.append(Finding("ok", "command", f"hooks and MCP server run {ours}"))
+    findings.extend(_legacy_hook_findings(memory))
+    return findings
+
+
+def _same_script(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve() or first.read_bytes() == second.read_bytes()
+    except OSError:
+        return False
+
+
+def _legacy_hook_findings(memory: Memory) -> list[Finding]:
+    import json
+
+    from memgit.install import claude_home, is_legacy_command, settings_path
+
+    places = [
+        ("`memgit install`", settings_path("project", memory.paths.root, claude_home())),
+        ("`memgit install`", memory.paths.root / ".claude" / "settings.local.json"),
+        ("`memgit install --user`", settings_path("user", memory.paths.root, claude_home())),
+    ]
+    findings = []
+    for fix, place in places:
+        try:
+            data = json.loads(place.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        hooks = data.get("hooks") if isinstance(data, dict) else None
+        groups = (
+            [g for v in hooks.values() if isinstance(v, list) for g in v]
+            if isinstance(hooks, dict)
+            else []
+        )
+        if any(
+            isinstance(h, dict) and is_legacy_command(h.get("command"))
+            for g in groups
+            if isinstance(g, dict) and isinstance(g.get("hooks"), list)
+            for h in g["hooks"]
+        ):
+            findings.append(
+                Finding(
+                    "warn",
+                    "command",
+                    f"{place} has hooks from memgit 0.1, which run any memgit on PATH",
+                    f"{fix} replaces them with hooks that run only claude-memgit",
+                )
+            )
+    if _declares_legacy_mcp(memory.paths.root / ".mcp.json"):
+        findings.append(
+            Finding(
+                "warn",
+                "command",
+                f"{memory.paths.root / '.mcp.json'} starts the MCP server as `memgit mcp` "
+                "(memgit 0.1), which runs any memgit on PATH",
+                "`memgit install` declares it as `claude-memgit mcp`",
+            )
+        )
+    return findings
+
+
+def _declares_legacy_mcp(path: Path) -> bool:
+    import json
+
+    from memgit.install import LEGACY_MCP_SERVER
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    servers = data.get("mcpServers") if isinstance(data, dict) else None
+    return isinstance(servers, dict) and servers.get("memgit") == LEGACY_MCP_SERVER
 
 
 def check_capture(memory: Memory) -> list[Finding]:

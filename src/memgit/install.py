@@ -4,20 +4,25 @@
 ``~/.claude/settings.json``) without touching anything else and without duplicating on a second
 run; ``uninstall`` removes exactly the handlers memgit added. The same handler commands are used
 by the plugin's ``hooks/hooks.json`` (``plugin_hooks``), so a repository can also be installed as a
-Claude Code plugin. Every command is guarded: where ``memgit`` is not installed, the hooks exit 0
-quietly, and SessionStart says so once through ``systemMessage``.
+Claude Code plugin. Every command runs ``claude-memgit`` (a name only this distribution installs)
+and is guarded: where it is not installed, the hooks exit 0 quietly, and SessionStart says so once
+through ``systemMessage``, naming any other ``memgit`` it found on PATH. Handlers written by
+memgit 0.1 (which ran any ``memgit`` on PATH) are replaced on install and removed on uninstall.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from memgit.distribution import COMMAND, FIRST_RELEASE, INSTALL, INSTALL_UV
 from memgit.errors import MemgitError
 from memgit.fileio import atomic_write
+from memgit.hooks import CONTRACT
 
 #: (event, timeout in seconds). SessionEnd's budget is shared and short: memgit only queues there.
 HOOK_EVENTS = (
@@ -29,22 +34,52 @@ HOOK_EVENTS = (
     ("SubagentStop", 10),
     ("SessionEnd", 5),
 )
-MCP_SERVER = {"type": "stdio", "command": "memgit", "args": ["mcp"]}
+MCP_SERVER = {"type": "stdio", "command": COMMAND, "args": ["mcp"]}
+#: What memgit 0.1 declared: it ran whatever ``memgit`` was on PATH. Replaced on install.
+LEGACY_MCP_SERVER = {"type": "stdio", "command": "memgit", "args": ["mcp"]}
 NOT_INSTALLED = (
-    "memgit plugin: the memgit command is not installed, so this session has no project memory. "
-    "Install it with `pipx install memgit` (or `uv tool install memgit`), then start a new session."
+    f"memgit: the {COMMAND} command is not installed, so this session has no project memory. "
+    f"Install it with `{INSTALL}` (or `{INSTALL_UV}`), then start a new session."
+)
+#: ``%s`` becomes the path of the other ``memgit`` (shell printf: no quote, backslash or other %).
+FOREIGN = (
+    "memgit: found %s, but it is another program named memgit (or a memgit older than "
+    f"{FIRST_RELEASE}) and {COMMAND} is not installed, so this session has no project memory; "
+    f"the hooks never run that memgit. Install this one with `{INSTALL}` (or `{INSTALL_UV}`), "
+    "then start a new session."
 )
 
 
 def hook_command(event: str) -> str:
-    """The shell command for ``event``: runs ``memgit hook`` where memgit is installed."""
-    if event == "SessionStart":
-        message = json.dumps({"systemMessage": NOT_INSTALLED})
-        return (
-            f"if command -v memgit >/dev/null 2>&1; then memgit hook {event}; "
-            f"else printf '%s\\n' '{message}'; fi"
+    """The shell command for ``event``: runs ``claude-memgit hook`` where it is installed.
+
+    Only ``claude-memgit`` is ever run, never whatever ``memgit`` is on PATH (the unrelated PyPI
+    project of that name, or a memgit too old for the hook contract). Where it is missing every
+    event exits 0 silently, except SessionStart, which says once what was found and how to fix it.
+    """
+    run = f"{COMMAND} hook {event} --contract {CONTRACT}"
+    present = f"command -v {COMMAND} >/dev/null 2>&1"
+    if event != "SessionStart":
+        return f"{present} && {run} || true"
+    absent = json.dumps({"systemMessage": NOT_INSTALLED})
+    foreign = json.dumps({"systemMessage": FOREIGN})
+    return (
+        f"if {present}; then {run}; "
+        'elif found="$(command -v memgit 2>/dev/null)"; then '
+        f"printf '{foreign}\\n' \"$(printf '%s' \"$found\" | tr -d '\"\\\\')\"; "
+        f"else printf '%s\\n' '{absent}'; fi"
+    )
+
+
+def is_legacy_command(command: object) -> bool:
+    """A hook command written by memgit 0.1, which ran any ``memgit`` on PATH."""
+    return isinstance(command, str) and (
+        command.startswith("if command -v memgit >/dev/null 2>&1; then memgit hook SessionStart;")
+        or any(
+            command == f"command -v memgit >/dev/null 2>&1 && memgit hook {event} || true"
+            for event, _ in HOOK_EVENTS
         )
-    return f"command -v memgit >/dev/null 2>&1 && memgit hook {event} || true"
+    )
 
 
 def hook_entries() -> dict[str, list[dict[str, Any]]]:
@@ -66,9 +101,21 @@ def plugin_hooks() -> dict[str, Any]:
 
 
 def _is_ours(handler: object) -> bool:
-    return isinstance(handler, dict) and handler.get("command") in {
-        hook_command(event) for event, _ in HOOK_EVENTS
-    }
+    """One of memgit's handlers: today's, or one an older memgit wrote."""
+    if not isinstance(handler, dict):
+        return False
+    command = handler.get("command")
+    return command in {hook_command(event) for event, _ in HOOK_EVENTS} or is_legacy_command(
+        command
+    )
+
+
+def _is_current(handler: object) -> bool:
+    return (
+        isinstance(handler, dict)
+        and not is_legacy_command(handler.get("command"))
+        and _is_ours(handler)
+    )
 
 
 @dataclass(frozen=True)
@@ -113,12 +160,13 @@ def install_hooks(path: Path) -> tuple[str, ...]:
     if not isinstance(hooks, dict):
         raise MemgitError(f"{path}: 'hooks' must be an object; fix it by hand, then run this again")
     added = []
+    upgraded = _drop_handlers(hooks, _legacy_handler)  # an older memgit's: replaced below
     for event, groups in hook_entries().items():
         existing = hooks.setdefault(event, [])
         if not isinstance(existing, list):
             raise MemgitError(f"{path}: hooks.{event} must be a list; fix it by hand")
         present = any(
-            _is_ours(handler)
+            _is_current(handler)
             for group in existing
             if isinstance(group, dict)
             for handler in group.get("hooks", [])
@@ -126,9 +174,13 @@ def install_hooks(path: Path) -> tuple[str, ...]:
         if not present:
             existing.extend(groups)
             added.append(event)
-    if added:
+    if added or upgraded:
         _save(path, data)
     return tuple(added)
+
+
+def _legacy_handler(handler: object) -> bool:
+    return isinstance(handler, dict) and is_legacy_command(handler.get("command"))
 
 
 def uninstall_hooks(path: Path) -> tuple[str, ...]:
@@ -139,6 +191,16 @@ def uninstall_hooks(path: Path) -> tuple[str, ...]:
     hooks = data.get("hooks")
     if not isinstance(hooks, dict):
         return ()
+    removed = _drop_handlers(hooks, _is_ours)
+    if not hooks:
+        del data["hooks"]
+    if removed:
+        _save(path, data)
+    return removed
+
+
+def _drop_handlers(hooks: dict[str, Any], unwanted: Callable[[object], bool]) -> tuple[str, ...]:
+    """Remove the handlers ``unwanted`` picks (and groups or events left empty by that)."""
     removed = []
     for event in list(hooks):
         groups = hooks[event]
@@ -149,7 +211,7 @@ def uninstall_hooks(path: Path) -> tuple[str, ...]:
             if not isinstance(group, dict) or not isinstance(group.get("hooks"), list):
                 kept_groups.append(group)
                 continue
-            handlers = [h for h in group["hooks"] if not _is_ours(h)]
+            handlers = [h for h in group["hooks"] if not unwanted(h)]
             if len(handlers) != len(group["hooks"]):
                 removed.append(event)
             if handlers:
@@ -158,10 +220,6 @@ def uninstall_hooks(path: Path) -> tuple[str, ...]:
             hooks[event] = kept_groups
         else:
             del hooks[event]
-    if not hooks:
-        del data["hooks"]
-    if removed:
-        _save(path, data)
     return tuple(dict.fromkeys(removed))
 
 
@@ -189,7 +247,10 @@ def uninstall_mcp(path: Path) -> bool:
         return False
     data = _load(path)
     servers = data.get("mcpServers")
-    if not isinstance(servers, dict) or servers.get("memgit") != MCP_SERVER:
+    if not isinstance(servers, dict) or servers.get("memgit") not in (
+        MCP_SERVER,
+        LEGACY_MCP_SERVER,
+    ):
         return False
     del servers["memgit"]
     if not servers:

@@ -2,7 +2,10 @@
 
 Whatever happens (bad input, no repository, no ``.memory/``, a broken store, an exception
 anywhere) the hook exits 0 with clean stdout and writes one line to ``<state>/logs/hooks.log``.
-Each event honours Claude Code's output rules: nothing at all on Stop, SubagentStop, PostToolUse,
+``memgit hook EVENT --contract N`` (what the hook commands run, through the ``claude-memgit``
+script) checks the hook contract first: a contract newer than this memgit speaks gets one
+``systemMessage`` at SessionStart and silence on every other event. Each event honours Claude
+Code's output rules: nothing at all on Stop, SubagentStop, PostToolUse,
 PreCompact and SessionEnd; ``additionalContext`` (well under 10,000 characters) on SessionStart
 and UserPromptSubmit.
 
@@ -36,16 +39,24 @@ EVENTS = (
     "SubagentStop",
     "SessionEnd",
 )
+#: The newest hook contract this entry point speaks (it also accepts every older one). Hook
+#: commands pass theirs with ``--contract N``; a command without it asks for contract 1. Raise it
+#: when the arguments or the output a hook command relies on change, and write the new number
+#: into the hook commands (``memgit.install.hook_command``).
+CONTRACT = 1
 MAX_INPUT = 16 * 1024 * 1024
 MAX_LOG = 1024 * 1024
 _FILE_KEYS = ("file_path", "notebook_path", "path")
 
 
 def main(argv: list[str]) -> int:
+    """``argv``: ``[EVENT]`` or ``[EVENT, "--contract", N]`` (what the hook commands pass)."""
     started = time.monotonic()
     if is_nested(os.environ):
         return 0
     event = argv[0] if argv else ""
+    if argv[1:] and not _speaks(argv[1:]):
+        return _unknown_contract(event, argv[1:])
     state: str | None = None
     error: str | None = None
     try:
@@ -66,6 +77,39 @@ def main(argv: list[str]) -> int:
     # PostToolUse runs on every tool call: its log line only when something went wrong.
     if state is not None and (error or event != "PostToolUse"):
         _log(state, event, time.monotonic() - started, error)
+    return 0
+
+
+def _speaks(rest: list[str]) -> bool:
+    """Does this entry point speak the hook contract the command asks for (``--contract N``)?"""
+    return (
+        len(rest) == 2
+        and rest[0] == "--contract"
+        and rest[1].isdigit()
+        and 1 <= int(rest[1]) <= CONTRACT
+    )
+
+
+def _unknown_contract(event: str, rest: list[str]) -> int:
+    """Hooks newer than this memgit: SessionStart says so once; every other event stays silent."""
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stdin.buffer.read(MAX_INPUT)
+    if event != "SessionStart":
+        return 0
+    from memgit import __version__
+    from memgit.distribution import UPGRADE, UPGRADE_UV
+
+    asked = " ".join(rest)[:40]
+    message = (
+        f"memgit plugin: these hooks ask for `{asked}`, but the installed memgit "
+        f"{__version__} ({sys.argv[0]}) speaks hook contract {CONTRACT} at most, so this "
+        f"session has no project memory. Upgrade it with `{UPGRADE}` (or `{UPGRADE_UV}`), "
+        "then start a new session."
+    )
+    sys.stdout.write(json.dumps({"systemMessage": message}) + "\n")
+    sys.stdout.flush()
     return 0
 
 
