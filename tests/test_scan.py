@@ -88,3 +88,24 @@ def test_cli_scan_runs_an_extra_scanner(
     assert cli("scan", "--extra-scanner", str(script), cwd=memory_repo).code == 0
     add(memory_repo, "gotcha", "FORBIDDEN word", ident="kfor000001")
     assert cli("scan", "--extra-scanner", str(script), cwd=memory_repo).code == 1
+
+
+def test_checks_plug_in_and_keep_to_the_section(memory_repo: Path) -> None:
+    from memgit.scan import ScanFinding, check_files
+
+    def flag_marker(text: str, rel: str) -> list[ScanFinding]:
+        return [
+            ScanFinding(rel, number, "marker", problem="names a marker", source="test")
+            for number, line in enumerate(text.splitlines(), 1)
+            if "MARKER" in line
+        ]
+
+    add(memory_repo, "gotcha", "MARKER in a memory", ident="kmark00001")
+    text = splice("# Notes\nMARKER of my own\n", "## Memory\n- MARKER in the section")
+    (memory_repo / "CLAUDE.md").write_text(text, encoding="utf-8")
+    paths = find_paths(memory_repo)
+    found = check_files(paths, default_targets(paths), [flag_marker])
+    assert {f.path.rsplit("-", 1)[-1] for f in found} == {"kmark00001.md", "CLAUDE.md"}
+    [claude] = [f for f in found if f.path == "CLAUDE.md"]
+    assert str(claude) == f"CLAUDE.md:{claude.line}: names a marker (marker)"
+    assert claude.line > 2  # the user's own MARKER line is not memgit's business

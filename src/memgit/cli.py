@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except MemgitError as exc:
-        print(f"memgit: {exc}", file=sys.stderr)
+        print(f"memgit: {scrub(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("memgit: interrupted", file=sys.stderr)
@@ -67,11 +67,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         log = write_crash_log()
         print(
-            f"memgit: unexpected error: {type(exc).__name__}: {exc} "
+            f"memgit: unexpected error: {type(exc).__name__}: {scrub(str(exc))} "
             f"(details in {log}; please report it)",
             file=sys.stderr,
         )
         return 3
+
+
+def scrub(text: str) -> str:
+    """``text`` with any secret in it redacted: error messages and logs may quote input."""
+    try:
+        from memgit.redact import default_redactor
+
+        return default_redactor().redact(text)
+    except Exception:  # reporting an error must not fail
+        return text
 
 
 def write_crash_log() -> Path:
@@ -90,7 +100,7 @@ def write_crash_log() -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"crash-{stamp}-{os.getpid()}.log"
         path.write_text(
-            f"memgit {__version__} {' '.join(sys.argv)}\n{traceback.format_exc()}",
+            scrub(f"memgit {__version__} {' '.join(sys.argv)}\n{traceback.format_exc()}"),
             encoding="utf-8",
         )
     except OSError:

@@ -49,11 +49,9 @@ class HomePath:
     kind: str = "a home folder path; write it repository-relative or with ~"
 
 
-class HomePathFinder:
-    """``memgit scan``'s view of this module: the same ``find`` as a secret finder."""
-
-    def find(self, text: str) -> list[HomePath]:
-        return find_home_paths(text)
+def home_path_lines(text: str) -> list[tuple[int, str]]:
+    """``(line, kind)`` for each home-folder path in ``text``: what ``memgit scan`` reports."""
+    return [(text.count("\n", 0, found.start) + 1, found.kind) for found in find_home_paths(text)]
 
 
 def _norm(path: str) -> str:

@@ -25,6 +25,16 @@ from memgit.hooks import queue
 
 log = logging.getLogger("memgit.worker")
 
+
+class _RedactingFormatter(logging.Formatter):
+    """Log lines, tracebacks included, with any secret they quote redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from memgit.redact import default_redactor
+
+        return default_redactor().redact(super().format(record))
+
+
 #: Events after which the generated section is rewritten.
 REGENERATE_ON = frozenset({"SessionEnd", "PreCompact"})
 
@@ -146,6 +156,6 @@ def configure_logging(memory_root: Path) -> None:
     folder = find_paths(memory_root).logs
     folder.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(folder / "worker.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.Formatter.converter = time.gmtime

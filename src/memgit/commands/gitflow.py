@@ -60,12 +60,24 @@ def run_log(args: argparse.Namespace) -> int:
 
 def run_scan(args: argparse.Namespace) -> int:
     from memgit.api import Memory
+    from memgit.external_scanners import SCANNERS, run_scanners
     from memgit.redact import Redactor
-    from memgit.scan import default_targets, scan_files
+    from memgit.scan import default_targets, external_in_scope, merge, scan_files
 
     memory = Memory.open()
     files = [Path(p).absolute() for p in args.paths] or default_targets(memory.paths)
     found = scan_files(memory.paths, files, Redactor(memory.config.redact.patterns))
+    names = (
+        list(SCANNERS)
+        if args.external == "auto"
+        else []
+        if args.external == "none"
+        else [args.external]
+    )
+    external = run_scanners(names, memory.paths.root, files)
+    for warning in external.warnings:
+        print(f"memgit: {warning}", file=sys.stderr)
+    found = merge(found, external_in_scope(memory.paths, external.findings))
     if args.json:
         print_json([f.to_dict() for f in found])
     else:
@@ -172,6 +184,13 @@ def register(sub: Subparsers) -> None:
         "--extra-scanner",
         metavar="COMMAND",
         help="also run COMMAND with the files as arguments; a non-zero exit fails the scan",
+    )
+    p.add_argument(
+        "--external",
+        choices=("auto", "none", "gitleaks", "detect-secrets"),
+        default="auto",
+        help="also run gitleaks and detect-secrets when installed (auto, the default), one of "
+        "them, or none; their findings name file, line and rule, never the secret",
     )
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
 
