@@ -147,7 +147,7 @@ def test_scan_flags_a_home_path_in_memory(memory_repo: Path, cli: Callable[..., 
     done = cli("scan", cwd=memory_repo)
     assert done.code != 0
     assert "hand-written-khome00001.md:" in done.out + done.err
-    assert "home folder path" in done.out + done.err
+    assert "holds a home-folder path" in done.out + done.err
 
 
 def test_no_home_path_reaches_memory_from_any_real_fixture(

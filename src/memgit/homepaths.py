@@ -46,7 +46,7 @@ class HomePath:
 
     start: int
     end: int
-    kind: str = "a home folder path; write it repository-relative or with ~"
+    kind: str = "personal path"
 
 
 def home_path_lines(text: str) -> list[tuple[int, str]]:

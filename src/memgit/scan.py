@@ -131,7 +131,7 @@ def scan_files(paths: Paths, files: Iterable[Path], finder: Finder) -> list[Secr
 def home_paths(text: str, rel: str) -> list[ScanFinding]:
     """A home-folder path left in memory (``memgit.homepaths``): personal, not to be committed."""
     return [
-        ScanFinding(rel, line, kind, problem="holds a personal path")
+        ScanFinding(rel, line, kind, problem="holds a home-folder path: make it relative or ~")
         for line, kind in home_path_lines(text)
     ]
 
