@@ -43,6 +43,15 @@ class Distractor:
 
 
 @dataclass(frozen=True)
+class Extra:
+    """Knowledge worth keeping that is not a planted fact (a progress line, a stack note): an
+    observation matching one is not counted as noise."""
+
+    terms: list[list[str]]
+    note: str
+
+
+@dataclass(frozen=True)
 class Question:
     text: str
     fact: str
@@ -55,6 +64,7 @@ class Scenario:
     facts: list[Fact] = field(default_factory=list)
     distractors: list[Distractor] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    acceptable: list[Extra] = field(default_factory=list)
 
 
 # --- 1. replacing celery with rq ------------------------------------------------------------------
@@ -1844,6 +1854,1762 @@ def locale_dates() -> Scenario:
     )
 
 
+# --- round 3: sessions written for the held-out protocol (tuned half) -------------------------
+# Written with their labels and committed before the extractor ran on them; their first-run
+# figures are in README.md. Facts are stated by the assistant as often as by the user, in labelled
+# lines ("Decision: ..."), plain present-tense conventions, a choice and its reason in separate
+# sentences, pronoun subjects; around them the noise of real sessions: plan steps, task
+# instructions, linter and compiler hints, a "Next:" with nothing after it, pasted outlines,
+# subagent reports.
+
+
+def fastapi_ratelimit() -> Scenario:
+    s = Session(
+        "fastapi-ratelimit", "/home/okan/src/parcel-api", "feat/rate-limit", "2026-04-02T08:31:00"
+    )
+    s.user(
+        "we need per-API-key rate limiting on the public endpoints before the partner launch. "
+        "keep it in line with the rest of the app, and don't add new infrastructure for it"
+    )
+    s.say("I'll look at how the middleware stack is assembled first.")
+    s.read(
+        "parcel_api/app.py",
+        "from fastapi import FastAPI\n\nfrom parcel_api.middleware import RequestIdMiddleware, "
+        "ProblemMiddleware\n\napp = FastAPI()\napp.add_middleware(RequestIdMiddleware)\n"
+        "app.add_middleware(ProblemMiddleware)\n",
+    )
+    s.read(
+        "parcel_api/errors.py",
+        "from fastapi.responses import JSONResponse\n\n\ndef problem(status, title, detail=None):\n"
+        "    body = {'type': 'about:blank', 'title': title, 'status': status}\n"
+        "    if detail:\n        body['detail'] = detail\n"
+        "    return JSONResponse(body, status_code=status,\n"
+        "                        media_type='application/problem+json')\n",
+    )
+    s.say(
+        "Every error response in this app goes through `problem()` in parcel_api/errors.py: the "
+        "body is RFC 7807 problem JSON with the `application/problem+json` media type, and "
+        "handlers never build error dicts by hand. The limiter will return its 429 the same way."
+    )
+    s.todos(
+        [
+            ("in_progress", "Phase 1: token bucket per API key"),
+            ("pending", "Phase 2: Retry-After and rate limit headers"),
+            ("pending", "Phase 3: per-plan limits from settings"),
+        ]
+    )
+    s.say(
+        "Decision: we keep the token buckets in-process, in a dict keyed by API key, because the "
+        "API runs as a single replica behind the load balancer and a shared Redis would be new "
+        "infrastructure for no gain today. If we ever scale out, the buckets have to move to "
+        "Redis or each replica will allow the full rate."
+    )
+    s.write(
+        "parcel_api/ratelimit.py",
+        "import time\n\n\nclass TokenBucket:\n    def __init__(self, rate, burst):\n"
+        "        self.rate, self.burst = rate, burst\n        self.tokens = burst\n"
+        "        self.stamp = time.monotonic()\n",
+    )
+    s.bash(
+        "ruff check parcel_api",
+        "parcel_api/ratelimit.py:1:8: F401 [*] `os` imported but unused\nFound 1 error.\n"
+        "[*] 1 fixable with the `--fix` option.",
+        code=1,
+    )
+    s.say("Ruff flags an unused import; removing it.")
+    s.edit("parcel_api/ratelimit.py", "import os\nimport time", "import time")
+    s.bash("python -m pytest tests/test_ratelimit.py -q", "......\n6 passed in 0.41s")
+    s.say("Now let's move on to Phase 2: the headers.")
+    s.edit(
+        "parcel_api/ratelimit.py",
+        "        return problem(429, 'Too Many Requests')",
+        "        response = problem(429, 'Too Many Requests')\n"
+        "        response.headers['Retry-After'] = str(math.ceil(wait))\n        return response",
+    )
+    s.bash("python -m pytest -q", "..................................\n34 passed in 2.20s")
+    s.say(
+        "Progress: the token bucket and the `Retry-After` header are done and tested; per-plan "
+        "limits from settings (Phase 3) remain.\n\nNext:"
+    )
+    return Scenario(
+        s,
+        "Round 3. A labelled decision with its reason stated by the assistant, a present-tense "
+        "error convention stated by the assistant, a labelled progress line; noise: the user's "
+        "task instruction, plan steps, a linter line, a bare 'Next:'.",
+        facts=[
+            Fact(
+                "inprocess-buckets",
+                "decision",
+                [
+                    ["in-process", "in process", "dict"],
+                    ["bucket", "buckets", "rate limit", "limiter"],
+                ],
+                "Token buckets stay in-process: single replica, no new infrastructure.",
+            ),
+            Fact(
+                "problem-json",
+                "pattern",
+                [["problem", "problem()", "7807"], ["error", "errors", "json"]],
+                "Every error response goes through problem(): RFC 7807 problem JSON.",
+            ),
+            Fact(
+                "plan-limits-left",
+                "progress",
+                [["per-plan", "phase 3", "plan"], ["remain", "remains", "settings", "left"]],
+                "Per-plan limits from settings remain.",
+            ),
+        ],
+        distractors=[
+            Distractor([["in line with the rest"]], "the user's task instruction"),
+            Distractor([["move on to phase"]], "a plan step"),
+            Distractor([["unused import", "f401"]], "linter chatter"),
+        ],
+        questions=[
+            Question("where are the rate limit buckets stored?", "inprocess-buckets"),
+            Question("how should an endpoint return an error response?", "problem-json"),
+            Question("what is left of the rate limiting work?", "plan-limits-left"),
+        ],
+    )
+
+
+def go_outbox_worker() -> Scenario:
+    s = Session("go-outbox", "/home/wen/go/src/ferry", "fix/retry-leak", "2026-04-03T13:12:00")
+    s.user(
+        "the dispatcher's memory climbs by ~40MB an hour in prod and never comes down. please make "
+        "it stop, and add a regression test"
+    )
+    s.say("Let me look at the dispatcher loop and the worker setup.")
+    s.read(
+        "internal/dispatch/loop.go",
+        "func (d *Dispatcher) Run(ctx context.Context) {\n\tfor {\n\t\tselect {\n"
+        "\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\tcase msg := <-d.in:\n\t\t\td.handle(msg)\n"
+        "\t\tcase <-time.After(30 * time.Second):\n\t\t\td.flush()\n\t\t}\n\t}\n}\n",
+    )
+    s.read(
+        "internal/outbox/outbox.go",
+        "// Package outbox is the only writer of the outbox table.\npackage outbox\n",
+    )
+    s.say(
+        "Architecture noted: the API never talks to the queue directly. Handlers write a row to "
+        "the `outbox` table inside the request's transaction, and the dispatcher is the only "
+        "process that reads the outbox and publishes to NATS."
+    )
+    s.say(
+        "The leak is in the loop itself. `time.After` inside a `for`/`select` creates a new timer "
+        "on every iteration, and each one stays alive until it fires 30 seconds later, so under "
+        "load thousands of timers pile up. A single `time.NewTicker` created outside the loop "
+        "fixes it."
+    )
+    s.edit(
+        "internal/dispatch/loop.go",
+        "\tfor {\n\t\tselect {",
+        "\tticker := time.NewTicker(30 * time.Second)\n\tdefer ticker.Stop()\n"
+        "\tfor {\n\t\tselect {",
+    )
+    s.bash(
+        "go vet ./... && staticcheck ./...",
+        "internal/dispatch/loop.go:14:2: should merge variable declaration with assignment on next "
+        "line (S1021)\ninternal/dispatch/metrics.go:8:6: func unusedHelper is unused (U1000)",
+        code=1,
+    )
+    s.say(
+        "staticcheck: S1021 should merge variable declaration with assignment on next line, and "
+        "U1000 func unusedHelper is unused. Both are pre-existing and unrelated; leaving them."
+    )
+    s.bash(
+        "go test ./internal/dispatch/ -run TestNoTimerLeak -count=1",
+        "ok  \tferry/internal/dispatch\t1.204s",
+    )
+    s.user("good. fwiw every worker logs JSON to stdout, don't add a file logger for the test")
+    s.say(
+        "Understood. Every worker logs JSON to stdout and nothing in the repo writes log files; "
+        "the test uses the same slog JSON handler on a buffer."
+    )
+    return Scenario(
+        s,
+        "Round 3. An architecture line labelled by the assistant, a Go timer leak explained after "
+        "reading code (no failing command), a convention stated by the user and restated; noise: "
+        "staticcheck hints, the user's task request.",
+        facts=[
+            Fact(
+                "outbox-only",
+                "architecture",
+                [["outbox"], ["queue", "nats", "dispatcher"]],
+                "The API never talks to the queue; handlers write to the outbox, the "
+                "dispatcher publishes.",
+            ),
+            Fact(
+                "time-after-leak",
+                "gotcha",
+                [["time.after", "timer", "timers"], ["loop", "select", "ticker", "newticker"]],
+                "time.After in a for/select loop allocates a timer per iteration: use one ticker.",
+            ),
+            Fact(
+                "json-stdout",
+                "pattern",
+                [["json"], ["stdout"]],
+                "Every worker logs JSON to stdout; no log files.",
+            ),
+        ],
+        distractors=[
+            Distractor([["s1021", "u1000", "unusedhelper"]], "staticcheck chatter"),
+            Distractor([["40mb"]], "the symptom report alone is not the fact"),
+        ],
+        questions=[
+            Question("how does the API publish messages to the queue?", "outbox-only"),
+            Question("why did the dispatcher memory keep growing?", "time-after-leak"),
+            Question("where should workers write their logs?", "json-stdout"),
+        ],
+    )
+
+
+def kotlin_moshi_r8() -> Scenario:
+    s = Session(
+        "kotlin-moshi",
+        "/Users/ana/dev/tramline-android",
+        "fix/release-crash",
+        "2026-04-06T10:05:00",
+    )
+    s.user(
+        "release builds crash on launch with a JsonDataException, debug builds are fine. "
+        "make sure the build still passes on CI when you're done"
+    )
+    s.bash(
+        "./gradlew :app:assembleRelease && adb logcat -d | grep -A3 FATAL",
+        "FATAL EXCEPTION: main\ncom.squareup.moshi.JsonDataException: Required value 'stopId' "
+        "missing at $.stops[0]\n"
+        "\tat com.squareup.moshi.internal.Util.missingProperty(Util.java:649)",
+    )
+    s.read(
+        "app/proguard-rules.pro",
+        "-keep class com.tramline.api.** { *; }\n-dontwarn okio.**\n",
+    )
+    s.say(
+        "R8 renames the fields of the Kotlin model classes in release builds. Moshi's reflection "
+        "adapter reads field names at runtime, so after minification `stopId` no longer exists "
+        "under that name and every required property looks missing. The keep rule only covers "
+        "com.tramline.api, but the models moved to com.tramline.model last month."
+    )
+    s.say(
+        "We're going with Moshi's codegen (`@JsonClass(generateAdapter = true)`) for the models. "
+        "It generates the adapters at compile time, so nothing depends on field names surviving "
+        "R8, and we can drop the broad keep rule."
+    )
+    s.edit(
+        "app/src/main/java/com/tramline/model/Stop.kt",
+        "data class Stop(",
+        "@JsonClass(generateAdapter = true)\ndata class Stop(",
+    )
+    s.bash(
+        "./gradlew :app:assembleRelease :app:testReleaseUnitTest",
+        "w: Stop.kt:3:5 Parameter 'legacyCode' is never used\n"
+        "w: Route.kt:11:9 Variable 'total' is never reassigned, can be declared 'val'\n"
+        "BUILD SUCCESSFUL in 1m 12s\n41 actionable tasks: 12 executed, 29 up-to-date",
+    )
+    s.say(
+        "Release build passes and the unit tests run green. The two `w:` lines are Kotlin "
+        "compiler hints ('Parameter is never used', 'Variable is never reassigned') from before "
+        "this change."
+    )
+    s.user("👍 thanks")
+    return Scenario(
+        s,
+        "Round 3. A release-only crash explained from a stack trace, a choice in one sentence "
+        "with its reason in the next (pronoun subject 'It'); noise: the user's CI instruction, "
+        "Kotlin compiler hints.",
+        facts=[
+            Fact(
+                "r8-renames",
+                "gotcha",
+                [["r8", "minification", "minified", "release"], ["moshi", "reflection", "field"]],
+                "R8 renames model fields in release builds; Moshi reflection then misses them.",
+            ),
+            Fact(
+                "moshi-codegen",
+                "decision",
+                [
+                    ["codegen", "generateadapter"],
+                    ["compile time", "r8", "field names", "reflection"],
+                ],
+                "Use Moshi codegen: adapters at compile time, nothing depends on field names.",
+            ),
+        ],
+        distractors=[
+            Distractor([["never reassigned", "never used"]], "compiler hints"),
+            Distractor([["passes on ci"]], "the user's instruction"),
+        ],
+        questions=[
+            Question("why do release builds crash with JsonDataException?", "r8-renames"),
+            Question("how are JSON adapters generated for the models?", "moshi-codegen"),
+        ],
+    )
+
+
+def rust_thiserror() -> Scenario:
+    s = Session("rust-errors", "/home/jo/code/quarry", "refactor/errors", "2026-04-07T16:40:00")
+    s.user(
+        "the quarry-core crate pulls in anyhow now and the error messages in the CLI got worse. "
+        "can you clean up the error handling? look at how the other crates do it"
+    )
+    s.task(
+        "Survey error types",
+        "List every crate in the workspace and how it defines and returns errors. "
+        "Report per crate.",
+        "## Findings\n\n### Crates\n- quarry-core: `anyhow::Result` everywhere (since #212)\n"
+        "- quarry-index: `IndexError` enum with thiserror\n- quarry-cli: anyhow, `main` prints "
+        "the chain\n\n### Files\n1. crates/core/src/lib.rs\n2. crates/index/src/error.rs\n"
+        "3. crates/cli/src/main.rs\n\n### Summary\nTwo of three crates follow the enum style.",
+    )
+    s.say(
+        "The survey shows the pattern the workspace already follows in quarry-index.\n\n"
+        "Convention: library crates return their own `thiserror` enum; only the binary "
+        "(quarry-cli) uses `anyhow`, to add context and print the chain. quarry-core broke that "
+        "in #212."
+    )
+    s.write(
+        "crates/core/src/error.rs",
+        '#[derive(Debug, thiserror::Error)]\npub enum CoreError {\n    #[error("config: {0}")]\n'
+        "    Config(#[from] ConfigError),\n}\n",
+    )
+    s.bash(
+        "cargo test -p quarry-core",
+        "running 14 tests\ntest config::tests::rejects_unknown_keys ... FAILED\n\nfailures:\n\n"
+        "---- config::tests::rejects_unknown_keys stdout ----\n"
+        "thread 'config::tests::rejects_unknown_keys' panicked at crates/core/src/config.rs:88:9:\n"
+        "expected an error for key 'colour'\n\n"
+        "test result: FAILED. 13 passed; 1 failed",
+        code=101,
+    )
+    s.say(
+        "That test caught a serde limitation: `#[serde(deny_unknown_fields)]` has no effect on a "
+        "struct that contains a `#[serde(flatten)]` field, so the typo'd key is silently accepted. "
+        "I'll check unknown keys explicitly after deserializing instead."
+    )
+    s.edit(
+        "crates/core/src/config.rs",
+        "#[serde(deny_unknown_fields)]",
+        "// unknown keys are checked in `validate()`:\n"
+        "// deny_unknown_fields ignores flattened structs",
+    )
+    s.bash("cargo test --workspace", "test result: ok. 58 passed; 0 failed; 0 ignored")
+    s.say(
+        "Done: quarry-core now returns `CoreError`, the CLI keeps anyhow for context, and all 58 "
+        "workspace tests pass."
+    )
+    return Scenario(
+        s,
+        "Round 3. A labelled convention stated by the assistant after a subagent survey, a serde "
+        "gotcha from a failing test; noise: the subagent's report (outline, file list).",
+        facts=[
+            Fact(
+                "thiserror-libs",
+                "pattern",
+                [["thiserror"], ["anyhow"]],
+                "Library crates return thiserror enums; only the binary uses anyhow.",
+            ),
+            Fact(
+                "flatten-deny",
+                "gotcha",
+                [["deny_unknown_fields"], ["flatten"]],
+                "deny_unknown_fields does nothing with a flattened field.",
+            ),
+        ],
+        distractors=[
+            Distractor([["two of three crates"]], "the subagent's summary line"),
+            Distractor([["crates/index/src/error.rs"]], "a file list from the subagent"),
+        ],
+        questions=[
+            Question("should a library crate use anyhow?", "thiserror-libs"),
+            Question("why are unknown config keys accepted?", "flatten-deny"),
+        ],
+    )
+
+
+def monorepo_outline() -> Scenario:
+    s = Session("pnpm-tsbuild", "/Users/kai/work/loom", "chore/project-refs", "2026-04-08T09:00:00")
+    s.user(
+        "Here's the spec we agreed on, implement step 1 today:\n\n"
+        "# Build speed-up\n\n## Goals\n- Incremental builds under 10s\n"
+        "- One tsconfig per package\n\n"
+        "## Non-goals\n- Changing the bundler\n\n## Plan\n1. Project references for all packages\n"
+        "2. Remove path aliases\n3. CI cache for tsbuildinfo\n\n## Risks\n- Stale declarations "
+        "after branch switches\n- Editors resolving the wrong package\n\n## Open questions\n"
+        "- Do we keep the root tsconfig?\n\n"
+        "Also: we use pnpm workspaces; never run npm install inside a package folder, it writes a "
+        "package-lock.json and breaks the workspace links."
+    )
+    s.say("Let me read the current tsconfig setup.")
+    s.read(
+        "tsconfig.base.json",
+        '{\n  "compilerOptions": {\n    "paths": {\n'
+        '      "@loom/*": ["packages/*/src"]\n    }\n  }\n}\n',
+    )
+    s.say(
+        "The `paths` aliases point every import at the other packages' sources, so tsc "
+        "type-checks each dependency again inside every package. With project references the "
+        "aliases have to go; otherwise the editor and tsc resolve different files."
+    )
+    s.user(
+        "ok let's drop the path aliases and depend on the packages through workspace:* instead. "
+        "the aliases were a hack from before we had pnpm"
+    )
+    s.edit(
+        "tsconfig.base.json",
+        '    "paths": {\n      "@loom/*": ["packages/*/src"]\n    }\n',
+        '    "composite": true\n',
+    )
+    s.bash(
+        "pnpm -r exec tsc -b && git switch - && pnpm -r exec tsc -b",
+        "packages/ui/src/Button.tsx(4,10): error TS2305: Module '\"@loom/tokens\"' has no exported "
+        "member 'spacing'.",
+        code=2,
+    )
+    s.say(
+        "This is the stale-declaration risk from the spec, for real: `tsc -b` skips a referenced "
+        "project whose `.tsbuildinfo` is newer than its sources, and a `git switch` can leave "
+        "older sources with a newer tsbuildinfo, so @loom/tokens keeps its old `.d.ts`. "
+        "`tsc -b --force` after switching branches rebuilds it."
+    )
+    s.bash("pnpm -r exec tsc -b --force", "")
+    s.say("Step 1 is in: all seven packages build with project references.")
+    return Scenario(
+        s,
+        "Round 3. A pasted spec outline (goals, plan, risks) that must not become memory, a rule "
+        "the user states inside that paste, a decision by the user, a tsc -b gotcha from a "
+        "failure.",
+        facts=[
+            Fact(
+                "no-npm-install",
+                "pattern",
+                [["npm install"], ["pnpm", "workspace", "package-lock.json"]],
+                "pnpm workspaces: never npm install in a package folder.",
+            ),
+            Fact(
+                "drop-aliases",
+                "decision",
+                [["path aliases", "aliases", "paths"], ["workspace:*", "workspace", "drop"]],
+                "Drop tsconfig path aliases; depend through workspace:*.",
+            ),
+            Fact(
+                "tsbuildinfo-stale",
+                "gotcha",
+                [["tsbuildinfo", "tsc -b"], ["stale", "skips", "switch", "force", "older"]],
+                "tsc -b trusts a newer tsbuildinfo: stale .d.ts after a branch switch.",
+            ),
+        ],
+        distractors=[
+            Distractor([["incremental builds under"]], "a goal line of the pasted outline"),
+            Distractor([["changing the bundler"]], "a non-goal of the pasted outline"),
+            Distractor([["root tsconfig"]], "an open question of the outline"),
+            Distractor([["editors resolving"]], "a risk line of the outline"),
+        ],
+        questions=[
+            Question("can I run npm install in a package?", "no-npm-install"),
+            Question("how do packages import each other?", "drop-aliases"),
+            Question(
+                "tsc -b reports a missing export after switching branches", "tsbuildinfo-stale"
+            ),
+        ],
+    )
+
+
+def sidekiq_retries() -> Scenario:
+    s = Session(
+        "sidekiq-retries", "/home/bea/apps/invoicely", "fix/duplicate-emails", "2026-04-09T11:25:00"
+    )
+    s.user(
+        "some customers got the same invoice email 4 or 5 times yesterday. it was during the "
+        "postmark outage"
+    )
+    s.read(
+        "app/jobs/invoice_email_job.rb",
+        "class InvoiceEmailJob\n  include Sidekiq::Job\n\n  def perform(invoice_id)\n"
+        "    invoice = Invoice.find(invoice_id)\n"
+        "    InvoiceMailer.with(invoice:).sent.deliver_now\n"
+        "    invoice.update!(emailed_at: Time.current)\n  end\nend\n",
+    )
+    s.say(
+        "Sidekiq retries a failed job up to 25 times with backoff unless the job says otherwise. "
+        "It re-runs the whole `perform`, so when Postmark accepted the message but the request "
+        "timed out on our side, the retry sent the email again."
+    )
+    s.user(
+        "right. from now on every job that talks to an outside service has to be idempotent, "
+        "keyed on something we store before the call"
+    )
+    s.edit(
+        "app/jobs/invoice_email_job.rb",
+        "    invoice = Invoice.find(invoice_id)\n",
+        "    invoice = Invoice.find(invoice_id)\n    return if invoice.emailed_at\n",
+    )
+    s.bash(
+        "bundle exec rspec spec/jobs",
+        "..........\n\nFinished in 0.61 seconds (files took 2.1 seconds to load)\n10 examples, 0 "
+        "failures",
+    )
+    s.bash(
+        "bundle exec rubocop app/jobs",
+        "app/jobs/invoice_email_job.rb:6:5: C: Style/GuardClause: Use a guard clause instead of "
+        "wrapping the code inside a conditional expression.\n1 file inspected, 1 offense detected",
+        code=1,
+    )
+    s.say("Rubocop wants a guard clause style tweak; applied.")
+    s.say(
+        "Progress: the invoice and receipt email jobs are idempotent now (they check "
+        "`emailed_at` first); the webhook delivery jobs still need the same treatment."
+    )
+    return Scenario(
+        s,
+        "Round 3. A gotcha whose second sentence has a pronoun subject, a rule from the user, a "
+        "labelled progress line; noise: rubocop output and its restatement.",
+        facts=[
+            Fact(
+                "sidekiq-25",
+                "gotcha",
+                [["sidekiq", "retry", "retries"], ["25", "again", "whole", "perform"]],
+                "Sidekiq retries failed jobs up to 25 times, re-running perform: duplicate emails.",
+            ),
+            Fact(
+                "idempotent-jobs",
+                "pattern",
+                [["idempotent"], ["job", "jobs"]],
+                "Every job calling an outside service must be idempotent.",
+            ),
+            Fact(
+                "webhook-jobs-left",
+                "progress",
+                [["webhook"], ["still", "need", "needs", "remain"]],
+                "The webhook delivery jobs still need idempotency.",
+            ),
+        ],
+        distractors=[
+            Distractor([["guard clause"]], "rubocop chatter"),
+        ],
+        questions=[
+            Question("why were invoice emails sent several times?", "sidekiq-25"),
+            Question("what must a job that calls an external API do?", "idempotent-jobs"),
+            Question("which jobs are not idempotent yet?", "webhook-jobs-left"),
+        ],
+    )
+
+
+def flyway_versions() -> Scenario:
+    s = Session(
+        "flyway-order", "/home/raj/src/ledger-svc", "fix/missing-column", "2026-04-10T14:50:00"
+    )
+    s.user(
+        "staging is missing the `settled_at` column even though V7__add_settled_at.sql is merged. "
+        "prod is fine. what happened?"
+    )
+    s.bash(
+        "./mvnw -q flyway:info -Dflyway.configFiles=staging.conf",
+        "+-----------+---------+---------------------+------+---------------------+---------+\n"
+        "| Category  | Version | Description         | Type | Installed On        | State   |\n"
+        "| Versioned | 6       | add refunds         | SQL  | 2026-04-02 09:12:44 | Success |\n"
+        "| Versioned | 7       | add settled at      | SQL  |                     | Ignored |\n"
+        "| Versioned | 8       | index payouts       | SQL  | 2026-04-08 17:03:10 | Success |\n",
+    )
+    s.say(
+        "Gotcha: Flyway applies versioned migrations in order and, by default, ignores any "
+        "migration whose version is lower than the highest one already applied. V8 reached "
+        "staging before V7 was merged, so V7 shows as Ignored there and never runs unless "
+        "`outOfOrder` is enabled."
+    )
+    s.user(
+        "ugh. ok so: we'll use timestamps as migration versions from now on "
+        "(V20260410_1450__...), so two branches can't pick the same or a lower number. "
+        "and turn on outOfOrder for staging only"
+    )
+    s.edit(
+        "src/main/resources/staging.conf",
+        "flyway.locations=classpath:db/migration",
+        "flyway.locations=classpath:db/migration\nflyway.outOfOrder=true",
+    )
+    s.bash(
+        "./mvnw -q flyway:migrate -Dflyway.configFiles=staging.conf",
+        'Successfully applied 1 migration to schema "ledger", now at version v8',
+    )
+    s.say("Now let's move on to Phase 2: renaming the existing files.")
+    s.say(
+        "Next steps:\n- Rename V1..V8 to timestamp versions with `flyway repair`\n- Add a CI check "
+        "that rejects new `V<n>__` names"
+    )
+    s.say("Next:")
+    return Scenario(
+        s,
+        "Round 3. A labelled gotcha by the assistant, a convention and a config decision by the "
+        "user, remaining steps; noise: a plan step, a bare 'Next:', a flyway info table.",
+        facts=[
+            Fact(
+                "flyway-ignored",
+                "gotcha",
+                [["flyway", "migration", "v7"], ["ignored", "ignores", "lower", "outoforder"]],
+                "Flyway ignores a migration lower than the highest applied unless outOfOrder.",
+            ),
+            Fact(
+                "timestamp-versions",
+                "pattern",
+                [["timestamp", "timestamps"], ["version", "versions", "migration"]],
+                "Timestamps as migration versions from now on.",
+            ),
+            Fact(
+                "rename-next",
+                "progress",
+                [["rename", "repair"], ["timestamp", "v1", "versions"]],
+                "Next: rename existing migrations to timestamp versions.",
+            ),
+        ],
+        distractors=[
+            Distractor([["move on to phase"]], "a plan step"),
+            Distractor([["installed on"]], "a table header from tool output"),
+        ],
+        questions=[
+            Question("why did a merged migration not run on staging?", "flyway-ignored"),
+            Question("how should new migrations be numbered?", "timestamp-versions"),
+            Question("what is left for the migration renaming?", "rename-next"),
+        ],
+    )
+
+
+def phoenix_presence() -> Scenario:
+    s = Session(
+        "phoenix-presence", "/home/ines/dev/huddle", "feat/typing-indicator", "2026-04-13T15:10:00"
+    )
+    s.user("add a typing indicator to the channel view. Priya owns the presence module, fyi")
+    s.read(
+        "lib/huddle_web/live/channel_live.ex",
+        'def mount(%{"id" => id}, _session, socket) do\n'
+        "  if connected?(socket),\n"
+        '    do: Phoenix.PubSub.subscribe(Huddle.PubSub, "org:#{socket.assigns.org_id}")\n'
+        "  {:ok, assign(socket, channel_id: id)}\nend\n",
+    )
+    s.say(
+        "Each LiveView subscribes to its org's topic when it mounts, and `Huddle.Broadcaster` is "
+        "the only process that broadcasts on those topics; LiveViews never broadcast themselves. "
+        "The typing events should go through the broadcaster too."
+    )
+    s.say(
+        "Since presence is Priya's module, I'd rather not change `Huddle.Presence`; I'll add a "
+        "`typing/2` function to the broadcaster instead."
+    )
+    s.user("yep, do that. and ask Priya before anything touches Huddle.Presence")
+    s.edit(
+        "lib/huddle/broadcaster.ex",
+        "  def message(org_id, msg) do",
+        "  def typing(org_id, user_id) do\n    broadcast(org_id, {:typing, user_id})\n  end\n\n"
+        "  def message(org_id, msg) do",
+    )
+    s.bash(
+        "mix test test/huddle_web/live/channel_live_test.exs",
+        'warning: variable "socket" is unused (if the variable is not meant to be used, prefix '
+        "it with an underscore)\n  lib/huddle_web/live/channel_live.ex:41\n\n.....\nFinished in "
+        "0.3 seconds\n5 tests, 0 failures",
+    )
+    s.say("The typing indicator works and the channel tests pass.")
+    return Scenario(
+        s,
+        "Round 3, short. Architecture in the assistant's present tense, ownership from the user, "
+        "a proposal the user approves; noise: a compiler warning in output.",
+        facts=[
+            Fact(
+                "broadcaster-only",
+                "architecture",
+                [["broadcaster"], ["only", "never broadcast", "topic", "topics"]],
+                "Huddle.Broadcaster is the only process broadcasting on org topics.",
+            ),
+            Fact(
+                "priya-presence",
+                "coordination",
+                [["priya"], ["presence"]],
+                "Priya owns Huddle.Presence: ask her before touching it.",
+            ),
+            Fact(
+                "typing-broadcaster",
+                "decision",
+                [["typing"], ["broadcaster"]],
+                "Typing events go through a typing/2 function on the broadcaster.",
+            ),
+        ],
+        distractors=[Distractor([["prefix it with an underscore"]], "a compiler warning")],
+        questions=[
+            Question("which process broadcasts on the org topics?", "broadcaster-only"),
+            Question("who owns the presence module?", "priya-presence"),
+            Question("where are typing events sent from?", "typing-broadcaster"),
+        ],
+    )
+
+
+def pandas_decimal() -> Scenario:
+    s = Session(
+        "pandas-decimal", "/home/mo/analytics/recon", "fix/cent-drift", "2026-04-14T09:45:00"
+    )
+    s.user(
+        "the monthly reconciliation is off by a cent or two against the bank statement, and some "
+        "account ids in the output lost their leading zeros"
+    )
+    s.read(
+        "recon/load.py",
+        "import pandas as pd\n\n\ndef load(path):\n    return pd.read_csv(path)\n",
+    )
+    s.bash(
+        "python -c \"import pandas as pd; print(pd.read_csv('samples/march.csv').dtypes)\"",
+        "account_id     int64\namount       float64\nbooked_on     object\ndtype: object",
+    )
+    s.say(
+        "Two separate problems come from the same call. `read_csv` infers `account_id` as an "
+        "integer column, so `00123` becomes `123`. And `amount` becomes float64, where 0.1 + 0.2 "
+        "is not 0.3, so summing thousands of rows drifts by cents."
+    )
+    s.say(
+        "Decision: load every column as text (`dtype=str`) and convert amounts with `Decimal`. "
+        "That keeps the ids exactly as the bank writes them, and Decimal sums match the statement "
+        "to the cent."
+    )
+    s.user("agreed. the finance team wants amounts as Decimal everywhere, never floats")
+    s.edit(
+        "recon/load.py",
+        "    return pd.read_csv(path)",
+        "    frame = pd.read_csv(path, dtype=str)\n"
+        "    frame['amount'] = frame['amount'].map(Decimal)\n    return frame",
+    )
+    s.bash("pytest -q tests/test_load.py", "...\n3 passed in 0.52s")
+    return Scenario(
+        s,
+        "Round 3, short. Two gotchas in one explanation, a labelled decision with its reason in "
+        "the next sentence, a rule from the user.",
+        facts=[
+            Fact(
+                "leading-zeros",
+                "gotcha",
+                [["read_csv", "infers", "integer"], ["leading zeros", "00123", "account_id"]],
+                "read_csv infers ids as integers and drops leading zeros.",
+            ),
+            Fact(
+                "dtype-str-decimal",
+                "decision",
+                [["dtype=str", "text", "dtype"], ["decimal"]],
+                "Load columns as str and amounts as Decimal.",
+            ),
+            Fact(
+                "never-floats",
+                "pattern",
+                [["decimal"], ["float", "floats", "never"]],
+                "Amounts are Decimal everywhere, never floats.",
+            ),
+        ],
+        questions=[
+            Question("why did account ids lose their leading zeros?", "leading-zeros"),
+            Question("how do we load the bank CSV?", "dtype-str-decimal"),
+            Question("can amounts be floats?", "never-floats"),
+        ],
+    )
+
+
+def helm_probes() -> Scenario:
+    s = Session("helm-probes", "/home/sam/infra/charts", "fix/readiness", "2026-04-15T07:55:00")
+    s.user(
+        "during the 2-minute db failover last night every api pod went unready at once and the "
+        "whole site 503'd, even though the pods were fine. keep it in line with the other charts"
+    )
+    s.say("Sure, I'll keep it in line with the other charts. Let me look at the probes.")
+    s.read(
+        "charts/api/templates/deployment.yaml",
+        "        readinessProbe:\n          httpGet:\n            path: /healthz\n"
+        "            port: http\n          periodSeconds: 5\n          failureThreshold: 2\n",
+    )
+    s.read(
+        "services/api/health.py",
+        "@router.get('/healthz')\nasync def healthz(db: Database = Depends()):\n"
+        "    await db.execute('select 1')\n    return {'ok': True}\n",
+    )
+    s.say(
+        "Root cause: the readiness probe calls `/healthz`, and `/healthz` runs `select 1` against "
+        "the database. A database blip fails the probe on every pod within ten seconds, and "
+        "Kubernetes takes all of them out of the Service together."
+    )
+    s.say(
+        "I'd split it: readiness only checks that the process can serve (`/livez`), and the "
+        "database check moves to `/healthz/deep`, which the deploy gate and the alerts use."
+    )
+    s.user("sounds good, go with that")
+    s.edit(
+        "charts/api/templates/deployment.yaml",
+        "            path: /healthz",
+        "            path: /livez",
+    )
+    s.bash(
+        "helm lint charts/api",
+        "==> Linting charts/api\n[INFO] Chart.yaml: icon is recommended\n\n1 chart(s) linted, 0 "
+        "chart(s) failed",
+    )
+    s.say(
+        "helm lint passes (only the usual 'icon is recommended' info). The api chart now probes "
+        "`/livez`.\n\nWhat's left: the worker and scheduler charts still point their readiness "
+        "probes at `/healthz`."
+    )
+    return Scenario(
+        s,
+        "Round 3. A root cause labelled by the assistant, a proposal approved by the user, "
+        "remaining work; noise: the user's instruction echoed by the assistant, helm lint info.",
+        facts=[
+            Fact(
+                "probe-db",
+                "gotcha",
+                [["readiness", "probe", "healthz"], ["database", "db", "select 1"]],
+                "Readiness hit /healthz, which checks the DB: a DB blip unreadies every pod.",
+            ),
+            Fact(
+                "livez-split",
+                "decision",
+                [["livez", "healthz/deep"], ["readiness", "database", "deep", "deploy gate"]],
+                "Readiness checks /livez; DB check moves to /healthz/deep.",
+            ),
+            Fact(
+                "other-charts-left",
+                "progress",
+                [["worker", "scheduler"], ["healthz", "readiness", "still"]],
+                "Worker and scheduler charts still probe /healthz.",
+            ),
+        ],
+        distractors=[
+            Distractor([["in line with the other charts"]], "the user's instruction, echoed"),
+            Distractor([["icon is recommended"]], "helm lint info"),
+        ],
+        questions=[
+            Question("why did all api pods go unready during the db failover?", "probe-db"),
+            Question("what should the readiness probe check?", "livez-split"),
+            Question("which charts still use /healthz for readiness?", "other-charts-left"),
+        ],
+    )
+
+
+def swift_keychain() -> Scenario:
+    s = Session(
+        "swift-keychain",
+        "/Users/noor/src/Waypoint",
+        "fix/logout-after-update",
+        "2026-04-16T12:30:00",
+    )
+    s.user(
+        "after the 3.2 update a bunch of users got logged out. we changed the bundle id's team "
+        "prefix in that release, could that be it?"
+    )
+    s.read(
+        "Waypoint/Auth/TokenStore.swift",
+        "let query: [String: Any] = [\n  kSecClass as String: kSecClassGenericPassword,\n"
+        '  kSecAttrService as String: "com.waypoint.auth",\n'
+        '  kSecAttrAccessGroup as String: "ABCD1234.com.waypoint.shared"\n]\n',
+    )
+    s.say(
+        "Yes, that's it. Keychain items belong to an access group that starts with the team ID "
+        "prefix. After the prefix changed, the app queries `NEWTEAM.com.waypoint.shared`, and the "
+        "tokens saved under the old group are invisible to it, so the app thinks nobody is "
+        "signed in."
+    )
+    s.say(
+        "The token store reads from the old group once, writes the item to the new group, and "
+        "deletes the old one. That migration runs at launch before the session check."
+    )
+    s.write(
+        "Waypoint/Auth/KeychainMigration.swift",
+        "enum KeychainMigration {\n  static func run() { /* read old group, write new, delete */ "
+        "}\n}\n",
+    )
+    s.bash(
+        "xcodebuild test -scheme Waypoint -destination 'platform=iOS Simulator,name=iPhone 16'",
+        "Test Suite 'All tests' passed at 2026-04-16 12:41:07.\n\t Executed 112 tests, with 0 "
+        "failures (0 unexpected) in 14.2 (14.9) seconds\n** TEST SUCCEEDED **",
+    )
+    s.user(
+        "nice. Lena is doing the 3.2.1 release tomorrow, so hand it over to her once the PR is "
+        "green"
+    )
+    s.say("Will do; I'll note in the PR description that Lena ships it in 3.2.1.")
+    return Scenario(
+        s,
+        "Round 3. The assistant confirming the user's hypothesis (pronoun subjects: 'that', "
+        "'it'), an architecture line in the present tense, a hand-off to a named person.",
+        facts=[
+            Fact(
+                "keychain-team-prefix",
+                "gotcha",
+                [["keychain", "access group"], ["team", "prefix"]],
+                "Keychain access groups start with the team prefix; changing it hides old tokens.",
+            ),
+            Fact(
+                "keychain-migration",
+                "architecture",
+                [["migration", "migrates", "old group"], ["launch", "new group", "keychain"]],
+                "At launch the token store moves the item from the old group to the new one.",
+            ),
+            Fact(
+                "lena-release",
+                "coordination",
+                [["lena"], ["3.2.1", "release", "hand"]],
+                "Lena ships the fix in 3.2.1.",
+            ),
+        ],
+        questions=[
+            Question("why were users logged out after the update?", "keychain-team-prefix"),
+            Question("how are old keychain items moved to the new group?", "keychain-migration"),
+            Question("who releases 3.2.1?", "lena-release"),
+        ],
+    )
+
+
+def django_on_commit() -> Scenario:
+    s = Session(
+        "django-on-commit", "/home/lu/src/notifier", "fix/missing-row", "2026-04-20T10:10:00"
+    )
+    s.user(
+        "the webhook worker sometimes logs DoesNotExist for an Outbound id that is definitely in "
+        "the table a second later. don't touch the admin for now"
+    )
+    s.read(
+        "notifier/signals.py",
+        "@receiver(post_save, sender=Outbound)\ndef queue_outbound(sender, instance, created, "
+        "**kw):\n    if created:\n        send_outbound.delay(instance.pk)\n",
+    )
+    s.say(
+        "Heads-up: `post_save` fires inside the request's transaction, so the Celery worker can "
+        "pick up the task before the row is committed and then finds nothing. Queueing it with "
+        "`transaction.on_commit` runs it only after the commit."
+    )
+    s.edit(
+        "notifier/signals.py",
+        "        send_outbound.delay(instance.pk)",
+        "        transaction.on_commit(lambda: send_outbound.delay(instance.pk))",
+    )
+    s.bash("pytest -q notifier/tests/test_signals.py", "....\n4 passed in 1.31s")
+    s.user("good. btw we name every migration by hand here, no auto-generated names")
+    s.say(
+        "Noted. I'm adding a partial index on unsent rows rather than a full index. Only about 2% "
+        "of rows are unsent at any time, so it stays tiny and the worker's query uses it."
+    )
+    s.write(
+        "notifier/migrations/0031_outbound_unsent_partial_index.py",
+        "class Migration(migrations.Migration):\n    operations = [AddIndex(...)]\n",
+    )
+    s.bash(
+        "python manage.py makemigrations --check && pytest -q",
+        "No changes detected\n..............................\n30 passed in 4.02s",
+    )
+    s.say("Step 3: the retry backoff.")
+    return Scenario(
+        s,
+        "Round 3, second batch. A 'Heads-up:' gotcha with its fix, a naming rule from the user, "
+        "a choice with its reason in the next sentence; noise: the user's task instruction, a "
+        "plan step.",
+        facts=[
+            Fact(
+                "on-commit",
+                "gotcha",
+                [["post_save", "on_commit", "transaction"], ["commit", "committed"]],
+                "post_save fires inside the transaction: queue tasks with transaction.on_commit.",
+            ),
+            Fact(
+                "hand-named-migrations",
+                "pattern",
+                [["migration", "migrations"], ["by hand", "name", "names", "auto-generated"]],
+                "Every migration is named by hand.",
+            ),
+            Fact(
+                "partial-index",
+                "decision",
+                [["partial index", "partial"], ["unsent", "2%", "tiny"]],
+                "A partial index on unsent rows, not a full index.",
+            ),
+        ],
+        distractors=[
+            Distractor([["touch the admin"]], "the user's task instruction"),
+            Distractor([["retry backoff"]], "a plan step"),
+        ],
+        questions=[
+            Question("why does the worker get DoesNotExist for a new row?", "on-commit"),
+            Question("how do we name migrations?", "hand-named-migrations"),
+            Question("which index does the outbound table use for unsent rows?", "partial-index"),
+        ],
+    )
+
+
+def vue_pinia_refs() -> Scenario:
+    s = Session("vue-pinia", "/Users/sol/code/atlas-web", "fix/stale-list", "2026-04-21T14:20:00")
+    s.user(
+        "the project list doesn't refresh after I archive one, you have to reload the page. "
+        "note for the future: stores never call the API directly, they go through src/services/"
+    )
+    s.read(
+        "src/views/Projects.vue",
+        "const { projects, archive } = storeToRefs(useProjects())\n",
+    )
+    s.bash(
+        "npx eslint src/views/Projects.vue",
+        "src/views/Projects.vue\n  12:7  warning  'unused' is assigned a value but never used  "
+        "no-unused-vars\n\n1 problem (0 errors, 1 warning)",
+    )
+    s.say(
+        "Found the cause of the stale list. Pinia's `storeToRefs` only wraps state and getters; "
+        "an action destructured through it is undefined, so the view's `archive` call silently "
+        "does nothing. Actions have to be taken from the store itself."
+    )
+    s.edit(
+        "src/views/Projects.vue",
+        "const { projects, archive } = storeToRefs(useProjects())",
+        "const store = useProjects()\nconst { projects } = storeToRefs(store)\n"
+        "const { archive } = store",
+    )
+    s.bash("npx vitest run src/views", " ✓ src/views/Projects.spec.ts (4)\n Test Files  1 passed")
+    s.user("thanks. Marta is refactoring the auth store this week, so leave auth.ts alone")
+    s.say("Understood, auth.ts stays as it is.")
+    return Scenario(
+        s,
+        "Round 3, second batch, short. A rule the user adds after a bug report, a Pinia gotcha "
+        "after an announcement, a coordination note; noise: eslint output, acknowledgements.",
+        facts=[
+            Fact(
+                "stores-services",
+                "pattern",
+                [["store", "stores"], ["services", "src/services", "api"]],
+                "Stores never call the API directly; they go through src/services/.",
+            ),
+            Fact(
+                "storetorefs-actions",
+                "gotcha",
+                [["storetorefs"], ["action", "actions", "undefined"]],
+                "storeToRefs only wraps state and getters: take actions from the store.",
+            ),
+            Fact(
+                "marta-auth",
+                "coordination",
+                [["marta"], ["auth", "auth.ts"]],
+                "Marta is refactoring the auth store: leave auth.ts alone.",
+            ),
+        ],
+        distractors=[Distractor([["never used", "no-unused-vars"]], "eslint output")],
+        questions=[
+            Question("can a pinia store call the API?", "stores-services"),
+            Question("why doesn't archiving a project refresh the list?", "storetorefs-actions"),
+            Question("who is working on the auth store?", "marta-auth"),
+        ],
+    )
+
+
+def efcore_tracking() -> Scenario:
+    s = Session("efcore-import", "/home/tariq/src/Ledgerly", "perf/import", "2026-04-22T09:00:00")
+    s.user(
+        "the nightly import of 50k invoices took 40 minutes last night, it used to be 5. it gets "
+        "slower the further it goes"
+    )
+    s.read(
+        "src/Ledgerly.Import/InvoiceImporter.cs",
+        "foreach (var row in rows) {\n    var customer = _db.Customers.Find(row.CustomerId);\n"
+        "    _db.Invoices.Add(Map(row, customer));\n    _db.SaveChanges();\n}\n",
+    )
+    s.say(
+        "Here's what's going on: EF Core's change tracker keeps every entity the context has "
+        "loaded or added, and the importer uses one DbContext for all 50k rows. Every "
+        "SaveChanges scans all tracked entities, so each row costs more than the one before."
+    )
+    s.user(
+        "ok, so: read paths use AsNoTracking, and the importer gets a fresh context per batch of "
+        "1000 rows"
+    )
+    s.edit(
+        "src/Ledgerly.Import/InvoiceImporter.cs",
+        "foreach (var row in rows) {",
+        "foreach (var batch in rows.Chunk(1000)) {\n    using var db = _factory.CreateDbContext();",
+    )
+    s.bash(
+        "dotnet build && dotnet test",
+        "Build succeeded.\n    0 Warning(s)\n    0 Error(s)\n\n"
+        "Passed!  - Failed:     0, Passed:    57, Skipped:     0, Total:    57",
+    )
+    s.say(
+        "The import of the 50k sample now takes 3 min 40 s. Remaining work: the export job still "
+        "uses one context for the whole run and will need the same batching."
+    )
+    return Scenario(
+        s,
+        "Round 3, second batch. A 'Here's what's going on:' explanation of a slowdown, a decision "
+        "the user states as two rules, remaining work; noise: build output.",
+        facts=[
+            Fact(
+                "change-tracker",
+                "gotcha",
+                [
+                    ["change tracker", "tracked", "tracks", "dbcontext", "context"],
+                    ["savechanges", "slower", "50k", "every"],
+                ],
+                "One DbContext tracks every entity: SaveChanges slows down row by row.",
+            ),
+            Fact(
+                "notracking-batches",
+                "decision",
+                [["asnotracking", "batch", "1000"], ["context", "read"]],
+                "AsNoTracking on reads; a fresh context per 1000-row batch.",
+            ),
+            Fact(
+                "export-left",
+                "progress",
+                [["export"], ["still", "batching", "remaining"]],
+                "The export job still uses one context.",
+            ),
+        ],
+        distractors=[Distractor([["0 warning"]], "build output")],
+        questions=[
+            Question("why did the invoice import get slower and slower?", "change-tracker"),
+            Question("how should the importer use DbContext?", "notracking-batches"),
+            Question("what still needs the batching fix?", "export-left"),
+        ],
+    )
+
+
+def actions_cache() -> Scenario:
+    s = Session("actions-cache", "/home/ivo/dev/slate", "ci/cache", "2026-04-23T16:30:00")
+    s.user("CI takes 14 minutes on every PR, most of it installing deps. can we cache them?")
+    s.read(
+        ".github/workflows/ci.yml",
+        "jobs:\n  lint: ...\n  test:\n    needs: lint\n  deploy:\n    needs: test\n"
+        "    if: startsWith(github.ref, 'refs/tags/')\n",
+    )
+    s.say(
+        "The pipeline has three stages, lint, test and deploy, each waiting for the one before, "
+        "and deploy only runs for tags."
+    )
+    s.edit(
+        ".github/workflows/ci.yml",
+        "    needs: lint",
+        "    needs: lint\n    steps:\n      - uses: actions/cache@v4\n        with:\n"
+        "          key: deps-${{ hashFiles('pnpm-lock.yaml') }}",
+    )
+    s.bash(
+        "gh run watch --exit-status",
+        "X test  ci.yml  #4412\nCache not found for input keys: deps-7f3a9c\n"
+        "Run failed: test (14m 02s)",
+        code=1,
+    )
+    s.say(
+        "Why the first run stayed cold: a PR run can restore caches saved on its base branch, "
+        "but nothing had ever saved one on main, since the cache step only existed on this "
+        "branch. After the merge, main's first run saves it and PRs restore it."
+    )
+    s.user("makes sense. rule: cache keys always include the lockfile hash, nothing else")
+    s.say("Agreed; the key is `deps-` plus the hash of pnpm-lock.yaml and nothing else.")
+    return Scenario(
+        s,
+        "Round 3, second batch, short. Architecture of a pipeline in the present tense, a cache "
+        "gotcha after a failed run, a labelled rule from the user; noise: the run output.",
+        facts=[
+            Fact(
+                "pipeline-stages",
+                "architecture",
+                [["lint"], ["deploy"], ["tags", "stages", "tag"]],
+                "Three stages lint, test, deploy; deploy only on tags.",
+            ),
+            Fact(
+                "cache-base-branch",
+                "gotcha",
+                [["cache", "caches"], ["base branch", "main"]],
+                "PRs restore caches saved on the base branch; none existed on main yet.",
+            ),
+            Fact(
+                "cache-key-rule",
+                "pattern",
+                [["key", "keys"], ["lockfile", "pnpm-lock.yaml", "hash"]],
+                "Cache keys include the lockfile hash and nothing else.",
+            ),
+        ],
+        distractors=[Distractor([["14m 02s"]], "run output")],
+        questions=[
+            Question("what stages does CI have?", "pipeline-stages"),
+            Question("why was the dependency cache not found on the PR?", "cache-base-branch"),
+            Question("what goes into a cache key?", "cache-key-rule"),
+        ],
+    )
+
+
+def terraform_modules() -> Scenario:
+    s = Session("tf-modules", "/home/pia/infra/estate", "chore/module-audit", "2026-04-27T09:30:00")
+    s.user("audit the terraform modules and tell me what's fragile before we add the eu region")
+    s.say("First, I'll inventory the modules and how they depend on each other.")
+    s.grep('module "', ["envs/prod/main.tf", "envs/staging/main.tf", "modules/app/main.tf"])
+    s.read(
+        "modules/app/main.tf",
+        'data "terraform_remote_state" "network" {\n  backend = "s3"\n}\n'
+        'resource "aws_instance" "web" {\n  count = length(var.hosts)\n}\n',
+    )
+    s.say("I'd suggest using workspaces for the new region so the code stays the same across envs.")
+    s.user("no, we don't use workspaces. every env has its own state bucket and its own folder")
+    s.say(
+        "Got it, no workspaces.\n\n## Key findings\n\n"
+        "- The `network` module is the only place that creates subnets; the app modules read "
+        "them from remote state.\n"
+        "- `count` over `var.hosts` in modules/app re-creates instances when the list order "
+        "changes, because resources are addressed by index; `for_each` keyed by host name "
+        "avoids that.\n"
+        "- Provider versions are pinned in each env's versions.tf.\n\n"
+        "## Next steps\n\n- Convert `aws_instance.web` to `for_each` with a `moved` block\n"
+    )
+    return Scenario(
+        s,
+        "Round 3, third batch. Findings under a heading in the assistant's summary (architecture, "
+        "a gotcha with its reason in the same item), the user's correction stating a convention, "
+        "a next step; noise: a plan step, the assistant's rejected suggestion.",
+        facts=[
+            Fact(
+                "network-only-subnets",
+                "architecture",
+                [["network"], ["subnets", "remote state"]],
+                "Only the network module creates subnets; apps read them from remote state.",
+            ),
+            Fact(
+                "count-reorder",
+                "gotcha",
+                [["count"], ["for_each", "index", "order", "re-creates"]],
+                "count re-creates instances when the list order changes; use for_each.",
+            ),
+            Fact(
+                "state-per-env",
+                "pattern",
+                [["workspaces", "state bucket", "bucket"], ["env", "every env", "own"]],
+                "No workspaces: every env has its own state bucket and folder.",
+            ),
+            Fact(
+                "for-each-next",
+                "progress",
+                [["for_each"], ["moved", "convert", "aws_instance.web"]],
+                "Next: convert aws_instance.web to for_each with a moved block.",
+            ),
+        ],
+        distractors=[Distractor([["inventory the modules"]], "a plan step")],
+        questions=[
+            Question("which module creates the subnets?", "network-only-subnets"),
+            Question("why would instances be re-created when hosts change?", "count-reorder"),
+            Question("should we use terraform workspaces for a new region?", "state-per-env"),
+            Question("what is the next step for aws_instance.web?", "for-each-next"),
+        ],
+    )
+
+
+def jest_esm() -> Scenario:
+    s = Session("jest-esm", "/Users/eli/code/hookshot", "chore/esm", "2026-04-28T13:05:00")
+    s.user('we flipped package.json to "type": "module" and now npm test explodes')
+    s.bash(
+        "npm test",
+        "SyntaxError: Cannot use import statement outside a module\n    at Runtime."
+        "createScriptFromCode (node_modules/jest-runtime/build/index.js:1505:14)",
+        code=1,
+    )
+    s.say(
+        "Jest runs test files through its own CommonJS module system. It doesn't load native ESM "
+        'unless node is started with `--experimental-vm-modules`, so with `"type": "module"` '
+        "every `import` in a test is a syntax error."
+    )
+    s.user("let's switch the test runner to vitest instead, it handles ESM natively")
+    s.edit("package.json", '"test": "jest"', '"test": "vitest run"')
+    s.bash(
+        "npx tsc --noEmit && npm test",
+        "src/server.ts(14,22): error TS6133: 'req' is declared but its value is never read.\n",
+        code=2,
+    )
+    s.say("TS6133 is an unused parameter from before; prefixing it with an underscore.")
+    s.bash("npm test", " Test Files  12 passed (12)\n      Tests  88 passed (88)")
+    s.user(
+        "cool. the platform team owns the shared eslint config, so open a PR there rather than "
+        "overriding rules locally if vitest globals trip the linter"
+    )
+    return Scenario(
+        s,
+        "Round 3, third batch, short. A Jest/ESM gotcha after a failure (second sentence with a "
+        "pronoun subject), a switch decided by the user, ownership by a team; noise: a tsc "
+        "diagnostic and its restatement.",
+        facts=[
+            Fact(
+                "jest-esm",
+                "gotcha",
+                [["jest"], ["esm", "experimental-vm-modules", "commonjs"]],
+                "Jest doesn't load native ESM without --experimental-vm-modules.",
+            ),
+            Fact(
+                "vitest",
+                "decision",
+                [["vitest"], ["jest", "esm", "runner"]],
+                "Switch the test runner to vitest (native ESM).",
+            ),
+            Fact(
+                "platform-eslint",
+                "coordination",
+                [["platform team"], ["eslint"]],
+                "The platform team owns the shared eslint config: PR there.",
+            ),
+        ],
+        distractors=[Distractor([["ts6133", "never read"]], "a tsc diagnostic")],
+        questions=[
+            Question("why does jest fail with cannot use import statement?", "jest-esm"),
+            Question("which test runner do we use?", "vitest"),
+            Question("who owns the eslint config?", "platform-eslint"),
+        ],
+    )
+
+
+def plugin_protocol() -> Scenario:
+    s = Session(
+        "plugin-protocol", "/home/ada/src/ledgerline", "feat/exporters", "2026-04-29T10:40:00"
+    )
+    s.user("how do exporter plugins hook in? I want to add a parquet exporter")
+    s.task(
+        "Map the plugin system",
+        "Find how exporter plugins are defined, discovered and loaded. Report files and flow.",
+        "## Report\n\n- Discovery: entry points group `ledgerline.exporters` (pyproject.toml)\n"
+        "- Base: `plugins/base.py` defines `Exporter(Protocol)` with `export(rows, target)`\n"
+        "- Loader: `core/registry.py` calls `isinstance(obj, Exporter)`\n\nDone in 14 tool calls.",
+    )
+    s.say(
+        "The explore agent's report, in short: plugins are found through the "
+        "`ledgerline.exporters` entry-point group and checked against the `Exporter` protocol. "
+        "So the plugin API is the `Exporter` protocol in plugins/base.py, and plugins never "
+        "import from `core`; the registry is the only code that loads them."
+    )
+    s.write(
+        "plugins/parquet.py",
+        "class ParquetExporter:\n    def export(self, rows):\n        ...\n",
+    )
+    s.bash(
+        "pytest -q tests/plugins",
+        "F..\nE   TypeError: ParquetExporter.export() takes 2 positional arguments but 3 were "
+        "given\n1 failed, 2 passed in 0.33s",
+        code=1,
+    )
+    s.say(
+        "The registry accepted the exporter and it failed only when called. An `isinstance` "
+        "check against a `runtime_checkable` Protocol looks at method names only, not their "
+        "signatures, so a plugin with the wrong arguments passes registration."
+    )
+    s.edit(
+        "plugins/parquet.py",
+        "    def export(self, rows):",
+        "    def export(self, rows, target):",
+    )
+    s.bash("pytest -q tests/plugins", "...\n3 passed in 0.29s")
+    s.user("TIL. ok")
+    s.say(
+        "The parquet exporter is registered and tested. Still to do: the CSV exporter hasn't "
+        "been ported to the protocol yet and still subclasses the old `BaseExporter`."
+    )
+    return Scenario(
+        s,
+        "Round 3, third batch. A subagent report relayed by the assistant, the architecture it "
+        "concludes (present tense, 'never', 'the only code'), a Protocol gotcha from a failure, "
+        "remaining work; noise: the report's listing, 'TIL. ok'.",
+        facts=[
+            Fact(
+                "exporter-protocol",
+                "architecture",
+                [["exporter"], ["protocol", "entry-point", "entry point", "registry"]],
+                "Plugins implement the Exporter protocol; the registry alone loads them.",
+            ),
+            Fact(
+                "runtime-checkable",
+                "gotcha",
+                [
+                    ["runtime_checkable", "isinstance", "protocol"],
+                    ["signatures", "names only", "method names"],
+                ],
+                "isinstance on a runtime_checkable Protocol checks names, not signatures.",
+            ),
+            Fact(
+                "csv-exporter-left",
+                "progress",
+                [["csv"], ["ported", "still", "baseexporter"]],
+                "The CSV exporter still subclasses BaseExporter.",
+            ),
+        ],
+        distractors=[Distractor([["14 tool calls"]], "the subagent report's footer")],
+        questions=[
+            Question("how do exporter plugins get loaded?", "exporter-protocol"),
+            Question(
+                "why did a plugin with the wrong signature pass registration?", "runtime-checkable"
+            ),
+            Question("which exporters are not on the protocol yet?", "csv-exporter-left"),
+        ],
+    )
+
+
+def pg_add_column() -> Scenario:
+    s = Session(
+        "pg-add-column", "/home/ravi/src/billing", "feat/invoice-region", "2026-04-30T07:45:00"
+    )
+    s.user(
+        "the deploy yesterday locked the invoices table for 6 minutes and checkout timed out. the "
+        "migration was just adding a column"
+    )
+    s.read(
+        "migrations/0088_invoice_region.sql",
+        "ALTER TABLE invoices ADD COLUMN region text NOT NULL DEFAULT region_for(country);\n",
+    )
+    s.say(
+        "What bit us: `ADD COLUMN` with a volatile default (`region_for(country)` is a function "
+        "call) makes Postgres rewrite the whole table while holding an ACCESS EXCLUSIVE lock. A "
+        "constant default would have been instant, since Postgres 11 stores it in the catalog."
+    )
+    s.say(
+        "We'll add the column as nullable with no default, backfill it in batches of 10k, and "
+        "only then add the NOT NULL constraint. Each step holds its lock for milliseconds."
+    )
+    s.user("yes. and ping Dmitri before running anything on the payments db")
+    s.read(
+        "migrations/README.md",
+        "Each file runs in its own transaction.\n",
+    )
+    s.say(
+        "Migrations in this repo run one transaction per file, so a failed backfill rolls back "
+        "only its own file; I've split the change into three files."
+    )
+    return Scenario(
+        s,
+        "Round 3, third batch. A 'What bit us:' gotcha, a plan the assistant commits to in 'we'll' "
+        "with its reason after, a convention of the repo stated in passing, a person to ask.",
+        facts=[
+            Fact(
+                "volatile-default",
+                "gotcha",
+                [["default"], ["rewrite", "rewrites", "access exclusive", "volatile", "lock"]],
+                "ADD COLUMN with a volatile default rewrites the table under an exclusive lock.",
+            ),
+            Fact(
+                "nullable-backfill",
+                "decision",
+                [["nullable", "backfill"], ["batches", "not null", "constraint"]],
+                "Add nullable, backfill in batches, then NOT NULL.",
+            ),
+            Fact(
+                "txn-per-file",
+                "pattern",
+                [["transaction"], ["file", "per file"]],
+                "Migrations run one transaction per file.",
+            ),
+            Fact(
+                "dmitri-payments",
+                "coordination",
+                [["dmitri"], ["payments"]],
+                "Ping Dmitri before running anything on the payments db.",
+            ),
+        ],
+        questions=[
+            Question("why did adding a column lock the invoices table?", "volatile-default"),
+            Question("how do we add a NOT NULL column to a big table?", "nullable-backfill"),
+            Question("do migrations run in one transaction?", "txn-per-file"),
+            Question("who to ask before touching the payments database?", "dmitri-payments"),
+        ],
+    )
+
+
+def sdk_retries() -> Scenario:
+    s = Session("sdk-retries", "/home/nia/src/till", "fix/double-charge", "2026-05-04T11:00:00")
+    s.user(
+        "two customers were charged twice on friday. make it consistent with how the refunds "
+        "code does it"
+    )
+    s.read(
+        "till/payments/client.py",
+        "from stripe_lite import HttpClient\n\nclient = HttpClient(max_retries=3)\n",
+    )
+    s.say(
+        "The payments module builds its requests on `stripe_lite.HttpClient`. This client "
+        "retries every request up to 3 times on a 5xx or a timeout, POSTs included, so a charge "
+        "that timed out after the provider accepted it is sent again."
+    )
+    s.say(
+        "Refunds already pass an `Idempotency-Key` header built from the refund id, which makes "
+        "a retried POST harmless. I'll do the same for charges, with the order id as the key."
+    )
+    s.edit(
+        "till/payments/charge.py",
+        "    return client.post('/charges', json=body)",
+        "    return client.post('/charges', json=body, headers={'Idempotency-Key': order.id})",
+    )
+    s.bash("pytest -q tests/payments", "........\n8 passed in 0.77s")
+    s.user(
+        "good. every POST to a payment provider carries an Idempotency-Key derived from our own "
+        "id. that's our convention, write it down"
+    )
+    s.say("Progress: charges and refunds send idempotency keys; payouts are not done yet.")
+    return Scenario(
+        s,
+        "Round 3, fourth batch. A gotcha whose sentence starts 'This client', a choice following "
+        "an existing practice, a convention stated then labelled 'that's our convention', a "
+        "progress label; noise: the user's 'make it consistent' instruction.",
+        facts=[
+            Fact(
+                "client-retries-posts",
+                "gotcha",
+                [["retries", "retry"], ["post", "posts", "charge"]],
+                "HttpClient retries POSTs on 5xx/timeouts: a charge can be sent twice.",
+            ),
+            Fact(
+                "idempotency-convention",
+                "pattern",
+                [["idempotency-key", "idempotency"], ["post", "every post", "provider"]],
+                "Every POST to a payment provider carries an Idempotency-Key from our id.",
+            ),
+            Fact(
+                "payouts-left",
+                "progress",
+                [["payouts"], ["not done", "yet", "remain"]],
+                "Payouts don't send idempotency keys yet.",
+            ),
+        ],
+        distractors=[Distractor([["consistent with how"]], "the user's task instruction")],
+        questions=[
+            Question("why were customers charged twice?", "client-retries-posts"),
+            Question("what header must payment POSTs send?", "idempotency-convention"),
+            Question("which payment calls still lack idempotency keys?", "payouts-left"),
+        ],
+    )
+
+
+def go_config_layers() -> Scenario:
+    s = Session("go-config", "/home/ken/go/src/relay", "feat/config-file", "2026-05-05T15:20:00")
+    s.user("add a config file next to the flags. keep the flags working")
+    s.read(
+        "cmd/relay/main.go",
+        'flag.StringVar(&cfg.Addr, "addr", ":8080", "listen address")\nflag.Parse()\n',
+    )
+    s.say(
+        "Decision: flags override the config file, and the config file overrides the built-in "
+        "defaults. That's the order kubectl and most Go tools use, so nobody is surprised."
+    )
+    s.say(
+        "Architecture noted: config is loaded once in `cmd/relay`, and every package receives a "
+        "`Config` value; no package reads the environment or the file itself."
+    )
+    s.write("internal/config/load.go", "func Load(path string, fs *flag.FlagSet) (Config, error)\n")
+    s.bash(
+        "go test ./...",
+        '--- FAIL: TestFlagsWin (0.00s)\n    load_test.go:31: addr = ":8080", want ":9090"\nFAIL',
+        code=1,
+    )
+    s.say(
+        "`flag.Parse` leaves defaults in place for flags that were not given, so after parsing "
+        "every flag looks set. To let only the flags the user typed win, `Load` walks "
+        "`fs.Visit`, which visits only the flags that were actually set."
+    )
+    s.bash("go test ./...", "ok  \trelay/internal/config\t0.012s")
+    s.say("Now let's move on to step 2: documenting the file format.")
+    return Scenario(
+        s,
+        "Round 3, fourth batch. A labelled decision with its reason in the next sentence (a "
+        "'That's' subject), a labelled architecture line, a Go flag gotcha after a failing test; "
+        "noise: a plan step, the user's instruction.",
+        facts=[
+            Fact(
+                "flags-win",
+                "decision",
+                [["flags", "flag"], ["override", "overrides", "config file"]],
+                "Flags override the config file, which overrides defaults.",
+            ),
+            Fact(
+                "config-once",
+                "architecture",
+                [["config"], ["cmd/relay", "once", "every package"]],
+                "Config is loaded once in cmd/relay; packages receive a Config value.",
+            ),
+            Fact(
+                "flag-visit",
+                "gotcha",
+                [["flag.parse", "fs.visit", "visit", "defaults"], ["set", "given", "typed"]],
+                "flag.Parse leaves defaults, so use fs.Visit to see only set flags.",
+            ),
+        ],
+        distractors=[
+            Distractor([["step 2"]], "a plan step"),
+            Distractor([["keep the flags working"]], "the user's instruction"),
+        ],
+        questions=[
+            Question("which wins, a flag or the config file?", "flags-win"),
+            Question("where is the config loaded?", "config-once"),
+            Question("how do I know which flags the user actually set?", "flag-visit"),
+        ],
+    )
+
+
+def celery_beat_tz() -> Scenario:
+    s = Session("beat-timezone", "/home/ola/src/rota", "fix/report-hour", "2026-05-06T08:10:00")
+    s.user("the daily report arrives at 9 instead of 8 since the clocks changed")
+    s.read("rota/celery.py", "app.conf.timezone = 'UTC'\napp.conf.enable_utc = True\n")
+    s.say(
+        "Celery beat evaluates `crontab(hour=8)` in `app.conf.timezone`, which is UTC here, so "
+        "the report follows UTC and moves by an hour against Oslo time whenever daylight saving "
+        "starts or ends."
+    )
+    s.user("right, set the timezone to Europe/Oslo. all schedules are meant in Oslo time")
+    s.edit("rota/celery.py", "app.conf.timezone = 'UTC'", "app.conf.timezone = 'Europe/Oslo'")
+    s.bash("pytest -q tests/test_schedule.py", "...\n3 passed in 0.40s")
+    s.say("Done. The beat schedule now runs in Europe/Oslo.")
+    return Scenario(
+        s,
+        "Round 3, fourth batch, short. A scheduler gotcha after a reported symptom, a user's "
+        "decision and the convention behind it in one message.",
+        facts=[
+            Fact(
+                "beat-utc",
+                "gotcha",
+                [["crontab", "beat", "celery"], ["utc", "timezone", "daylight"]],
+                "Beat evaluates crontab in app.conf.timezone (UTC): reports move with DST.",
+            ),
+            Fact(
+                "oslo-time",
+                "pattern",
+                [["oslo", "europe/oslo"], ["schedules", "schedule", "timezone"]],
+                "All schedules are meant in Oslo time.",
+            ),
+        ],
+        questions=[
+            Question("why does the daily report arrive an hour late?", "beat-utc"),
+            Question("which timezone are schedules in?", "oslo-time"),
+        ],
+    )
+
+
+def flask_naive_datetimes() -> Scenario:
+    s = Session("flask-tz", "/home/zoe/src/clinic", "fix/appointment-times", "2026-05-11T09:00:00")
+    s.user(
+        "appointment times shown to patients are off by one or two hours depending on the "
+        "season. we always store UTC in the database, that part should be fine"
+    )
+    for n in range(1, 9):
+        s.bash(
+            f"sed -n 1,80p clinic/models/part{n}.py",
+            "".join(
+                f"class Model{n}{k}(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+                f"    created = db.Column(db.DateTime)\n    note = db.Column(db.String(200))\n\n"
+                for k in range(12)
+            ),
+        )
+    s.say(
+        "The model columns are declared as `db.Column(db.DateTime)` without `timezone=True`. "
+        "SQLAlchemy maps that to `timestamp without time zone` on Postgres, and the driver "
+        "hands back naive datetimes, so the view code treats UTC values as local time."
+    )
+    s.bash(
+        "pytest -q tests/test_appointments.py",
+        "F.\nE   AssertionError: '09:30' != '10:30'\n1 failed, 1 passed in 0.9s",
+        code=1,
+    )
+    for n in range(1, 7):
+        s.edit(
+            f"clinic/models/part{n}.py",
+            "    created = db.Column(db.DateTime)",
+            "    created = db.Column(db.DateTime(timezone=True))",
+        )
+    s.bash(
+        "flask db migrate -m 'timestamptz' && pytest -q",
+        "Generating migrations/versions/7c1_timestamptz.py ... done\n.........................\n"
+        "25 passed in 3.3s",
+    )
+    s.user("and the templates?")
+    s.say(
+        "As noted above, a `DateTime` column without `timezone=True` returns naive datetimes; "
+        "with the migration the columns are `timestamptz` and come back aware. The templates "
+        "format through `local_time()` in clinic/filters.py, which converts to the clinic's "
+        "zone, so they needed no change."
+    )
+    s.say(
+        "Progress: models and migration are done and the appointment tests pass; the reminder "
+        "emails still format times with `strftime` on the raw value and need `local_time()` too."
+    )
+    return Scenario(
+        s,
+        "Round 3, fifth batch. A long session (several chunks of tool output) where a gotcha is "
+        "explained once and restated later, a storage convention from the user, where times are "
+        "formatted, remaining work.",
+        facts=[
+            Fact(
+                "naive-datetime-column",
+                "gotcha",
+                [["timezone=true", "timestamptz", "without time zone"], ["naive"]],
+                "DateTime without timezone=True comes back naive from Postgres.",
+            ),
+            Fact(
+                "utc-in-db",
+                "pattern",
+                [["utc"], ["database", "db", "store"]],
+                "We always store UTC in the database.",
+            ),
+            Fact(
+                "local-time-filter",
+                "architecture",
+                [["local_time", "local_time()"], ["templates", "filters.py", "zone"]],
+                "Templates format times through local_time() in clinic/filters.py.",
+            ),
+            Fact(
+                "reminder-emails-left",
+                "progress",
+                [["reminder"], ["strftime", "still", "need"]],
+                "Reminder emails still format raw times.",
+            ),
+        ],
+        questions=[
+            Question("why are appointment times off by an hour?", "naive-datetime-column"),
+            Question("what timezone does the database store?", "utc-in-db"),
+            Question("how do templates show local times?", "local-time-filter"),
+            Question("what still shows the wrong appointment time?", "reminder-emails-left"),
+        ],
+    )
+
+
+def wasm_bindgen_strings() -> Scenario:
+    s = Session("wasm-strings", "/Users/ren/code/glyph", "perf/wasm", "2026-05-12T17:25:00")
+    s.user("the wasm text layout is 5x slower than the JS version on long documents")
+    s.read(
+        "src/lib.rs",
+        "#[wasm_bindgen]\npub fn measure(text: String) -> f64 {\n    layout(&text)\n}\n",
+    )
+    s.say(
+        "Pitfall: every call across the wasm boundary with a `String` copies the text and "
+        "re-encodes it from UTF-16 to UTF-8, so measuring a long document line by line copies "
+        "the whole line each time."
+    )
+    s.user(
+        "ok. rule for the wasm crate then: never pass strings across the boundary in a loop, "
+        "pass the document once and index into it"
+    )
+    s.edit(
+        "src/lib.rs",
+        "pub fn measure(text: String) -> f64 {",
+        "pub fn load(text: String) { DOC.with(|d| *d.borrow_mut() = text) }\n"
+        "pub fn measure(start: usize, end: usize) -> f64 {",
+    )
+    s.bash(
+        "wasm-pack test --headless --firefox",
+        "test result: ok. 9 passed; 0 failed\n\nbench: layout_long_doc ... 41 ms (was 212 ms)",
+    )
+    s.say("Layout of the long document is down from 212 ms to 41 ms.")
+    return Scenario(
+        s,
+        "Round 3, fifth batch, short. A labelled 'Pitfall:' from the assistant and the user's rule "
+        "that restates it as a convention (a gotcha and a pattern about one behaviour).",
+        facts=[
+            Fact(
+                "string-copy",
+                "gotcha",
+                [["string", "strings"], ["copies", "copy", "utf-16", "re-encodes"]],
+                "A String across the wasm boundary is copied and re-encoded on every call.",
+            ),
+            Fact(
+                "no-strings-in-loop",
+                "pattern",
+                [["never", "once"], ["boundary", "loop", "document"]],
+                "Never pass strings across the boundary in a loop; pass the document once.",
+            ),
+        ],
+        questions=[
+            Question("why is the wasm layout slow on long documents?", "string-copy"),
+            Question("how should text be passed to the wasm crate?", "no-strings-in-loop"),
+        ],
+    )
+
+
 BUILDERS: tuple[Callable[[], Scenario], ...] = (
     celery_to_rq,
     harbor_timestamps,
@@ -1862,6 +3628,30 @@ BUILDERS: tuple[Callable[[], Scenario], ...] = (
     rails_dashboard,
     terraform_lock,
     locale_dates,
+    fastapi_ratelimit,
+    go_outbox_worker,
+    kotlin_moshi_r8,
+    rust_thiserror,
+    monorepo_outline,
+    sidekiq_retries,
+    flyway_versions,
+    phoenix_presence,
+    pandas_decimal,
+    helm_probes,
+    swift_keychain,
+    django_on_commit,
+    vue_pinia_refs,
+    efcore_tracking,
+    actions_cache,
+    terraform_modules,
+    jest_esm,
+    plugin_protocol,
+    pg_add_column,
+    sdk_retries,
+    go_config_layers,
+    celery_beat_tz,
+    flask_naive_datetimes,
+    wasm_bindgen_strings,
 )
 LATE = frozenset(
     {
@@ -1876,6 +3666,37 @@ LATE = frozenset(
 )
 """Written after the first version of the extractor, to see how it did on phrasing it was not
 built from (it captured 5 of their 14 facts on the first run; the misses led to general cues)."""
+ROUND3 = frozenset(
+    {
+        "fastapi-ratelimit",
+        "go-outbox",
+        "kotlin-moshi",
+        "rust-errors",
+        "pnpm-tsbuild",
+        "sidekiq-retries",
+        "flyway-order",
+        "phoenix-presence",
+        "pandas-decimal",
+        "helm-probes",
+        "swift-keychain",
+        "django-on-commit",
+        "vue-pinia",
+        "efcore-import",
+        "actions-cache",
+        "tf-modules",
+        "jest-esm",
+        "plugin-protocol",
+        "pg-add-column",
+        "sdk-retries",
+        "go-config",
+        "beat-timezone",
+        "flask-tz",
+        "wasm-strings",
+    }
+)
+"""Written for the held-out protocol (the tuned half), with their labels committed before the
+extractor ran on them; their first-run figures are in README.md. The held-out half lives in
+``heldout.py``, written by someone else, and is run only to report."""
 
 
 def build(folder: Path = SCENARIOS) -> dict[str, Any]:
@@ -1892,7 +3713,9 @@ def build(folder: Path = SCENARIOS) -> dict[str, Any]:
                 "facts": [asdict(f) for f in scenario.facts],
                 "distractors": [asdict(d) for d in scenario.distractors],
                 "questions": [asdict(q) for q in scenario.questions],
-                "written_after_extractor": scenario.session.slug in LATE,
+                "acceptable": [asdict(a) for a in scenario.acceptable],
+                "written_after_extractor": scenario.session.slug in LATE | ROUND3,
+                "round": 3 if scenario.session.slug in ROUND3 else None,
             }
         )
     labels: dict[str, Any] = {

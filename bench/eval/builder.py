@@ -131,6 +131,22 @@ class Session:
             "Grep", {"pattern": pattern, "output_mode": "files_with_matches"}, text, structured
         )
 
+    def task(self, description: str, prompt: str, report: str) -> Session:
+        """A subagent (Task tool) run: its prompt, and its final report as the tool result."""
+        structured = {
+            "status": "completed",
+            "prompt": prompt,
+            "content": [{"type": "text", "text": report}],
+            "totalDurationMs": 48211,
+            "totalTokens": 18433,
+        }
+        tool_input = {
+            "description": description,
+            "prompt": prompt,
+            "subagent_type": "general-purpose",
+        }
+        return self._tool("Task", tool_input, report, structured)
+
     def todos(self, items: list[tuple[str, str]]) -> Session:
         """TodoWrite with (status, content) pairs."""
         todos = [

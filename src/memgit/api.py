@@ -239,7 +239,10 @@ class Memory:
             path = self.paths.relative(self.store.path_for(verdict.target))
             return Remembered("duplicate", verdict.target, path, None)
         if verdict.action == "supersede" and verdict.target is not None:
-            draft = replace(draft, supersedes=(verdict.target.id,))
+            from memgit.dedupe import superseding
+
+            title, body = superseding(verdict.target, draft)
+            draft = replace(draft, title=title, body=body, supersedes=(verdict.target.id,))
             written = self.store.create(draft)
             old = self.store.read(self.store.find(verdict.target.id))
             if old.active:

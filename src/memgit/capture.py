@@ -131,7 +131,7 @@ def ingest_transcript(
     if transcript.cwd:
         cwds = (transcript.cwd, *cwds)
     for done, chunk in enumerate(chunks, start=1):
-        if chunk.compact_summary or is_trivial(chunk):
+        if _only_summary(chunk) or is_trivial(chunk):
             report.trivial += 1
         else:
             if spends:
@@ -188,6 +188,17 @@ def ingest_transcript(
         report.summary = _save_summary(memory, transcript, notes, written, extractor.source, cwds)
     memory._refresh_index()
     return report
+
+
+def _only_summary(chunk: Chunk) -> bool:
+    """A chunk holding a compaction summary and nothing said or done around it: earlier context,
+    already captured. A summary inside a chunk of new turns does not hide those turns."""
+    return (
+        chunk.compact_summary
+        and chunk.user_words == 0
+        and chunk.assistant_words == 0
+        and chunk.actions == 0
+    )
 
 
 def _draft(

@@ -1,11 +1,15 @@
 """Deduplication: decide whether a candidate is new, a restatement, or supersedes an observation.
 
 Similarity is the Jaccard index of the two observations' word sets (title and body, lower-cased,
-without stop words, with a light plural/verb-ending fold). Above the configured threshold (0.6 by
-default) a new observation of the same type supersedes the old one: both files keep the link
-(``supersedes`` / ``superseded_by``) and the old one stays, marked ``superseded``, so history reads
-well in git. A candidate that only restates an active observation (same title, nothing new in its
-body) is dropped instead, so that re-extracting a known fact never churns files. Pure functions.
+without stop words, with a light plural/verb-ending fold); two titles of five words or more that
+share most of their words count too (title Jaccard + 0.05), so the same behaviour explained twice
+in different words is one observation. Above the configured threshold (0.6 by default) a new
+observation of the same type supersedes the old one: both files keep the link (``supersedes`` /
+``superseded_by``) and the old one stays, marked ``superseded``, so history reads well in git.
+The superseding observation keeps the more specific title and body of the two (``superseding``:
+the one naming more concrete things, see ``specificity``). A candidate that only restates an
+active observation (same title, nothing new in its body) is dropped instead, so that
+re-extracting a known fact never churns files. Pure functions.
 """
 
 from __future__ import annotations
@@ -74,11 +78,12 @@ def judge(candidate: Observation, existing: Iterable[Observation], threshold: fl
     """Compare ``candidate`` with active observations of its type; the closest one decides."""
     words = observation_tokens(candidate)
     title = _normal_title(candidate.title)
+    title_words = tokens(candidate.title)
     best: tuple[float, str, Observation] | None = None
     for obs in existing:
         if obs.type != candidate.type or not obs.active or obs.id == candidate.id:
             continue
-        score = jaccard(words, observation_tokens(obs))
+        score = max(jaccard(words, observation_tokens(obs)), _title_similarity(title_words, obs))
         if _normal_title(obs.title) == title:
             score = max(score, 1.0 if words <= observation_tokens(obs) else threshold + 1e-9)
         if best is None or (score, obs.id) > (best[0], best[1]):
@@ -102,6 +107,50 @@ def dedupe_batch(candidates: Sequence[Observation], threshold: float) -> list[Ob
             # Within one batch the later, usually fuller statement replaces the earlier one.
             kept[kept.index(verdict.target)] = candidate
     return kept
+
+
+def _title_similarity(title_words: frozenset[str], obs: Observation) -> float:
+    other = tokens(obs.title)
+    if min(len(title_words), len(other)) < 5:
+        return 0.0
+    return jaccard(title_words, other) + 0.05
+
+
+_SPECIFIC = re.compile(
+    r"`[^`]+`|(?<![\w/.])(?:[\w@.+-]+/)+[\w@.+-]+|\b[a-z_]\w*\.[a-z_]\w{1,}\b|"
+    r"\b[a-z]+[A-Z]\w+|\b\w+_\w+\b|\b\d[\w.%:-]*|(?<=[a-z,;] )[A-Z][a-zA-Z]+"
+)
+_VAGUE_START = re.compile(
+    r"^(?:it|its|this|that|these|those|they|he|she|and|but|so|also|then|because|since)\b|"
+    r"^(?:that'?s|this is|it'?s) (?:our|the|a|how|why)\b",
+    re.IGNORECASE,
+)
+
+
+def specificity(text: str) -> float:
+    """How concretely ``text`` states something: each code span, path, identifier, number or
+    proper name counts 2, each word a quarter (up to 12 words); a text whose subject is a pronoun
+    or a connective ("That's our convention", "It breaks ...") loses 3."""
+    line = " ".join(text.split())
+    score = 2.0 * len(_SPECIFIC.findall(line)) + min(len(line.split()), 12) / 4
+    return score - (3.0 if _VAGUE_START.match(line) else 0.0)
+
+
+def superseding(old: Observation, new: Observation) -> tuple[str, str]:
+    """Title and body for ``new`` superseding ``old``: of each, the more specific one (``new``'s
+    on a tie), the body keeping the other's fact lines it lacks."""
+    title = new.title if specificity(new.title) >= specificity(old.title) else old.title
+    keep, other = (new.body, old.body)
+    if specificity(old.body) > specificity(new.body):
+        keep, other = other, keep
+    present = {line.strip().lower() for line in keep.splitlines()}
+    extra = [
+        line
+        for line in other.splitlines()
+        if line.startswith("- ") and line.strip().lower() not in present
+    ]
+    body = "\n".join([keep.rstrip(), *extra]) if extra else keep
+    return title, body
 
 
 def _normal_title(title: str) -> str:

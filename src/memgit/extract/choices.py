@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
+from memgit.extract import titles
 from memgit.extract.draft import Draft
-from memgit.extract.phrasing import plain, shorten, tidy, unticked
+from memgit.extract.phrasing import plain, shorten, tidy, unticked, with_reason
 from memgit.extract.segment import Block, Sentence
 from memgit.extract.signals import rejection
 from memgit.extract.wording import keep_case
@@ -46,8 +47,8 @@ _APPROVAL = re.compile(
     re.IGNORECASE,
 )
 _PROPOSAL = re.compile(
-    r"\b(?:i'?d (?:rather|suggest|recommend|go|use|prefer|write|add|keep)|"
-    r"i (?:suggest|recommend|propose)|i'?ll (?:\w+ ){0,4}instead|instead of|rather than|"
+    r"\b(?:i'?d (?!like\b|love\b|be\b|say\b|guess\b|think\b|imagine\b|expect\b|need\b)[a-z]+|"
+    r"i (?:suggest|recommend|propose)|i'?ll [^.]{0,80}\binstead\b|instead of|rather than|"
     r"we (?:could|should)|my (?:suggestion|recommendation)|"
     r"the (?:better|safer|simpler|cleanest|best) (?:option|approach|way|fix) is)\b",
     re.IGNORECASE,
@@ -128,7 +129,10 @@ def approval(items: list[Sentence], proposals: list[Sentence]) -> Draft | None:
         return None
     text = plain(best.text)
     draft = Draft("decision", 0.8, best, text)
-    draft.title = keep_case(text, tidy(shorten(unticked(_PROPOSER.sub("", text)))))
+    proposal = titles.announced(_PROPOSER.sub("", text))
+    proposal, since = titles.reason_last(titles.unspoken(proposal))
+    line = tidy(shorten(unticked(proposal), 90 if since else 100))
+    draft.title = keep_case(text, with_reason(line, since) if since else line)
     previous = [s for s in proposals if s.position == best.position - 1]
     if previous and rejection(plain(previous[0].text), "assistant") in (None, "too short"):
         draft.support.append(plain(previous[0].text))

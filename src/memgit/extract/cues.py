@@ -64,7 +64,8 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.85,
         "decided agreed chose opted settled",
-        r"\b(?:we|i|they)(?:'ve| have)? (?:decided|agreed|chose|opted|settled)\b",
+        r"\b(?:we|i|they)(?:'ve| have)? (?:decided|agreed|chose|opted|settled)\b"
+        r"(?! on\s*(?:[,.;:!]|$))",  # "the spec we agreed on, ..." names a thing, decides nothing
     ),
     _cue(
         "decision",
@@ -76,7 +77,8 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.8,
         "go",
-        r"\b(?:let'?s|we'?ll|we will|i'?d|we should) go (?:with|for)\b|^go with\b",
+        r"\b(?:let'?s|we'?ll|we will|i'?d|we should) go (?:with|for)\b(?! (?:it|that|this|them)\b)|"
+        r"^go with\b(?! (?:it|that|this|them)\b)",
     ),
     _cue(
         "decision",
@@ -84,7 +86,8 @@ CUES: tuple[Cue, ...] = (
         "let",
         r"\blet'?s (?:also |just |now |then |instead |actually )?(?:use|switch|move|migrate|drop|"
         r"remove|rip|replace|keep|stick|adopt|stop|"
-        r"standardi[sz]e|do|try|pin|vendor|revert|split|merge|rename)\b",
+        r"standardi[sz]e|do|try|pin|vendor|revert|split|merge|rename)\b"
+        r"(?! (?:on|it|this|that|them|things|everything)\b)",
         USER,
     ),
     _cue(
@@ -101,6 +104,14 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "decision",
+        0.7,
+        "let",
+        r"^(?:\w+[,!.]\s+)?let'?s (?:now |then |instead )?(?:use|switch|migrate|move \S+ to|drop|"
+        r"replace|keep|stick|adopt|pin|standardi[sz]e)\b(?! (?:it|this|that|them)\b)",
+        ASSISTANT,
+    ),
+    _cue(
+        "decision",
         0.75,
         "we",
         r"\bwe(?:'ll| will|'re going to| are going to| should) (?:use|switch|move|migrate|keep|"
@@ -111,6 +122,12 @@ CUES: tuple[Cue, ...] = (
         0.8,
         "chose choose picked pick prefer went",
         r"\b(?:chose|choose|picked|pick|prefer(?:red)?|went for) [\w.+#/-]+(?: [\w.+#/-]+)? over\b",
+    ),
+    _cue(
+        "decision",
+        0.75,
+        "went",
+        r"\b(?:we|i) went (?:with|for)\b|\bwe(?:'ve| have) gone with\b",
     ),
     _cue(
         "decision",
@@ -152,7 +169,6 @@ CUES: tuple[Cue, ...] = (
         "we",
         r"\bwe(?:'re| are)? (?:stay(?:ing)? (?:on|with)|stick(?:ing)? with|pin(?:ning)?|"
         r"target(?:ing)?|go(?:ing)? with|settle on)\b",
-        USER,
     ),
     _cue(
         "decision",
@@ -166,7 +182,16 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.7,
         "go use switch stick keep pick choose drop vectori",
-        r"^(?:go with|use|switch to|stick with|keep|pick|choose|drop|vectori[sz]e) \S",
+        r"^(?:go with|use|switch to|stick with|keep|pick|choose|drop|vectori[sz]e) "
+        r"(?!(?:it|this|that|them|things|everything)\b)\S",
+        USER,
+    ),
+    _cue(
+        "decision",
+        0.7,
+        "so then",
+        r"^(?:(?:ok(?:ay)?|right|alright|fine|good|yes|yeah)[,.!]?\s+)?(?:so|then)\s*[:\u2014\u2013]"
+        r"\s*\S",
         USER,
     ),
     _cue(
@@ -311,6 +336,20 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "gotcha",
+        0.65,
+        "not one",
+        r", not (?:per |by |on |in )?[\w .'-]{2,30}, so\b|"
+        r"\bone (?:query|request|call|round[- ]trip|http call|lookup) per\b",
+    ),
+    _cue(
+        "gotcha",
+        0.6,
+        "default unless",
+        r"\bby default\b|\bunless (?:you|the \w+|it|they) (?:says?|sets?|configures?|tells?|"
+        r"passes?|opts?)\b",
+    ),
+    _cue(
+        "gotcha",
         0.6,
         "never only safe robust right",
         r"\bnever (?:showed|shows) up\b|\bthe (?:only|safe|robust|right) way\b",
@@ -359,6 +398,58 @@ CUES: tuple[Cue, ...] = (
         "we",
         r"\bwe (?:always|never|prefer|only|use \S+ for|(?:don'?t|do not) (?!need\b|have\b|know\b|"
         r"want\b|see\b|get\b|think\b))\b",
+    ),
+    _cue(
+        "pattern",
+        0.7,
+        "every each all no none",
+        r"^(?:every|each|all(?: the| our)?|no|none of the)\s+(?!time\b|once\b|one of\b|day\b|"
+        r"other\b|\d|(?:two|three|four|five|six|seven|eight|nine|ten)\b)[\w`'./:-]+"
+        r"(?:\s+[\w`'./:()-]+){0,6}?\s+(?:goes|go|uses|use|runs|run|logs|log|returns|return|"
+        r"has to|have to|must|should|lives|live|writes|write|reads|read|calls|call|stays|stay|"
+        r"needs|need|belongs|belong|imports|import|talks|talk|sends|send|follows|follow|"
+        r"passes|pass through|gets|get|has|have)\b(?!.*\bnow\b)",
+    ),
+    _cue(
+        "pattern",
+        0.65,
+        "every each all",
+        r"^(?:every|each|all(?: the| our)?)\s+(?!time\b|\d|(?:two|three|four|five|six)\b)"
+        r"[\w`'./:-]+(?:\s+[\w`'./:()-]+){0,4}?\s+(?:is|are) (?!(?:done|green|passing|fixed|"
+        r"complete|finished|merged|gone|broken|failing|now|still)\b)(?![a-z]+ing\b)",
+    ),
+    _cue(
+        "pattern",
+        0.75,
+        "we",
+        r"^(?:\w+[,.]?\s+){0,2}?we (?!(?:need|want|have|had|got|saw|know|think|tried|should|could|"
+        r"can|will|would|might|are|were)\b)[a-z]+(?:s)? (?:[\w`'./:-]+ ){0,6}?(?:every|all|each|"
+        r"always|only|never|by hand|here|in this (?:repo|codebase|project|team))\b",
+        USER,
+    ),
+    _cue(
+        "pattern",
+        0.6,
+        "we",
+        r"^we (?!(?:need|want|have|had|got|saw|know|think|tried|should|could|can|will|would|"
+        r"might|are|were)\b)[a-z]+ (?:[\w`'./:-]+ ){0,6}?(?:every|all|each|always|only|never)\b",
+        ASSISTANT,
+    ),
+    _cue(
+        "pattern",
+        0.8,
+        "we",
+        r"\bwe (?:don'?t|do not|never) use\b",
+        USER,
+    ),
+    _cue(
+        "decision",
+        0.7,
+        "we",
+        r"^we(?:'ll| will|'re going to| are going to) (?!(?:see|need|have|get|look|check|find|want|"
+        r"know|try|probably|likely|also need|be|make|do|start|begin|run|go|continue|take|"
+        r"wait)\b)[a-z]+\b",
+        ASSISTANT,
     ),
     _cue("pattern", 0.6, "prefer", r"\bprefer(?:s|red|ably)?\b"),
     _cue("pattern", 0.75, "must should", r"\b(?:must|should) (?:always|never|not)\b|\bmust be\b"),
@@ -415,7 +506,6 @@ CUES: tuple[Cue, ...] = (
         0.8,
         "we",
         r"\bwe (?:always|generally|usually|normally|never|typically|tend to|try to|prefer to)\b",
-        USER,
     ),
     _cue(
         "pattern",
@@ -458,6 +548,46 @@ CUES: tuple[Cue, ...] = (
     _cue("architecture", 0.6, "sit", r"\bsits? (?:behind|in front of|on top of|between)\b"),
     _cue(
         "architecture",
+        0.65,
+        "go goes format pass rout",
+        r"\b(?:go|goes|format|formats|pass|passes|route|routes|(?:is|are) routed) through "
+        r"(?:`[^`]+`|the [\w-]+|[\w./-]+\.\w+|\w+\(\))",
+    ),
+    _cue(
+        "architecture",
+        0.7,
+        "has have consist made split divided",
+        r"\b(?:has|have|consists? of|is made (?:up )?of|is split into|is divided into) "
+        r"(?:\w+ )?(?:two|three|four|five|six|\d+) (?:stages|steps|layers|parts|services|modules|"
+        r"components|jobs|phases|tiers|processes|queues|workers)\b",
+    ),
+    _cue("architecture", 0.6, "only", r"\bonly runs? (?:for|on|when|if|in|after|before)\b"),
+    _cue(
+        "architecture",
+        0.7,
+        "go goes sent uploaded stored written",
+        r"\b(?:go|goes|are sent|is sent|are uploaded|is uploaded|are stored|is stored|"
+        r"are written|is written) (?:directly |straight )?(?:to|in|into) (?:s3|gcs|redis|"
+        r"postgres\w*|kafka|nats|sqs|the \w+|a \w+ (?:table|bucket|queue|topic))\b",
+    ),
+    _cue(
+        "gotcha",
+        0.65,
+        "read loaded evaluated computed cached resolved parsed",
+        r"\b(?:is|are|gets?) (?:read|loaded|evaluated|computed|cached|resolved|parsed) "
+        r"(?:only )?(?:once|at (?:startup|start-?up|import(?: time)?|boot|build time|compile time|"
+        r"module load))\b",
+    ),
+    _cue(
+        "pattern",
+        0.7,
+        "run runs use uses go goes live lives talk talks read reads write writes",
+        r"^(?!(?:i|we|you|it|this|that)\b)[\w`'./-]+(?: [\w`'./-]+){0,3} (?:run|runs|use|uses|go|"
+        r"goes|live|lives|talk|talks|read|reads|write|writes)\b[^.;]{3,60}, (?:and )?never "
+        r"[\w`'./-]+",
+    ),
+    _cue(
+        "architecture",
         0.6,
         "live located defined implemented land",
         r"\b(?:lives?|located|defined|implemented|lands?) in\b",
@@ -481,7 +611,9 @@ CUES: tuple[Cue, ...] = (
         "architecture",
         0.75,
         "only nothing no",
-        r"\bis the only (?:place|service|module|thing|component|layer|code|one)\b|\bnothing else\b|"
+        r"\bis the only (?:\w+ ){0,2}?(?:place|service|module|thing|component|layer|code|one|"
+        r"process|class|function|file|package|crate|job|worker|handler|caller|writer|reader|"
+        r"consumer|producer|owner|entry ?point)s?\b|\bnothing else\b|"
         r"\bno other (?:module|service|code|place|component|layer|class)\b|"
         r"\bonly (?:ever )?(?:sees|reads|writes|talks|calls)\b",
     ),
@@ -570,7 +702,8 @@ CUES: tuple[Cue, ...] = (
         0.75,
         "still",
         r"\bstill (?:need|needs|needed|to do|missing|has to|have to|open|pending|todo|to be done|"
-        r"starts|uses|runs|points|reads|calls|has|references)\b|\bstill to do\b",
+        r"starts|uses|runs|points|reads|calls|has|references|used|in use|in place|around)\b|"
+        r"\bstill to do\b",
     ),
     _cue(
         "next",
@@ -699,6 +832,12 @@ CUES: tuple[Cue, ...] = (
         "i'm im i is",
         r"\b(?:i'?m|i am|(?-i:[A-Z][a-z]+) is) (?:off|out|away|on leave|on vacation|ooo)\b",
         USER,
+    ),
+    _cue(
+        "coordination",
+        0.75,
+        "call on-call ping",
+        r"\b(?:is|are|'s) on[- ]call\b|\bping (?:him|her|them) (?:before|first)\b",
     ),
     _cue(
         "coordination",

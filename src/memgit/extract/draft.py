@@ -138,7 +138,8 @@ def _belongs(draft: Draft, into: Draft) -> bool:
         return False
     gap = draft.sentence.position - into.last
     if draft.kind == "gotcha":
-        return gap <= 3
+        # One explanation is one gotcha: its paragraph, or the sentences right after it.
+        return gap <= 3 or draft.sentence.paragraph == into.sentence.paragraph
     return gap <= 1 and len(tokens(draft.text) & tokens(into.text)) >= 2
 
 
@@ -180,14 +181,50 @@ def select(drafts: list[Draft]) -> list[Draft]:
         if per_type.get(kind_type, 0) >= MAX_PER_TYPE:
             continue
         mine = words[id(draft)] = tokens(f"{draft.title} {draft.text}")
-        twin = next((k for k in kept if jaccard(mine, words[id(k)]) >= 0.5), None)
+        twin = next((k for k in kept if _twins(draft, k, mine, words[id(k)])), None)
         if twin is not None:
-            twin.facts = unique([*twin.facts, draft.text])[:MAX_FACTS]
+            twin.facts = unique([*twin.facts, draft.text, *draft.support])[:MAX_FACTS]
             continue
         kept.append(draft)
         per_kind[draft.kind] = per_kind.get(draft.kind, 0) + 1
         per_type[kind_type] = per_type.get(kind_type, 0) + 1
     return kept
+
+
+def _twins(draft: Draft, kept: Draft, mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Two drafts saying one thing: most words shared, or (same kind) one title inside the other
+    ("Migrate to AudioWorklet" from the user, restated with its reason by the assistant)."""
+    if jaccard(mine, theirs) >= 0.5:
+        return True
+    if draft.kind != kept.kind:
+        return False
+    left, right = tokens(draft.title), tokens(kept.title)
+    if min(len(left), len(right)) >= 2 and (left <= right or right <= left):
+        return True
+    if draft.kind == "coordination":
+        # "Priya owns the presence module" and "ask Priya before touching Huddle.Presence".
+        shared = _people(draft.title) & _people(kept.title)
+        rest = _parts(left) & _parts(right)
+        return bool(shared) and len(rest - {n.lower() for n in shared}) >= 1
+    return False
+
+
+_NAMES = re.compile(r"(?<![\w.])[A-Z][a-z]{2,}(?=\b(?!\.))")
+
+
+_NOT_NAMES = frozenset(
+    """ask ping check talk loop wait coordinate sync hand get run don do never please keep use
+    the this that these those until once when after before our their his her its and but""".split()
+)
+
+
+def _people(title: str) -> set[str]:
+    return {n for n in _NAMES.findall(title) if n.lower() not in _NOT_NAMES}
+
+
+def _parts(words: frozenset[str]) -> set[str]:
+    """Words with dotted identifiers split ("huddle.presence" counts as "presence")."""
+    return {part for word in words for part in word.split(".") if len(part) > 2}
 
 
 def to_candidate(draft: Draft) -> Candidate:

@@ -53,7 +53,14 @@ SYMPTOM = re.compile(
     r"\b(?:fail\w*|broken|breaks?|error\w*|wrong|off by|bug\w*|flak\w*|crash\w*|slow\w*|"
     r"doesn'?t|can'?t|won'?t|isn'?t|issue|problem|twice|missing|stuck|hangs?|leak\w*|"
     r"should be|supposed to|expected|incorrect|weird|strange|unexpected|too slow|sitting on|"
-    r"takes? (?:like |about |over )?\d+ ?(?:s|secs?|seconds|minutes?))\b",
+    r"takes? (?:like |about |over )?\d+ ?(?:s|secs?|seconds|minutes?)|climb\w*|grow\w*|"
+    r"spik\w*|oom\w*|logged out|kicked out|lost|losing|duplicat\w*|outage|unready|\d{3}'?d|"
+    r"(?:\d+|several|multiple|many) (?:or \d+ )?times|went (?:down|red|unready)|"
+    r"never (?:comes?|goes|went) (?:down|back|away)|stale|blank|empty|sometimes|randomly|"
+    r"intermittent\w*|occasionally|used to (?:be|take|work)|took \d+|\w+(?:Error|Exception)|"
+    r"DoesNotExist|NullPointer\w*|panic\w*|segfault\w*|instead of|ever since|since the|"
+    r"after the (?:update|upgrade|deploy|release|migration|change)|off by|an hour (?:late|early|"
+    r"off))\b",
     re.IGNORECASE,
 )
 """Words of a user reporting that something is wrong."""

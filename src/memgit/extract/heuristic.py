@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from memgit.extract import choices, evidence, wording
+from memgit.dedupe import jaccard, tokens
+from memgit.extract import choices, evidence, titles, wording
 from memgit.extract.base import ChunkInput, Extraction, SessionNotes, Usage
 from memgit.extract.draft import (
     MAX_FACTS,
     PRIORITY,
+    TYPE_OF,
     Draft,
     bonus,
     fold,
@@ -30,6 +32,7 @@ from memgit.extract.draft import (
     to_candidate,
     unique,
 )
+from memgit.extract.labels import labelled
 from memgit.extract.phrasing import mentioned_paths, plain, resolve_files, shorten, strip_lead
 from memgit.extract.segment import Block, Sentence, blocks, sentences
 from memgit.extract.signals import cues, is_causal, rejection
@@ -87,14 +90,59 @@ _REMEDY = re.compile(
 )
 
 
+def _kind_heading(heading: str) -> bool:
+    return bool(heading) and any(p.search(heading) for p, _, _ in _HEADING_KINDS)
+
+
 def _mechanism(text: str) -> float:
     """Of an explanation's sentences, prefer the one saying what goes wrong over the remedy."""
     lower = text.lower()
     return (0.05 if _IMPACT.search(lower) else 0.0) - (0.05 if _REMEDY.search(lower) else 0.0)
 
 
+_REASON = re.compile(
+    r"^(?:(?:it|this|that)(?:'s|'ll|'d| (?:is|was|would|will|can|could|does|doesn't|did|has|"
+    r"had|[a-z]+s)\b)|(?:they|these|those)(?:'re|'ll| (?:are|were|would|will|can|could|do|"
+    r"don't|have|keep|mean|make|let|give|avoid|stop)\b)|(?:because|since|that way|"
+    r"which|otherwise|so)\b)(?!'s (?:it|all)\b)",
+    re.IGNORECASE,
+)
+"""How a sentence that gives the reason for the one before it starts ("It generates ...")."""
+_OUTLINE_KEEP = re.compile(
+    r"convention|rule|guideline|decision|gotcha|constraint|must|never|always"
+)
+"""Headings of a user's pasted outline whose items are still rules to keep."""
+_RULE_FORM = re.compile(
+    r"\b(?:we|you|nobody|no one|everybody)\b|(?<!for )\beveryone\b|"
+    r"\b(?:never|always|don'?t|do not)\s+(?!\w+s\b)\w+",
+    re.IGNORECASE,
+)
+"""A rule as people give one: to us or you, or an order ("never run ..."), not a description."""
+_CHOICE_TOLD = re.compile(
+    r"\b(?:rather than|instead of|in favou?r of) (?:a |an |the )?[\w`.-]+", re.IGNORECASE
+)
+_FINDINGS = re.compile(
+    r"\b(?:key )?(?:findings?|insights?|learnings?|lessons?|takeaways?|caveats?|gotchas?|"
+    r"what i (?:found|learned)|things to know|worth knowing|notes|(?:current |known |open )?"
+    r"(?:issues|problems|pitfalls))\b"
+)
+_UNSAID = frozenset({"question", "too short", "lead-in", "code", "chatter", "hedge"})
+"""Rejections a label does not overcome."""
+
 _STOPS = ("user", "task", "context")
 """Blocks that end the assistant's stretch of work: a prompt, a subagent task, a compaction."""
+
+
+def _restates(draft: Draft, known: Sequence[Observation]) -> bool:
+    """Whether a known observation of another type already says what ``draft`` says: one fact,
+    one type (dedupe only compares observations of the same type)."""
+    mine = tokens(draft.title)
+    if len(mine) < 4:
+        return False
+    kind = TYPE_OF.get(draft.kind, draft.kind)
+    return any(
+        obs.type != kind and obs.active and jaccard(mine, tokens(obs.title)) >= 0.6 for obs in known
+    )
 
 
 class HeuristicExtractor:
@@ -104,7 +152,7 @@ class HeuristicExtractor:
 
     def extract(self, chunk: ChunkInput, known: Sequence[Observation]) -> Extraction:
         reading = _Reading(blocks(chunk.text), chunk.files)
-        kept = select(reading.drafts())
+        kept = [d for d in select(reading.drafts()) if not _restates(d, known)]
         candidates = tuple(to_candidate(d) for d in sorted(kept, key=lambda d: d.order))
         return Extraction(candidates, reading.notes(kept), Usage())
 
@@ -135,7 +183,8 @@ class _Reading:
             if run is not None and draft.kind == "done":
                 draft.facts.append(run)
             self._finish(draft)
-        return drafts
+        # A title that cannot stand alone even after repair keeps the observation out.
+        return [d for d in drafts if titles.problem(d.title) is None]
 
     def _dialogue_choice(self, block: Block) -> Draft | None:
         offer = self._previous_prose(block, "assistant")
@@ -150,19 +199,64 @@ class _Reading:
     def _block_drafts(self, block: Block, *, skip: int) -> list[Draft]:
         error = self._error_before(block) if block.role == "assistant" else None
         # An explanation right after a failure is a gotcha; after a reported symptom, likely one.
-        diagnosing = 0.6 if error is not None else 0.0
+        diagnosing = 0.65 if error is not None else 0.0
         if not diagnosing and block.role == "assistant" and self._answers_symptom(block):
-            diagnosing = 0.55
+            diagnosing = 0.6
         corrected = block.role == "user" and self._acknowledged(block)
         final = block.role == "assistant" and self._ends_turn(block)
         long_doc = block.role == "user" and len(block.text) > 2000
         found: list[Draft] = []
         carry: tuple[str, float] | None = None
+        anchor: Draft | None = None  # a labelled statement, which its paragraph elaborates
         for sentence in self.sentences[block.index][skip:]:
             text = plain(sentence.text)
             if sentence.heading and _HEDGED_HEADING.search(sentence.heading):
                 continue
+            if (
+                block.role == "user"
+                and sentence.bullet
+                and sentence.heading
+                and not _OUTLINE_KEEP.search(sentence.heading)
+            ):
+                continue  # an item of a pasted outline (goals, plan, risks): a document, not memory
+            label = labelled(text)
+            if label is not None and label[0] == "notable":
+                # "Heads-up:" says the statement matters, not what kind it is: its cues say.
+                rest = label[2]
+                kind, weight = self._classify(
+                    sentence, rest, rejection(rest, block.role), diagnosing, final
+                )
+                label = (kind or "gotcha", max(weight, label[1]), rest)
+            if label is not None:
+                kind, weight, rest = label
+                if rejection(rest, block.role) not in _UNSAID:
+                    anchor = Draft(kind, weight + bonus(rest, kind), sentence, rest)
+                    if error is not None and kind == "gotcha":
+                        anchor.context = error
+                    found.append(anchor)
+                    carry = None
+                    continue
             reason = rejection(text, block.role)
+            if reason == "request" and _kind_heading(sentence.heading):
+                reason = None  # "## Change" / "## Decision" of a plan: the imperative is the choice
+            if anchor is not None and sentence.paragraph == anchor.sentence.paragraph:
+                own, strength = self._classify(sentence, text, reason, diagnosing, final)
+                if not own or strength < 0.7:
+                    if reason is None or reason == "narration":
+                        anchor.support.append(text)
+                    continue  # the labelled statement's paragraph elaborates it
+            anchor = None
+            last = found[-1] if found else None
+            if (
+                last is not None
+                and last.kind in ("decision", "pattern", "architecture")
+                and sentence.paragraph == last.sentence.paragraph
+                and sentence.position == last.sentence.position + 1
+                and reason is None
+                and _REASON.match(strip_lead(text))
+            ):
+                last.support.append(text)  # the reason for the choice: one fact, one observation
+                continue
             kind, weight = self._classify(sentence, text, reason, diagnosing, final)
             if carry is not None and reason is None and carry[1] > weight:
                 kind, weight = carry  # "Careful with this one." announces the next sentence
@@ -195,7 +289,10 @@ class _Reading:
                 for c in cues(text, role)
                 if c.kind == "decision" and "instead of" in c.pattern.pattern
             ]
-            return ("decision", instead[0].weight - 0.1) if instead else ("", 0.0)
+            if instead:
+                return "decision", instead[0].weight - 0.1
+            # "I'm adding a partial index rather than a full one": a choice, told as a step.
+            return ("decision", 0.65) if _CHOICE_TOLD.search(text) else ("", 0.0)
         if reason is not None:
             return "", 0.0
         found = cues(text, role)
@@ -208,18 +305,40 @@ class _Reading:
             best.setdefault(cue.kind, cue.weight)
         if role == "user" and best.get("gotcha", 1.0) < 0.8:
             best["gotcha"] -= 0.15  # a user describing a failure is a report, not an explanation
+        if (
+            role == "user"
+            and "pattern" in best
+            and evidence.SYMPTOM.search(text)
+            and not _RULE_FORM.search(text)
+        ):
+            best["pattern"] -= 0.3  # "it never comes down", "crashes for everyone": a symptom
         if diagnosing and is_causal(text):
-            best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, diagnosing)
+            # After a failure or a reported symptom, the assistant's explanation is a gotcha,
+            # even when it is worded as how things always are ("Each row calls ...").
+            described = max(best.get("pattern", 0.0), best.get("architecture", 0.0))
+            rule = described + 0.05 if role == "assistant" else 0.0
+            best["gotcha"] = max(best.get("gotcha", 0.0) + 0.1, diagnosing, rule)
         if "gotcha" in best:
             best["gotcha"] += _mechanism(text)
         heading = sentence.heading
+        if (
+            heading
+            and _FINDINGS.search(heading)
+            and not _DONE_HEADING.search(heading)
+            and reason is None
+        ):
+            # Every item of "Key findings" / "Lessons" is worth keeping: its cues say its kind.
+            if not best:
+                best["gotcha"] = 0.7
+            top = max(best, key=lambda k: best[k])
+            best[top] = max(best[top], 0.7)
         if heading and sentence.position == self._first_under(sentence):
             for pattern, kind, weight in _HEADING_KINDS:
                 if pattern.search(heading):
                     best[kind] = max(best.get(kind, 0.0), weight)
         if sentence.bullet and heading and role == "assistant":
             if _NEXT_HEADING.search(heading):
-                best["next"] = max(best.get("next", 0.0), 0.7)
+                best = {"next": max(best.get("next", 0.0), 0.75)}  # items of a to-do list
             elif _DONE_HEADING.search(heading):
                 best["done"] = max(best.get("done", 0.0), 0.55)
         if "done" in best:
@@ -265,7 +384,7 @@ class _Reading:
                 return False
             if earlier.role == "assistant":
                 messages += 1
-                if messages > 1:
+                if messages > 3:
                     return False
         return False
 
@@ -326,6 +445,8 @@ class _Reading:
         block = self.blocks[draft.sentence.block]
         items = self.sentences[block.index]
         draft.title = draft.title or wording.title(draft, items)
+        if titles.problem(draft.title) in ("pronoun", "connective", "first person"):
+            draft.title = self._title_before(draft, items) or draft.title
         draft.narrative = wording.narrative(draft, items)
         facts = [*draft.support, *draft.facts]
         if draft.kind == "gotcha":
@@ -343,6 +464,28 @@ class _Reading:
         )
         nearby = self._nearby_targets(block.index) if block.role == "assistant" else []
         draft.files = unique([*mentioned, *nearby])[:4]
+
+    def _title_before(self, draft: Draft, items: list[Sentence]) -> str:
+        """The title the sentence before gives, when the draft's own subject is a pronoun
+        ("Sidekiq retries failed jobs 25 times. It re-runs the whole perform ...")."""
+        before = [s for s in items if s.position == draft.sentence.position - 1]
+        if not before or before[0].paragraph != draft.sentence.paragraph:
+            return ""
+        text = plain(before[0].text)
+        named = titles.resolved(strip_lead(draft.text), before[0].text)
+        if named:
+            lead = Draft(draft.kind, draft.score, draft.sentence, named)
+            line = wording.title(lead, items)
+            if titles.problem(line) is None:
+                return line
+        if rejection(text, before[0].role) is not None:
+            return ""
+        lead = Draft(draft.kind, draft.score, before[0], text)
+        line = wording.title(lead, items)
+        if titles.problem(line) is not None:
+            return ""
+        draft.support.insert(0, text)
+        return line
 
     # --- session notes -------------------------------------------------------------------------
 

@@ -39,14 +39,14 @@ def unticked(text: str) -> str:
 # Conversational openings that carry no fact. Applied repeatedly, case-insensitively.
 _LEAD_INS = re.compile(
     r"^(?:"
-    r"(?:so|ok|okay|and|but|also|plus|btw|by the way|fyi|oh|well|right|yes|yeah|yep|hmm|ugh|"
+    r"(?:so|ok|okay|and|but|also|plus|btw|by the way|fyi|fwiw|oh|well|right|yes|yeah|yep|hmm|ugh|"
     r"alright|great|good|perfect|nice|cool|fine|thanks|honestly|basically|anyway|currently|now|"
     r"mind you|ah|right|makes sense|understood|sounds good|got it|"
     r"one more thing"
     r"(?: you won'?t see in the code)?|in short|tl;?dr|that said|importantly|ideally|first|second|"
     r"third|finally|heads up|note|important|warning|careful with this one|careful|summary|"
     r"in summary|to summari[sz]e|result|outcome)\s*[,:;.!\u2014\u2013-]+\s*"
-    r"|(?:so|and|but|also|plus|oh|well|ok|okay|then|btw|fyi|anyway|basically|honestly)\s+"
+    r"|(?:so|and|but|also|plus|oh|well|ok|okay|then|btw|fyi|fwiw|anyway|basically|honestly)\s+"
     # "Heads up before you start:", "Some context:", "One more thing you won't see in the code:"
     r"|[\w' ,\u2014\u2013-]{0,50}?\b(?:heads up|note|summary|cause|problem|issue|catch|reason|"
     r"result|tl;?dr|"

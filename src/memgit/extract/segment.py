@@ -55,6 +55,8 @@ class Sentence:
     bullet: bool = False
     position: int = 0
     """Order of the sentence within its block."""
+    paragraph: int = 0
+    """Which paragraph of its block the sentence is in (a bullet item is a paragraph)."""
 
 
 def blocks(text: str) -> list[Block]:
@@ -123,11 +125,15 @@ def sentences(block: Block) -> list[Sentence]:
     out: list[Sentence] = []
     heading = ""
     paragraph: list[str] = []
+    count = [0]
 
     def flush() -> None:
         if paragraph:
+            count[0] += 1
             for piece in split_sentences(" ".join(paragraph)):
-                out.append(Sentence(piece, block.index, block.role, heading, False, len(out)))
+                out.append(
+                    Sentence(piece, block.index, block.role, heading, False, len(out), count[0])
+                )
             paragraph.clear()
 
     for raw in text.splitlines():
@@ -158,8 +164,17 @@ def sentences(block: Block) -> list[Sentence]:
             flush()
             item = bullet.group(1).strip()
             if item:
+                count[0] += 1
                 out.append(
-                    Sentence(item[:MAX_SENTENCE], block.index, block.role, heading, True, len(out))
+                    Sentence(
+                        item[:MAX_SENTENCE],
+                        block.index,
+                        block.role,
+                        heading,
+                        True,
+                        len(out),
+                        count[0],
+                    )
                 )
             continue
         if paragraph and paragraph[-1][-1:].isalnum() and line[:1].isupper():

@@ -45,6 +45,8 @@ _QUESTION = re.compile(
     r"will (?:we|you|it)|what (?:if|about|do|does|did|should|would|is|are)|which (?:one|is|should)|"
     r"how (?:do|does|should|would|can|did|is))\b",
 )
+_ANSWERED = re.compile(r"^(?:why|how|what)\b[^?:]{0,60}:\s+\S[^?]*$")
+""" "Why the first run stayed cold: ..." answers its own question."""
 _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|i wonder|wondering|what if|not sure|unsure|thinking out loud|just "
     r"thinking|at some point|some ?day|might be worth|might want|could (?:also )?(?:try|look|"
@@ -77,6 +79,46 @@ _REQUEST = re.compile(
     r"update|help|find|check|look|investigate|review|run|commit|push|open|figure|dig|explain|walk)"
     r")\b",
 )
+_DIAGNOSTIC = re.compile(
+    r"\b(?:is|are|was) never (?:used|reassigned|read|mutated|modified)\b|"
+    r"\b(?:is|are) (?:declared|assigned|defined) but never\b|\bis unused\b|"
+    r"\bunused (?:import|variable|parameter|function|func|field)s?\b|\bcan be declared\b|"
+    r"\bimported but unused\b|\bfixable with\b|\bprefer-const\b|\bno-unused-vars\b|"
+    r"\bshould (?:merge variable|omit type)\b|\bguard clause\b|\bis recommended\b|"
+    r"(?:ruff|flake8|pylint|eslint|staticcheck|golangci|clippy|mypy|pyright|rubocop|lint\w*)\b"
+    r".{0,80}(?-i:\b(?:[A-Z]{1,2}\d{3,4}|TS\d{4})\b)|\b(?:style|lint|layout|naming)/[a-z]+\b|"
+    r"\b(?:diagnostics?|linter|lint (?:warning|hint)s?) (?:is|are|was|were) pre-?existing\b|"
+    r"\b(?:errcheck|gosec|govet|golint|nolint|unparam|ineffassign)\b|\blint issues?\b|"
+    r"\blinter (?:still )?flags\b|\bflagged by the linter\b",
+    re.IGNORECASE,
+)
+"""Compiler, linter and IDE hints quoted in prose: about the code's tidiness, not its behaviour."""
+_PLAN_STEP = re.compile(
+    r"^(?:(?:now|ok(?:ay)?|next|then|alright|great|good)[,!.]?\s+)*(?:let'?s|we'?ll|i'?ll|time to|"
+    r"moving|we can|we should|on) (?:now )?(?:move on|move|proceed|continue|go on|start|begin|"
+    r"turn|get|tackle|jump)(?: on)?(?: to| with)?\s+(?:the next\b|(?:phase|step|part|stage|"
+    r"section|round|milestone|task)\s*\w*)|^(?:phase|step|part|stage|round|milestone) \d+\s*"
+    r"(?:[:.\u2014\u2013-]|$)",
+)
+"""Steps of a plan being walked through: where the work is, not what was learned."""
+_HANDBACK = re.compile(
+    r"\b(?:when|once|before|after) you(?:'re| are)? (?:done|finished|finish|through|ready)\b|"
+    r"\bwhen you(?:'re| are)? at it\b|^(?:please )?(?:don'?t|do not) .*\bfor now\b|"
+    r"\bfor (?:it|this|that|the test|this (?:task|change|pr|"
+    r"one|ticket|fix))[.!]*$|\bthis time\b|\bin this pr\b|^keep (?:it|this|that|things) |"
+    r"\bwhile you(?:'re| are)? (?:at it|doing it|do it|there|in there)\b|\bas before\b|"
+    r"\bdon'?t bother\b|^(?:(?:please|let'?s|just)\s+)?(?:keep|make|leave) (?:the|this|your) "
+    r"(?:diff|pr|patch|change|changes|commit|commits)\b"
+)
+"""Instructions for the task at hand ("make sure CI passes when you're done")."""
+_TASK = re.compile(
+    r"^(?:(?:now|then|first|next|also|and|ok(?:ay)?|so)[,:]?\s+)*(?:add|create|implement|write|"
+    r"build|make(?! sure)|fix|update|refactor|hand (?:over|off)|have (?:each|every|them|him|"
+    r"her)|set up|deploy|rename|delete|generate|investigate|review|check(?! with)|look|find|"
+    r"figure|commit|push|open|test|try|show|explain|tell|describe|summari[sz]e|research|"
+    r"analy[sz]e|help|give|bump)\b(?! (?:always|never|only)\b)"
+)
+"""A typed instruction for the work at hand ("hand over this research to teammates")."""
 _RULE = re.compile(r"\b(?:rule|convention|always|never|from now on|nobody|everyone|policy)\b")
 _CODE = re.compile(
     r"[{};]\s*$|^\s*(?:\$ |>>>|import |from \S+ import|def |class |func |fn |const |let |var |"
@@ -90,7 +132,7 @@ def rejection(text: str, role: str) -> str | None:
     if len(text.split()) < 3:
         return "too short"
     lower = text.lower()
-    if _QUESTION.search(lower):
+    if _QUESTION.search(lower) and not _ANSWERED.match(lower):
         return "question"
     if _HEDGE.search(lower):
         return "hedge"
@@ -98,6 +140,16 @@ def rejection(text: str, role: str) -> str | None:
         return "chatter"
     if _REQUEST.match(lower) and not _RULE.search(lower):
         return "request"
+    if _HANDBACK.search(lower) and not _RULE.search(lower):
+        return "request"
+    if role == "user" and _TASK.match(lower) and not _RULE.search(lower):
+        return "request"
+    if _DIAGNOSTIC.search(text):
+        return "diagnostic"
+    if _PLAN_STEP.match(lower):
+        return "plan step"
+    if text.rstrip().endswith(":"):
+        return "lead-in"  # it introduces a list, a code block or nothing: the fact is elsewhere
     if _CODE.search(text) or len(_SYMBOLS.findall(text)) > max(6, len(text) // 12):
         return "code"
     if role == "assistant" and _NARRATION.match(lower):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from memgit.extract import titles
 from memgit.extract.draft import Draft
 from memgit.extract.phrasing import (
     done_lead,
@@ -26,8 +27,8 @@ from memgit.extract.signals import is_narration, rejection
 
 _PAST_VERB = re.compile(r"^[A-Z][a-z]+ed\b")
 _STILL = re.compile(
-    r"\b(?:still|todo|next|need|needs|remaining|left|missing|pending|not done|should|has to|"
-    r"have to|until)\b",
+    r"\b(?:still|todo|next|need|needs|remaining|remains?|left|missing|pending|not done|should|"
+    r"has to|have to|until)\b",
     re.IGNORECASE,
 )
 _SHORT_CHOICE = re.compile(
@@ -53,6 +54,8 @@ _REASON_START = re.compile(
 def title(draft: Draft, items: list[Sentence]) -> str:
     """A line that states the fact: the sentence without its lead-in, cut at a clause."""
     led = strip_lead(draft.text)
+    if draft.kind != "done":
+        led = strip_lead(titles.announced(led))
     return keep_case(led, _wording(draft, led, items))
 
 
@@ -63,9 +66,13 @@ def _wording(draft: Draft, led: str, items: list[Sentence]) -> str:
         if label:
             return f"{label}: {rest}"
         return rest if _PAST_VERB.match(rest) else f"Done: {rest}"
-    core = unticked(led)
+    core, since = titles.reason_last(unticked(led))
     if draft.kind == "gotcha":
         core = _surprise(_impact_clause(core))
+    if draft.kind in ("decision", "pattern"):
+        core = titles.unspoken(core)
+    if since and draft.kind != "next":
+        return with_reason(tidy(shorten(core, 90)), since)
     if draft.kind == "decision":
         core, because = _choice_first(core)
         short = _SHORT_CHOICE.match(core)
@@ -74,6 +81,7 @@ def _wording(draft: Draft, led: str, items: list[Sentence]) -> str:
         if because:
             return with_reason(tidy(shorten(core, 90)), because)
     if draft.kind == "next":
+        core = _left_clause(core)
         core = tidy(shorten(core, 92))
         return core if _STILL.search(core) else f"Next: {core}"
     line = tidy(shorten(core))
@@ -82,6 +90,15 @@ def _wording(draft: Draft, led: str, items: list[Sentence]) -> str:
         if reason:
             line = with_reason(line, reason)
     return line
+
+
+def _left_clause(text: str) -> str:
+    """Of "A is done; B remains", the clause that says what is left."""
+    parts = re.split(r";\s+|\.\s+(?=[A-Z])", text)
+    if len(parts) < 2 or _STILL.search(parts[0]):
+        return text
+    left = [p for p in parts[1:] if _STILL.search(p) and titles.problem(p) is None]
+    return left[0] if left else text
 
 
 def keep_case(original: str, line: str) -> str:
