@@ -102,7 +102,7 @@ def test_tools_are_listed_with_annotations_and_exact_schemas(stocked: Path) -> N
     async def scenario() -> None:
         async with connect(stocked) as session:
             listed = {tool.name: tool for tool in (await session.list_tools()).tools}
-            assert set(listed) == {"search", "get", "timeline", "remember"}
+            assert set(listed) == {"search", "get", "timeline", "remember", "forget"}
             for name in ("search", "get", "timeline"):
                 hints = listed[name].annotations
                 assert hints is not None
@@ -118,6 +118,14 @@ def test_tools_are_listed_with_annotations_and_exact_schemas(stocked: Path) -> N
                 False,
                 False,
             )
+            hints = listed["forget"].annotations
+            assert hints is not None
+            assert (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint) == (
+                False,
+                True,
+                True,
+            )
+            assert listed["forget"].input_schema["required"] == ["ids", "reason"]
             search = listed["search"].input_schema
             assert search["required"] == ["query"]
             assert search["properties"]["type"]["enum"] == [
@@ -194,7 +202,11 @@ def test_bad_arguments_are_tool_errors_and_the_server_keeps_serving(stocked: Pat
         ("search", {"query": ""}, "query is required and must not be empty"),
         ("search", {"query": "x", "limit": 500}, "give a whole number from 1 to 50"),
         ("search", {"query": "x", "type": "note"}, "use one of architecture, decision"),
-        ("search", {"query": "x", "status": "open"}, "use one of active, superseded, expired, all"),
+        (
+            "search",
+            {"query": "x", "status": "open"},
+            "use one of active, pending, superseded, expired, all",
+        ),
         ("search", {"query": "x", "since": "yesterday"}, "give a date (2026-11-01)"),
         ("search", {"query": {"text": "x"}}, "query must be a string, not an object"),
         ("search", {}, "query"),

@@ -50,9 +50,25 @@ def test_render_is_block_style_in_stable_key_order() -> None:
     text = render_observation(sample())
     head = text.split("---\n")[1]
     keys = [line.split(":")[0] for line in head.splitlines() if not line.startswith("- ")]
-    assert keys == list(KEYS)
+    assert keys == [k for k in KEYS if k != "reason"]  # written only when there is one
     assert "files:\n- tidepool/parse.py\n" in text
     assert text.endswith("- use timezone.utc\n- add a test\n")
+    forgotten = render_observation(sample(status="expired", reason="We moved to UTC everywhere"))
+    head = forgotten.split("---\n")[1]
+    keys = [line.split(":")[0] for line in head.splitlines() if not line.startswith("- ")]
+    assert keys == list(KEYS)
+    assert parse_observation(forgotten).reason == "We moved to UTC everywhere"
+
+
+def test_pending_is_a_status_and_reason_is_one_line() -> None:
+    assert "pending" in STATUSES
+    text = render_observation(sample(status="pending"))
+    assert parse_observation(text).pending
+    bad = text.replace("status: pending", "status: pendng")
+    with pytest.raises(InvalidObservation, match=r"status: 'pendng' is not a status .*pending"):
+        parse_observation(bad)
+    with pytest.raises(InvalidObservation, match="reason: must be one line"):
+        parse_observation(text.replace("status: pending", "status: expired\nreason: " + "x" * 400))
 
 
 def test_round_trip_both_ways() -> None:
@@ -136,7 +152,7 @@ def test_unknown_keys_survive_a_rewrite() -> None:
         (
             HEAD + "status: done\n---\n",
             "status",
-            "allowed: active, superseded, expired",
+            "allowed: active, pending, superseded, expired",
         ),
         (
             HEAD + "files: {a: 1}\n---\n",

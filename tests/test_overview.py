@@ -40,7 +40,7 @@ def test_count_lists_every_type_and_status_in_order() -> None:
         ("pattern", 0),
         ("gotcha", 2),
     )
-    assert dict(counts.by_status) == {"active": 2, "superseded": 1, "expired": 1}
+    assert dict(counts.by_status) == {"active": 2, "pending": 0, "superseded": 1, "expired": 1}
     assert counts.cell("gotcha", "superseded") == 1
     assert counts.cell("pattern", "active") == 0
     assert count([]).total == 0

@@ -645,3 +645,12 @@ def test_an_env_assignment_followed_by_a_comma_in_prose_is_caught() -> None:
     assert default_redactor().clean("f(token=access_token, retries=3)") == (
         "f(token=access_token, retries=3)"
     )
+
+
+def test_a_secret_glued_to_an_earlier_redaction_marker_is_still_caught() -> None:
+    # Found by the property test above: the marker's word "REDACTED" made the value a stand-in.
+    secret = aws_secret("a")
+    text = f" aws_secret_access_key={secret}=[REDACTED:assignment]"
+    redacted = default_redactor().redact(text)
+    assert secret not in redacted
+    assert default_redactor().redact(redacted) == redacted

@@ -24,9 +24,11 @@ from memgit.store import Problem, Store
 
 if TYPE_CHECKING:
     from memgit.code_staleness import Verdict
+    from memgit.contradictions import Contradiction
     from memgit.index import MemoryIndex, Progress, SyncReport
     from memgit.query import Filters, Hit
     from memgit.redact import Redactor
+    from memgit.review import Outcome, ReviewBatch
     from memgit.sessions import SessionSummary
 
 TEMPLATE_FILES = ("README.md", "config.yaml", ".gitignore")
@@ -228,16 +230,45 @@ class Memory:
         return result
 
     def _write_deduped(self, draft: Observation) -> Remembered:
-        """Judge ``draft`` against similar active memory and write it. Caller holds the lock."""
+        """Judge ``draft`` against similar active memory and write it. Caller holds the lock.
+
+        Every new draft of capture and ``remember`` passes here: a draft that restates memory a
+        person rejected or forgot is dropped (``rejected``); with ``review.pending`` set, a draft
+        that is not a person's own (``source`` other than ``manual``) is written ``pending``,
+        and one that would supersede an active observation only names it in ``supersedes``
+        until it is accepted.
+        """
         from memgit.dedupe import judge
         from memgit.query import Filters
+        from memgit.rejections import Rejections
 
         draft = self.scrub(draft)
-        similar = self.related(f"{draft.title} {draft.body}", Filters(types=(draft.type,)), 20)
-        verdict = judge(draft, similar, self.config.dedupe.threshold)
+        threshold = self.config.dedupe.threshold
+        if Rejections(self.paths.state).matches(draft, threshold) is not None:
+            return Remembered("rejected", draft, "", None)
+        pending = self.config.review.pending and draft.source not in (None, "manual")
+        similar = self.related(
+            f"{draft.title} {draft.body}",
+            Filters(types=(draft.type,), statuses=("active", "pending")),
+            20,
+        )
+        waiting = [replace(o, status="active") for o in similar if o.pending]
+        if waiting:
+            again = judge(draft, waiting, threshold)
+            if again.action == "duplicate" and again.target is not None:
+                target = next(o for o in similar if o.id == again.target.id)
+                path = self.paths.relative(self.store.path_for(target))
+                return Remembered("duplicate", target, path, None)
+        verdict = judge(draft, [o for o in similar if o.active], threshold)
         if verdict.action == "duplicate" and verdict.target is not None:
             path = self.paths.relative(self.store.path_for(verdict.target))
             return Remembered("duplicate", verdict.target, path, None)
+        if pending:
+            draft = replace(draft, status="pending")
+            if verdict.action == "supersede" and verdict.target is not None:
+                draft = replace(draft, supersedes=(verdict.target.id,))
+            written = self.store.create(draft)
+            return Remembered("new", draft, self.paths.relative(written), None)
         if verdict.action == "supersede" and verdict.target is not None:
             from memgit.dedupe import superseding
 
@@ -388,6 +419,41 @@ class Memory:
 
     def reindex(self, *, full: bool = False, progress: Progress | None = None) -> SyncReport:
         return self.index.rebuild(progress) if full else self.index.sync(progress)
+
+    # --- review (memgit.review) -----------------------------------------------------------------
+
+    def review(self, range_text: str | None = None) -> ReviewBatch:
+        """What changed since the last commit (or in ``range_text``), with contradictions."""
+        from memgit.review import review_items
+
+        return review_items(self, range_text)
+
+    def accept(self, idents: Sequence[str]) -> list[Outcome]:
+        from memgit.review import accept
+
+        return accept(self, idents)
+
+    def reject(self, idents: Sequence[str], range_text: str | None = None) -> list[Outcome]:
+        from memgit.review import reject
+
+        return reject(self, idents, range_text)
+
+    def forget(self, idents: Sequence[str], reason: str) -> list[Outcome]:
+        from memgit.review import forget
+
+        return forget(self, idents, reason)
+
+    def contradictions(self) -> list[Contradiction]:
+        """Every pair of active (or pending) permanent observations that disagree."""
+        from memgit.contradictions import all_contradictions
+        from memgit.query import Filters
+
+        hits = self.index.list(Filters(statuses=("active", "pending")), None)
+        return all_contradictions([hit.observation for hit in hits])
+
+    def regenerate(self) -> list[tuple[Path, bool]]:
+        """Every configured target's section, after memory changed."""
+        return [self.generate(target) for target in self.config.targets]
 
     # --- checking -------------------------------------------------------------------------------
 

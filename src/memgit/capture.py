@@ -169,7 +169,7 @@ def ingest_transcript(
                     if draft is None:
                         continue
                     outcome = memory._write_deduped(memory.scrub(draft, cwds))
-                    if outcome.action == "duplicate":
+                    if outcome.action in ("duplicate", "rejected"):
                         report.duplicates += 1
                         continue
                     written.append(outcome.observation.id)

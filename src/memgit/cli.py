@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "search",
     "show",
     "history",
+    "review",
     "capture",
     "install",
     "generate",

@@ -88,6 +88,12 @@ class StalenessConfig:
 
 
 @dataclass(frozen=True)
+class ReviewConfig:
+    #: New captured memory waits as ``pending`` until ``memgit review`` accepts it.
+    pending: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     extractor: str = field(default="auto", metadata=_choice(*EXTRACTORS))
     model: str = "claude-haiku-4-5"
@@ -100,6 +106,7 @@ class Config:
     index: IndexConfig = IndexConfig()
     targets: tuple[str, ...] = field(default=("claude",), metadata=_choice(*TARGET_NAMES))
     staleness: StalenessConfig = StalenessConfig()
+    review: ReviewConfig = ReviewConfig()
     #: Where the settings came from, for messages (not a setting).
     origin: str = field(default="defaults", compare=False, metadata={"internal": True})
 

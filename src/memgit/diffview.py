@@ -55,6 +55,10 @@ def _change_line(change: Change) -> str:
         line += f" → {_ref(obs.superseded_by)}"
     if obs.supersedes and change.kind == "added":
         line += " (supersedes " + ", ".join(_ref(i) for i in obs.supersedes) + ")"
+    if obs.pending and change.kind in ("added", "updated"):
+        line += " · _pending review_"
+    if obs.reason and change.kind == "expired":
+        line += f": {sanitize_inline(obs.reason, 300)}"
     return line
 
 
@@ -145,6 +149,10 @@ def log_text(entries: list[LogEntry]) -> str:
             extra = ""
             if change.kind == "superseded" and obs.superseded_by:
                 extra = f" (by m:{safe_id(obs.superseded_by)})"
+            if change.kind == "expired" and obs.reason:
+                extra = f" (why: {sanitize_inline(obs.reason, 300)})"
+            if obs.pending:
+                extra += " (pending review)"
             out.append(
                 f"    {_SIGNS[change.kind]} {change.kind:<10} {obs.type:<12} "
                 f"[m:{safe_id(obs.id)}] {sanitize_inline(obs.title, TITLE_MAX)}{extra}"

@@ -41,6 +41,8 @@ def check(memory: Memory) -> list[Finding]:
         *check_command(memory),
         *check_capture(memory),
         *check_staleness(memory),
+        *check_contradictions(memory),
+        *check_pending(memory),
         *check_git(memory.paths),
     ]
 
@@ -331,6 +333,47 @@ def check_staleness(memory: Memory) -> list[Finding]:
             f"check it still holds: `memgit show {v.id}`; record what changed with `memgit add`",
         )
         for v in stale
+    ]
+
+
+def check_contradictions(memory: Memory) -> list[Finding]:
+    """Active (or pending) permanent observations that disagree (``memgit.contradictions``)."""
+    try:
+        pairs = memory.contradictions()
+    except MemgitError:
+        return []
+    if not pairs:
+        return [Finding("ok", "contradictions", "no two active observations disagree")]
+    return [
+        Finding(
+            "warn",
+            "contradiction",
+            f"[m:{c.new.id}] {c.new.title!r} disagrees with [m:{c.old.id}] {c.old.title!r} "
+            f"({c.rule}: {c.detail})",
+            f"keep the one that holds: `memgit forget {c.old.id} --reason ...` (or "
+            f"{c.new.id}); if both hold, make the titles say how (`memgit edit ID`)",
+        )
+        for c in pairs
+    ]
+
+
+def check_pending(memory: Memory) -> list[Finding]:
+    """Captured memory waiting for review (``review.pending``)."""
+    from memgit.query import Filters
+
+    try:
+        waiting = memory.listing(Filters(statuses=("pending",)), None)
+    except MemgitError:
+        return []
+    if not waiting:
+        return []
+    return [
+        Finding(
+            "warn",
+            "pending",
+            f"{len(waiting)} observations wait for review (kept out of CLAUDE.md until accepted)",
+            "`memgit review`",
+        )
     ]
 
 

@@ -81,6 +81,8 @@ def classify(before: Observation | None, after: Observation | None) -> str | Non
     if after is None:
         return "deleted"
     if before.status != after.status:
+        if before.status == "pending" and after.status == "active":
+            return "updated"  # accepted in review: not a restoration
         return {"superseded": "superseded", "expired": "expired"}.get(after.status, "restored")
     return "updated" if before != after else None
 

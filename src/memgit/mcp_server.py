@@ -33,7 +33,7 @@ from memgit import __version__, mcp_tools
 from memgit.api import Memory
 from memgit.errors import MemgitError
 from memgit.mcp_tools import GET_MAX_IDS, SEARCH_LIMIT, TIMELINE_LIMIT, MemorySource
-from memgit.model import STATUSES, TITLE_MAX, TYPES
+from memgit.model import REASON_MAX, STATUSES, TITLE_MAX, TYPES
 
 log = logging.getLogger("memgit.mcp")
 
@@ -51,6 +51,10 @@ READ = ToolAnnotations(
 )
 WRITE = ToolAnnotations(
     read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
+)
+
+FORGET = ToolAnnotations(
+    read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False
 )
 
 
@@ -105,7 +109,8 @@ Status = Annotated[
         type="string",
         enum=[*STATUSES, "all"],
         default="active",
-        description="active (default), superseded, expired, or all for the whole history",
+        description="active (default), pending (captured, waiting for the user's review), "
+        "superseded, expired, or all for the whole history",
     ),
 ]
 SearchLimit = Annotated[Any, _limit(SEARCH_LIMIT, "results")]
@@ -152,6 +157,17 @@ Body = Annotated[
 Facts = Annotated[Any, _strings("short statements, each saved as a bullet after the body", 30)]
 Files = Annotated[Any, _strings("repository-relative paths the memory is about", 50)]
 Tags = Annotated[Any, _strings("a few keywords", 20)]
+
+
+Reason = Annotated[
+    Any,
+    _schema(
+        type="string",
+        minLength=1,
+        maxLength=REASON_MAX,
+        description="why it no longer holds, in the user's words; kept in the file for history",
+    ),
+]
 
 
 class Tools:
@@ -263,6 +279,17 @@ class Tools:
             "remember", work, type=type, title=title, body=body, facts=facts, files=files, tags=tags
         )
 
+    def forget(self, ids: Ids, reason: Reason) -> str:
+        """Forget observations the user says are wrong or no longer hold ("forget that").
+
+        Use it only when the user asks to forget or correct a memory, with the ids from
+        search or get and the user's reason. Each observation is marked expired with the
+        reason kept in its file (git history shows why), leaves CLAUDE.md and the context, and
+        is not captured again. Files are not deleted. To replace a memory with a corrected
+        one, also save the correction with remember.
+        """
+        return self.call("forget", mcp_tools.forget, ids=ids, reason=reason)
+
 
 def build_server(tools: Tools) -> MCPServer:
     server = MCPServer(
@@ -273,6 +300,7 @@ def build_server(tools: Tools) -> MCPServer:
         (tools.get, "Read memory", READ),
         (tools.timeline, "Memory timeline", READ),
         (tools.remember, "Remember", WRITE),
+        (tools.forget, "Forget", FORGET),
     ):
         server.add_tool(
             handler,

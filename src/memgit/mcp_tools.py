@@ -373,16 +373,52 @@ def remember(
         session=session,
     )
     obs = result.observation
+    if result.action == "rejected":
+        return (
+            "Not saved: the user rejected or forgot this memory before (in memgit review or "
+            "forget), so it is not saved again. Ask the user if it now holds."
+        )
     if result.action == "duplicate":
         return (
             f"Not saved: this restates [m:{obs.id}] {obs.title} ({result.path}), which memory "
             "already holds. Read it with the get tool; to change it, remember a corrected version."
         )
     saved = f"Saved [m:{obs.id}] {obs.type}: {obs.title} ({result.path})."
+    if obs.pending:
+        return saved + (
+            " It waits for the user's review (memgit review) and stays out of CLAUDE.md and the "
+            "session context until accepted."
+        )
     if result.action == "superseded" and result.replaced is not None:
         old = result.replaced
         saved += f" It supersedes [m:{old.id}] {old.title}, now marked superseded."
     return saved + " The file is committed with the code like any other change."
+
+
+def forget(memory: Memory, ids: Any = None, reason: Any = None) -> str:
+    """Expire observations with the user's reason, as ``memgit forget`` does."""
+    idents = ids_arg(ids)
+    why = text_arg("reason", reason, required=True, example="we moved the queue to RQ in November")
+    assert why is not None
+    try:
+        outcomes = memory.forget(idents, why)
+    except (UnknownObservation, AmbiguousId) as exc:
+        raise ToolArgumentError(
+            f"{exc} Nothing was forgotten: use the search tool to find the right id."
+        ) from None
+    lines = []
+    for outcome in outcomes:
+        obs = outcome.observation
+        if outcome.action == "forgotten":
+            lines.append(f"Forgot [m:{obs.id}] {obs.type}: {obs.title} ({outcome.path}).")
+        else:
+            lines.append(f"[m:{obs.id}] {obs.title} was already {obs.status}; unchanged.")
+    memory.regenerate()
+    lines.append(
+        "Each is now expired with the reason kept in its file: it leaves CLAUDE.md and is not "
+        "captured again. Tell the user; the change is committed with the code like any other."
+    )
+    return "\n".join(lines)
 
 
 # --- text for the model -----------------------------------------------------------------------

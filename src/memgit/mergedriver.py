@@ -4,7 +4,9 @@
 supersede, expire or edit the same observation never leave conflict markers in YAML:
 
 * a field only one side changed takes that side's value;
-* ``status``: when both changed it, ``expired`` beats ``superseded`` beats ``active``;
+* ``status``: when both changed it, ``expired`` beats ``superseded`` beats ``active`` beats
+  ``pending`` (accepting in review on one side and editing the waiting file on the other gives
+  the accepted, edited observation);
 * ``superseded_by``: when both set it, the smaller id (the same answer on every clone);
 * ``files``, ``tags``, ``supersedes``: what either side removed goes, what either added stays;
 * ``created`` the earliest, ``updated`` the latest; any other field both changed takes the
@@ -21,6 +23,7 @@ dropped. That section is provisional: the post-merge hook regenerates it from th
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -32,7 +35,8 @@ from memgit.model import Observation, parse_observation, render_observation
 from memgit.section import extract_section, splice
 
 T = TypeVar("T")
-_STATUS_RANK = {"active": 0, "superseded": 1, "expired": 2}
+#: A review decision beats a wait: ``pending`` ranks below every other status.
+_STATUS_RANK = {"pending": 0, "active": 1, "superseded": 2, "expired": 3}
 _LIST_FIELDS = ("supersedes", "files", "tags")
 _SPECIAL = ("id", "status", "superseded_by", "created", "updated", "extra", *_LIST_FIELDS)
 _PLACEHOLDER = "memgit section (merged separately)"
@@ -96,7 +100,7 @@ def merge_observation(
         theirs.superseded_by,
         lambda a, b: min((x for x in (a, b) if x), default=None),
     )
-    if status == "active":
+    if status in ("active", "pending"):
         superseded_by = None
     extra_keys = sorted({k for k, _ in (*ours.extra, *theirs.extra)})
     base_extra, ours_extra, theirs_extra = dict(base.extra), dict(ours.extra), dict(theirs.extra)
@@ -249,6 +253,12 @@ def run_driver(
         old, mine, other = (t.decode("utf-8") for t in texts)
         if kind == "memory":
             result, conflicts = merge_observation_text(old, mine, other, path), 0
+            if parse_observation(result, path).pending:
+                print(
+                    f"memgit: {path} is still pending review after this merge: it stays out of "
+                    "CLAUDE.md until `memgit review` accepts it",
+                    file=sys.stderr,
+                )
         elif kind == "section":
             result, conflicts = merge_section_text(old, mine, other, path, merge_text)
         else:

@@ -34,8 +34,11 @@ from memgit.errors import FieldProblem, InvalidObservation
 PERMANENT_TYPES = ("architecture", "decision", "pattern", "gotcha")
 EPHEMERAL_TYPES = ("progress", "coordination")
 TYPES = PERMANENT_TYPES + EPHEMERAL_TYPES
-STATUSES = ("active", "superseded", "expired")
+#: ``pending``: captured while review is required (``review.pending`` in config.yaml); searchable,
+#: but kept out of CLAUDE.md and the hooks' context until ``memgit review`` accepts it.
+STATUSES = ("active", "pending", "superseded", "expired")
 TITLE_MAX = 100
+REASON_MAX = 300
 
 #: Frontmatter keys in the order they are written; stable so that diffs stay small.
 KEYS = (
@@ -48,6 +51,7 @@ KEYS = (
     "updated",
     "supersedes",
     "superseded_by",
+    "reason",
     "files",
     "tags",
     "session",
@@ -132,6 +136,8 @@ class Observation:
     confidence: float = DEFAULT_CONFIDENCE
     supersedes: tuple[str, ...] = ()
     superseded_by: str | None = None
+    #: Why it was expired by hand (``memgit forget --reason``); written only when set.
+    reason: str | None = None
     files: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     session: str | None = None
@@ -148,6 +154,10 @@ class Observation:
     @property
     def active(self) -> bool:
         return self.status == "active"
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
 
     def file_name(self) -> str:
         """``2026-11-24-parse-harbor-timestamps-as-utc-k3f9a2c1dx.md``: readable in a PR diff."""
@@ -167,6 +177,7 @@ class Observation:
             "updated": format_time(self.updated),
             "supersedes": list(self.supersedes),
             "superseded_by": self.superseded_by,
+            "reason": self.reason,
             "files": list(self.files),
             "tags": list(self.tags),
             "session": self.session,
@@ -377,6 +388,11 @@ def observation_from_mapping(data: Mapping[Any, Any], body: str, path: str) -> O
     superseded_by = text_field("superseded_by")
     if superseded_by and not ID_PATTERN.match(superseded_by):
         problems.append(FieldProblem("superseded_by", f"{superseded_by!r} is not a valid id"))
+    reason = text_field("reason")
+    if reason is not None and ("\n" in reason.strip() or len(reason) > REASON_MAX):
+        problems.append(
+            FieldProblem("reason", f"must be one line of at most {REASON_MAX} characters")
+        )
     files = list_field("files")
     for item in files:
         if item.startswith("/") or "\\" in item or item.split("/")[0] == "..":
@@ -401,6 +417,7 @@ def observation_from_mapping(data: Mapping[Any, Any], body: str, path: str) -> O
         confidence=confidence,
         supersedes=supersedes,
         superseded_by=superseded_by,
+        reason=reason.strip() if reason else None,
         files=files,
         tags=tags,
         session=text_field("session"),
@@ -423,6 +440,7 @@ def render_observation(obs: Observation) -> str:
         "updated": format_time(obs.updated),
         "supersedes": list(obs.supersedes),
         "superseded_by": obs.superseded_by,
+        **({"reason": obs.reason} if obs.reason else {}),
         "files": list(obs.files),
         "tags": list(obs.tags),
         "session": obs.session,

@@ -21,6 +21,18 @@ def run_ingest(args: argparse.Namespace) -> int:
     overrides = {"extractor": args.extractor} if args.extractor else None
     memory = Memory.open(overrides=overrides)
     paths = [Path(p).absolute() for p in args.transcripts]
+    if args.claude_memory or not paths:
+        from memgit.automemory import describe_import, import_auto_memory
+
+        home = Path(os.environ.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
+        imported = import_auto_memory(memory, home)
+        print("\n".join(describe_import(imported)))
+        if args.claude_memory and not paths:
+            if imported.added and not args.no_generate:
+                for written, changed in memory.regenerate():
+                    state = "updated" if changed else "already current"
+                    print(f"{memory.paths.relative(written)}: memory section {state}")
+            return 0
     if not paths:
         home = Path(os.environ.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude")
         paths = find_transcripts(memory.paths.root, home)
@@ -96,6 +108,11 @@ def register(sub: Subparsers) -> None:
         help="transcript files (.jsonl); none: this repository's existing Claude Code sessions",
     )
     p.add_argument("--extractor", choices=EXTRACTORS, help="override config.yaml's extractor")
+    p.add_argument(
+        "--claude-memory",
+        action="store_true",
+        help="import Claude Code's auto memory of this repository (also done with no TRANSCRIPT)",
+    )
     p.add_argument(
         "--no-generate", action="store_true", help="do not regenerate the CLAUDE.md section"
     )

@@ -69,7 +69,10 @@ def session_start_text(memory: Memory, current: object) -> str:
     return session_start_context(
         open_items,
         utcnow(),
-        last_summary=describe_session(previous[0]) if previous else None,
+        # While review is required, "learned" may restate pending memory: leave it out.
+        last_summary=describe_session(previous[0], learned=not config.review.pending)
+        if previous
+        else None,
         branch=branch,
         section_ids=section_ids(memory),
         max_chars=config.context.session_start_chars,
@@ -104,15 +107,16 @@ def prompt_submit(root: str, payload: dict[str, Any]) -> str:
     )
 
 
-def describe_session(summary: SessionSummary) -> str:
-    """A session summary as a few plain lines of fact."""
+def describe_session(summary: SessionSummary, *, learned: bool = True) -> str:
+    """A session summary as a few plain lines of fact (``learned`` False: without what it
+    learned, which may restate memory still pending review)."""
     lines = [
         f"{summary.title} ({summary.ended:%Y-%m-%d}"
         + (f", {summary.branch})" if summary.branch else ")")
     ]
     if summary.completed:
         lines.append("Completed: " + "; ".join(summary.completed[:5]))
-    if summary.learned:
+    if summary.learned and learned:
         lines.append("Learned: " + "; ".join(summary.learned[:5]))
     if summary.next_steps:
         lines.append("Next steps: " + "; ".join(summary.next_steps[:5]))

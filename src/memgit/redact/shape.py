@@ -32,6 +32,8 @@ _STAND_IN = re.compile(
     re.IGNORECASE,
 )
 _FILLER = frozenset("xX*.…•#0_-/")
+# An earlier redaction inside a value is not the value's own word: "s3cr3t…=[REDACTED:x]" is real.
+_MARKER = re.compile(r"\[REDACTED:[\w-]*\]?|\[private\]", re.IGNORECASE)
 
 
 def is_placeholder(value: str) -> bool:
@@ -46,7 +48,7 @@ def is_placeholder(value: str) -> bool:
 
 def is_stand_in(value: str) -> bool:
     """A value made of words that say it is not real: ``changeme``, ``dummy-secret-123``."""
-    return _STAND_IN.search(value) is not None
+    return _STAND_IN.search(_MARKER.sub(" ", value)) is not None
 
 
 _LOWER = re.compile(r"[a-z]")

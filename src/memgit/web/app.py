@@ -23,10 +23,11 @@ from memgit import overview, staleness
 from memgit.api import Memory
 from memgit.catalog import Catalog, for_memory
 from memgit.commands.common import parse_since
+from memgit.contradictions import all_contradictions, find_contradictions
 from memgit.errors import MemgitError
 from memgit.model import ID_PATTERN, STATUSES, TYPES, decayed_confidence, normalize_id, utcnow
 from memgit.query import Filters, Hit
-from memgit.web import session_views, views
+from memgit.web import review_views, session_views, views
 from memgit.web.guard import Guard
 from memgit.web.html import Markup, url
 from memgit.web.parts import Site, layout
@@ -134,6 +135,7 @@ class Viewer:
             overview.supersession_chain(obs, snap.observations),
             decayed_confidence(obs, self.now(), policy.half_life_days, policy.ephemeral_types),
             snap.session(obs.session) if obs.session else None,
+            review_views.observation_notice(obs, find_contradictions([obs], snap.observations)),
         )
         return self.page(obs.title, content, section="search")
 
@@ -166,6 +168,14 @@ class Viewer:
         more = url("/stale", limit=longest) if longest > limit else None
         content = views.stale(report, limit, more, policy)
         return self.page("Needs review", content, section="stale")
+
+    def review(self, request: Request) -> Response:
+        snap = self.catalog.snapshot()
+        pending = sorted(
+            (o for o in snap.observations if o.pending), key=lambda o: (o.created, o.id)
+        )
+        content = review_views.review(pending, all_contradictions(snap.observations))
+        return self.page("Review", content, section="review")
 
     def static_file(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -208,6 +218,7 @@ def create_app(
         Route("/sessions", viewer.sessions, methods=["GET"]),
         Route("/sessions/{session:path}", viewer.session, methods=["GET"]),
         Route("/stale", viewer.stale, methods=["GET"]),
+        Route("/review", viewer.review, methods=["GET"]),
         Route("/static/{name}", viewer.static_file, methods=["GET"]),
     ]
     handlers: dict[Any, Any] = {

@@ -12,7 +12,11 @@ from memgit.web.html import Markup, fragment, join, render, template, url
 from memgit.web.markdown import render_inline
 
 NAV = (("overview", "/", "Overview"), ("search", "/search", "Search"))
-NAV_MORE = (("sessions", "/sessions", "Sessions"), ("stale", "/stale", "Needs review"))
+NAV_MORE = (
+    ("sessions", "/sessions", "Sessions"),
+    ("review", "/review", "Review"),
+    ("stale", "/stale", "Needs review"),
+)
 
 
 @dataclass(frozen=True)

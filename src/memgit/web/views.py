@@ -46,6 +46,7 @@ def overview(
     cards = [
         _card(counts.total, "observations", url("/search", status="all")),
         _card(statuses.get("active", 0), "active", url("/search")),
+        _card(statuses.get("pending", 0), "pending review", "/review"),
         _card(statuses.get("superseded", 0), "superseded", url("/search", status="superseded")),
         _card(statuses.get("expired", 0), "expired", url("/search", status="expired")),
         _card(session_total, "sessions", "/sessions"),
@@ -201,6 +202,7 @@ def observation(
     chain: Chain,
     confidence_now: float,
     session: SessionSummary | None,
+    review_notice: Markup | None = None,
 ) -> Markup:
     notice = Markup("")
     if chain.newer:
@@ -209,8 +211,11 @@ def observation(
             status=obs.status,
             link=_link(chain.newer[-1]),
         )
-    elif obs.status != "active":
-        notice = fragment('<p class="notice">This observation is $s.</p>', s=obs.status)
+    elif obs.status not in ("active", "pending"):
+        reason = f" ({obs.reason})" if obs.reason else ""
+        notice = fragment('<p class="notice">This observation is $s$r.</p>', s=obs.status, r=reason)
+    if review_notice:
+        notice = join([notice, review_notice])
     confidence = f"{obs.confidence:.2f}"
     if abs(confidence_now - obs.confidence) >= 0.005:
         confidence += f" when written, {confidence_now:.2f} now (decays with age)"
