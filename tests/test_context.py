@@ -22,6 +22,7 @@ from memgit.context import (
     session_start_context,
 )
 from memgit.model import TYPES, Observation
+from memgit.quality import quality
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
@@ -127,7 +128,7 @@ def test_empty_memory_says_so() -> None:
     assert render_section([obs("a0000001", "x", status="superseded")], NOW).endswith(SECTION_EMPTY)
 
 
-def test_ranking_by_confidence_decay_recency_and_staleness() -> None:
+def test_ranking_by_quality_decay_recency_and_staleness() -> None:
     observations = [
         obs("r0000001", "low confidence", confidence=0.5),
         obs("r0000002", "high confidence", confidence=0.9),
@@ -136,15 +137,20 @@ def test_ranking_by_confidence_decay_recency_and_staleness() -> None:
         obs("r0000005", "fresh progress", "progress", confidence=0.9),
         obs("r0000006", "week-old progress", "progress", confidence=0.9, age_days=7),
     ]
-    section = render_section(observations, NOW, stale_ids=frozenset({"r0000004"}))
+    section = render_section(
+        observations, NOW, stale_ids=frozenset({"r0000004"}), quality_floor=0.0
+    )
     decisions = groups_of(section)["Decisions"]
-    assert ids_of("\n".join(decisions)) == ["r0000002", "r0000003", "r0000001", "r0000004"]
+    # quality 0.48 (0.9 confident), 0.36 (0.5), 0.48 * 0.62 a year later, 0.48 * 0.5 when stale
+    assert ids_of("\n".join(decisions)) == ["r0000002", "r0000001", "r0000003", "r0000004"]
     assert decisions[-1].endswith("(files changed since) [m:r0000004]")
     assert ids_of("\n".join(groups_of(section)["In progress"])) == ["r0000005", "r0000006"]
     fresh = score_observation(observations[4], NOW)
     week = score_observation(observations[5], NOW)
-    assert fresh == pytest.approx(0.9)
+    assert fresh == pytest.approx(quality(observations[4]))
     assert week == pytest.approx(fresh * 0.5, rel=0.03)  # one half-life, and a little recency
+    default = render_section(observations, NOW, stale_ids=frozenset({"r0000004"}))
+    assert "r0000001" not in ids_of(default)  # quality 0.36: under the default floor
 
 
 def test_ties_break_by_id_and_input_order_does_not_matter() -> None:
@@ -196,7 +202,7 @@ def test_tight_budget_drops_the_weakest_groups_whole() -> None:
         obs(f"g{n:07d}", f"{kind} item", kind, confidence=0.2 + 0.1 * n)
         for n, kind in enumerate(SECTION_TYPE_ORDER)
     ]
-    section = render_section(observations, NOW, max_lines=11)
+    section = render_section(observations, NOW, max_lines=11, quality_floor=0.0)
     groups = groups_of(section)
     assert list(groups) == ["In progress", "Coordination"]
     assert len(section.split("\n")) <= 11

@@ -92,7 +92,8 @@ def test_pending_capture_is_searchable_but_never_in_claude_md(memory_repo: Path)
     assert prompt.returncode == 0
     assert not any(o.id in prompt.stdout for o in observations)
     # Accepting one brings it into the section.
-    first = observations[0]
+    # A lasting fact (finished progress leaves the section whether accepted or not).
+    first = next(o for o in observations if o.type not in ("progress", "coordination"))
     accepted = memgit_process("review", "--accept", first.id, cwd=memory_repo)
     assert accepted.returncode == 0, accepted.stderr
     assert f"accepted [m:{first.id}]" in accepted.stdout

@@ -470,7 +470,7 @@ def _observation(ident: str, title: str, kind: str = "gotcha") -> Observation:
 
 def test_hostile_titles_cannot_break_out_of_the_section(tmp_path: Path) -> None:
     observations = [_observation(f"h{n:07d}", t) for n, t in enumerate(HOSTILE_TITLES)]
-    body = render_section(observations, NOW)
+    body = render_section(observations, NOW, quality_floor=0.0)  # shown, however poor
     path = tmp_path / "CLAUDE.md"
     path.write_text("# Mine\n\n```\n<!-- memgit:begin -->\n```\n")
     update_section(path, body)

@@ -96,6 +96,7 @@ def prompt_settings(config: Config) -> dict[str, Any]:
         "prompt_chars": config.context.prompt_chars,
         "half_life_days": config.lifecycle.half_life_days,
         "ephemeral_types": list(config.lifecycle.ephemeral_types),
+        "quality_floor": config.context.quality_floor,
     }
 
 
@@ -223,7 +224,7 @@ class Memory:
     ) -> tuple[Observation, str]:
         """Add one observation as given (``remember`` with ``force``: no dedupe), validated like
         a file on disk, and index it."""
-        obs = self._draft(type, title, body, files, tags, **fields)
+        obs = self.scrub(self._draft(type, title, body, files, tags, **fields))
         result = self.write(obs, force=True)
         return result.observation, result.path
 
@@ -303,6 +304,7 @@ class Memory:
         from memgit.query import Filters
         from memgit.rejections import Rejections
 
+        draft = self.scrub(draft)
         if force:
             written = self.store.create(draft)
             return Remembered("new", draft, self.paths.relative(written), None)
@@ -346,6 +348,23 @@ class Memory:
             return Remembered("superseded", draft, self.paths.relative(written), verdict.target)
         written = self.store.create(draft)
         return Remembered("new", draft, self.paths.relative(written), None)
+
+    @cached_property
+    def homes(self) -> tuple[str, ...]:
+        """The current user's home folder, for rewriting paths under it (``memgit.homepaths``)."""
+        with contextlib.suppress(RuntimeError, KeyError, OSError):
+            return (str(Path.home()),)
+        return ()
+
+    def path_roots(self, extra: Iterable[str] = ()) -> tuple[str, ...]:
+        """Folders whose paths are written repository-relative: the checkout, and ``extra``."""
+        return (str(self.paths.root), str(self.paths.resolved_root), *extra)
+
+    def scrub(self, obs: Observation, extra_roots: Iterable[str] = ()) -> Observation:
+        """``obs`` without personal paths: repository-relative, or ``~`` under a home folder."""
+        from memgit.homepaths import scrub_observation
+
+        return scrub_observation(obs, self.path_roots(extra_roots), self.homes)
 
     def related(self, text: str, filters: Filters, limit: int) -> list[Observation]:
         """The observations most like ``text``, for dedupe and for model prompts.
@@ -460,6 +479,7 @@ class Memory:
             half_life_days=self.config.lifecycle.half_life_days,
             ephemeral_types=self.config.lifecycle.ephemeral_types,
             stale_ids=frozenset(v.id for v in stale.values() if v.stale),
+            quality_floor=self.config.context.quality_floor,
         )
 
     # --- code-aware staleness (memgit.code_staleness) ----------------------------------------

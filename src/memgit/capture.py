@@ -10,6 +10,7 @@ a crash leaves it before the chunk, and the next run resumes there.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -137,6 +138,10 @@ def ingest_transcript(
     spends = extractor.source != "heuristic"
     notes = SessionNotes()
     written: list[str] = []
+    # Paths under the folders the session ran in are written relative to them, like the files.
+    cwds = tuple(dict.fromkeys(t.cwd for t in transcript.turns if t.cwd))
+    if transcript.cwd:
+        cwds = (transcript.cwd, *cwds)
     for done, chunk in enumerate(chunks, start=1):
         if _only_summary(chunk) or is_trivial(chunk):
             report.trivial += 1
@@ -170,10 +175,13 @@ def ingest_transcript(
             with memory.store.lock():
                 for candidate in extraction.candidates:
                     branch = main_branch if subagent else chunk.branch or transcript.branch
-                    draft = _draft(candidate, clean, extractor.source, transcript, branch, commit)
+                    said = said_at(candidate, chunk, transcript, moment)
+                    draft = _draft(
+                        candidate, clean, extractor.source, transcript, branch, commit, said
+                    )
                     if draft is None:
                         continue
-                    outcome = memory._write_deduped(draft)
+                    outcome = memory._write_deduped(memory.scrub(draft, cwds))
                     if outcome.action in ("duplicate", "rejected"):
                         report.duplicates += 1
                         continue
@@ -190,7 +198,7 @@ def ingest_transcript(
         cursor = advance(cursor, transcript.end)
         save_cursor(state, cursor)
     if transcript.turns and (written or notes != SessionNotes()):
-        report.summary = _save_summary(memory, transcript, notes, written, extractor.source, clean)
+        report.summary = _save_summary(memory, transcript, notes, written, extractor.source, cwds)
     memory._refresh_index()
     return report
 
@@ -213,8 +221,12 @@ def _draft(
     transcript: Transcript,
     branch: str | None,
     commit: str | None,
+    said: datetime | None = None,
 ) -> Observation | None:
-    """A candidate as an observation draft, cleaned again; None when it cannot be valid."""
+    """A candidate as an observation draft, cleaned again; None when it cannot be valid.
+
+    ``said`` is when the session said it: the draft's ``created`` and ``updated``.
+    """
     title = " ".join(clean(candidate.title).split())[:TITLE_MAX].strip()
     if not title:
         return None
@@ -232,6 +244,7 @@ def _draft(
             session=transcript.session_id,
             branch=_branch(branch),
             commit=commit,
+            now=said,
         )
     except InvalidObservation:
         return None
@@ -255,6 +268,33 @@ def _main_branch(memory: Memory, path: Path, transcript: Transcript) -> str | No
     except (OSError, InvalidObservation, UnicodeDecodeError):
         summary = None
     return summary.branch if summary is not None else None
+
+
+_WORDS = re.compile(r"\w{3,}")
+
+
+def said_at(candidate: Candidate, chunk: Chunk, transcript: Transcript, now: datetime) -> datetime:
+    """When the session said what ``candidate`` records, from the transcript's own timestamps.
+
+    The turn of the chunk whose prompt or assistant text shares the most words with the
+    candidate's title and narrative gives its time (when its prompt was sent); without a match,
+    the chunk's last time, then its first. Never later than ``now``, and ``now`` when the
+    transcript has no usable time at all (then the capture is the best guess there is).
+    """
+    wanted = set(_WORDS.findall(f"{candidate.title} {candidate.narrative}".casefold()))
+    best: tuple[int, datetime] | None = None
+    for turn in transcript.turns:
+        if not chunk.first_turn <= turn.index <= chunk.last_turn:
+            continue
+        moment = _time(turn.timestamp) or _time(turn.end_timestamp)
+        if moment is None or not wanted:
+            continue
+        said = " ".join((turn.prompt, *turn.assistant_texts)).casefold()
+        overlap = len(wanted.intersection(_WORDS.findall(said)))
+        if overlap and (best is None or overlap > best[0]):
+            best = (overlap, moment)
+    moment = best[1] if best else _time(chunk.ended) or _time(chunk.started)
+    return min(moment, now) if moment is not None else now
 
 
 def _branch(name: str | None) -> str | None:
@@ -284,8 +324,10 @@ def _save_summary(
     notes: SessionNotes,
     written: list[str],
     source: str,
-    clean: Callable[[str], str],
+    cwds: tuple[str, ...],
 ) -> Path | None:
+    from memgit.homepaths import scrub_summary
+
     session = transcript.session_id
     if not session:
         return None
@@ -315,6 +357,7 @@ def _save_summary(
         completed=notes.completed,
         next_steps=() if subagent else notes.next_steps,
     )
+    summary = scrub_summary(summary, memory.path_roots(cwds), memory.homes)
     with memory.store.lock():
         return save_session(memory.paths.sessions, summary)
 

@@ -67,6 +67,7 @@ class ContextConfig:
     session_start_chars: int = field(default=4000, metadata=_range(0, 9000))
     prompt_chars: int = field(default=1500, metadata=_range(0, 9000))
     prompt_items: int = field(default=5, metadata=_range(0, 50))
+    quality_floor: float = field(default=0.4, metadata=_range(0.0, 1.0))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from memgit.model import EPHEMERAL_TYPES, TITLE_MAX, Observation, decayed_confidence
+from memgit.quality import DEFAULT_FLOOR, below_floor, has_chat, is_done, quality
 from memgit.untrusted import (
     as_fact,
     files_hint,
@@ -60,9 +61,11 @@ HOOK_CONTEXT_MAX_CHARS = 9000
 MIN_SECTION_LINES = 8
 MIN_SECTION_CHARS = 600
 
-#: Ranking: score = confidence at the day (decayed for ephemeral types) * recency * staleness.
-#: Recency falls from 1 towards RECENCY_FLOOR with a half-life of RECENCY_HALF_LIFE_DAYS, so
-#: confidence dominates and age only separates near-equals.
+#: Ranking: score = quality (``memgit.quality``) * fading (the share of its confidence an
+#: ephemeral observation keeps at the day) * recency * staleness. Recency falls from 1 towards
+#: RECENCY_FLOOR with a half-life of RECENCY_HALF_LIFE_DAYS, so quality dominates and age only
+#: separates near-equals. Observations below the quality floor, and progress that reports finished
+#: work, are not shown.
 RECENCY_HALF_LIFE_DAYS = 90.0
 RECENCY_FLOOR = 0.6
 #: Observations whose files changed after they were recorded count half.
@@ -72,6 +75,8 @@ _HEADER_LINES = 3  # title, blank, intro
 _FOOTER_LINES = 2  # blank, search hint
 _HEADING_LINES = 2  # blank, "### Group"
 _SNIPPET_CHARS = 160
+#: The clause of the body a section line carries after its title.
+CLAUSE_CHARS = 90
 
 # --- ranking -------------------------------------------------------------------------------------
 
@@ -93,7 +98,7 @@ def score_observation(
     ephemeral_types: Iterable[str] = EPHEMERAL_TYPES,
     stale: bool = False,
 ) -> float:
-    """How much ``obs`` deserves a place: decayed confidence * recency (* STALE_FACTOR)."""
+    """How much ``obs`` deserves a place: quality * fading * recency (* STALE_FACTOR)."""
     at = _aware(at)
     confidence = decayed_confidence(obs, at, half_life_days, ephemeral_types)
     return _score(confidence, obs, at, stale)
@@ -102,8 +107,14 @@ def score_observation(
 def _score(confidence: float, obs: Observation, at: datetime, stale: bool) -> float:
     age_days = max(0.0, (at - obs.updated).total_seconds() / 86400.0)
     recency = RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
-    score = confidence * recency * (STALE_FACTOR if stale else 1.0)
+    fading = confidence / obs.confidence if obs.confidence > 0 else 0.0
+    score = quality(obs) * fading * recency * (STALE_FACTOR if stale else 1.0)
     return float(round(score, 9))  # the same ranking on every platform, whatever the last bits
+
+
+def shown_first(obs: Observation, quality_floor: float) -> bool:
+    """Whether ``obs`` may be among what Claude reads first: active, at or over the floor."""
+    return obs.active and not below_floor(obs, quality_floor)
 
 
 @dataclass(frozen=True)
@@ -119,8 +130,13 @@ def _rank(
     ephemeral_types: Iterable[str],
     stale_ids: frozenset[str],
     min_confidence: float,
+    quality_floor: float,
 ) -> tuple[dict[str, list[_Candidate]], int]:
-    """Active observations that have not faded, by type and best first; and the active count."""
+    """Active observations worth showing, by type and best first; and the active count.
+
+    Left out: those faded below ``min_confidence``, those below ``quality_floor``, and progress
+    that reports finished work.
+    """
     ephemeral = tuple(ephemeral_types)
     groups: dict[str, list[_Candidate]] = {}
     active = 0
@@ -128,6 +144,8 @@ def _rank(
         if not obs.active:
             continue
         active += 1
+        if below_floor(obs, quality_floor) or is_done(obs):
+            continue
         confidence = decayed_confidence(obs, at, half_life_days, ephemeral)
         if confidence < min_confidence:
             continue
@@ -158,7 +176,89 @@ def _section_items(candidates: list[_Candidate], stale_ids: frozenset[str]) -> I
         seen.add(text.casefold())
         hint = files_hint(obs.files, text)
         stale = " (files changed since)" if obs.id in stale_ids else ""
-        yield _Item(candidate.key, f"- {text}{hint}{stale} [m:{safe_id(obs.id)}]")
+        clause = body_clause(obs.title, obs.body)
+        more = f" — {clause}" if clause else ""
+        yield _Item(candidate.key, f"- {text}{more}{hint}{stale} [m:{safe_id(obs.id)}]")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"'(])")
+#: A short label before a colon ("Takeaway on the mechanism: ..."), dropped from a clause.
+_LABEL = re.compile(r"^(?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*\s*:\s+(?=\S)")
+#: What the person asked is not a fact of the body.
+_ASKED = re.compile(r"^\s*(?:asked|question|prompt)\s*:", re.I)
+_CLAUSE_WORD = re.compile(r"[a-z0-9]+")
+_COMMON = frozenset(
+    """a an the to of for in on at by with from into and or but that which who as than then
+    is are was were be been it its this these those they we i you so also now not no can
+    will""".split()
+)
+#: A sentence holding this share of the title's words restates it.
+_RESTATES = 0.6
+_BREAKS = (" \u2014 ", " \u2013 ", "; ", ", ", " (")  # em dash, en dash
+
+
+def _content(text: str) -> list[str]:
+    """Content words, a plural ``s`` dropped so "session" meets "sessions"."""
+    words = (w for w in _CLAUSE_WORD.findall(text.casefold()) if w not in _COMMON)
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
+
+
+def _sentences(body: str) -> Iterator[str]:
+    for raw in body.split("\n"):
+        line = re.sub(r"^\s*(?:#+|[-*+]|\d+[.)])\s*", "", raw).strip()
+        for sentence in _SENTENCE_END.split(line):
+            if _ASKED.match(sentence):
+                continue
+            sentence = _LABEL.sub("", sentence.strip()).rstrip(":").strip()
+            if sentence:
+                yield sentence
+
+
+def body_clause(title: str, body: str, limit: int = CLAUSE_CHARS) -> str | None:
+    """A short clause of ``body`` that adds to ``title``, safe for one line; None when none does.
+
+    The body's sentences (narrative, then facts) are read in order: when one restates the title
+    (holds most of its words), the clause is the next sentence that adds to it; otherwise it is
+    the first sentence that shares a word with the title and adds words of its own. Plan steps,
+    questions and orders to the reader are passed over. The clause is cut at a phrase break, or
+    at a word, within ``limit`` characters.
+    """
+    known = set(_content(title))
+    if not known:
+        return None
+    restated = False
+    fallback: str | None = None
+    for count, sentence in enumerate(_sentences(body)):
+        if count >= 8:
+            break
+        words = _content(sentence)
+        shared = known.intersection(words)
+        if len(shared) >= _RESTATES * len(known):
+            restated = True
+            continue
+        new = [w for w in words if w not in known]
+        if len(new) < 3 or has_chat(sentence) or looks_like_instruction(sentence):
+            continue
+        if restated:
+            return _cut(sentence, limit)
+        if shared and fallback is None:
+            fallback = sentence
+    return _cut(fallback, limit) if fallback else None
+
+
+def _cut(sentence: str, limit: int) -> str | None:
+    text = as_fact(sentence, 10 * limit)
+    if text is None:
+        return None
+    text = text.rstrip(".")
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(mark) for mark in _BREAKS)
+    if cut > limit // 2:
+        return head[:cut].rstrip(" ,;(\u2013\u2014") + " …"
+    space = head[: limit - 1].rfind(" ")
+    return head[: space if space > limit // 2 else limit - 1].rstrip(" ,;") + "…"
 
 
 def _footer(hidden: int) -> str:
@@ -178,14 +278,17 @@ def render_section(
     ephemeral_types: Iterable[str] = EPHEMERAL_TYPES,
     stale_ids: frozenset[str] = frozenset(),
     min_confidence: float = 0.1,
+    quality_floor: float = DEFAULT_FLOOR,
 ) -> str:
     """The body of the memory section: the best active observations, grouped by type.
 
     Groups come in ``SECTION_TYPE_ORDER``, each a ``###`` heading with lines
-    ``- <title> [m:<id>]``. Within ``max_lines`` lines (and ``max_chars`` characters), every group
-    first gets an equal share of half the room, best first; the rest goes to the best remaining
-    observations of any type. Ties break by id. Observations whose confidence at the start of
-    ``now``'s day is below ``min_confidence`` are left out, like those that read as injections.
+    ``- <title> — <clause of the body> [m:<id>]``, ranked by ``score_observation``; those under
+    ``quality_floor`` and progress that reports finished work are left out. Within
+    ``max_lines`` lines (and ``max_chars`` characters), every group first gets an equal share
+    of half the room, best first; the rest goes to the best remaining observations of any
+    type. Ties break by id. Observations whose confidence at the start of ``now``'s day is
+    below ``min_confidence`` are left out, like those that read as injections.
     """
     if max_lines < MIN_SECTION_LINES:
         raise ValueError(f"max_lines must be at least {MIN_SECTION_LINES}, not {max_lines}")
@@ -193,7 +296,7 @@ def render_section(
         raise ValueError(f"max_chars must be at least {MIN_SECTION_CHARS}, not {max_chars}")
     at = day_start(now)
     groups, active = _rank(
-        observations, at, half_life_days, ephemeral_types, stale_ids, min_confidence
+        observations, at, half_life_days, ephemeral_types, stale_ids, min_confidence, quality_floor
     )
     if active == 0:
         return "\n".join([SECTION_TITLE, "", SECTION_EMPTY])
@@ -318,12 +421,15 @@ def session_start_context(
     half_life_days: float = 7.0,
     ephemeral_types: Iterable[str] = EPHEMERAL_TYPES,
     min_confidence: float = 0.1,
+    quality_floor: float = DEFAULT_FLOOR,
 ) -> str:
     """SessionStart context: what the section does not give. Empty when there is nothing new.
 
     The last session's summary, then open progress and coordination on ``branch`` (observations
     without a branch count as on every branch) not already in ``section_ids``, then one line on
-    how to search memory; all as facts inside ``<memgit-context>``, within ``max_chars``.
+    how to search memory; all as facts inside ``<memgit-context>``, within ``max_chars``. Open
+    items are ranked like the section; those under ``quality_floor`` and progress that reports
+    finished work are left out.
     """
     max_chars = min(max_chars, HOOK_CONTEXT_MAX_CHARS)
     at = _aware(now)
@@ -333,6 +439,8 @@ def session_start_context(
         if not obs.active or obs.type not in OPEN_TYPES or obs.id in section_ids:
             continue
         if branch and obs.branch and obs.branch != branch:
+            continue
+        if below_floor(obs, quality_floor) or is_done(obs):
             continue
         confidence = decayed_confidence(obs, at, half_life_days, ephemeral)
         if confidence >= min_confidence:
@@ -408,12 +516,14 @@ def prompt_context(
     half_life_days: float = 7.0,
     ephemeral_types: Iterable[str] = EPHEMERAL_TYPES,
     min_confidence: float = 0.1,
+    quality_floor: float = DEFAULT_FLOOR,
 ) -> str:
     """UserPromptSubmit context: the best search hits not already in the section, as facts.
 
     ``hits`` are observations already ranked by relevance to the prompt. Inactive ones, ids in
-    ``section_ids`` and (with ``now``) faded ephemeral ones are skipped; at most ``max_items``
-    lines, the whole text within ``max_chars``. Empty when nothing is left.
+    ``section_ids``, those under ``quality_floor`` and (with ``now``) faded ephemeral ones are
+    skipped; at most ``max_items`` lines, the whole text within ``max_chars``. Empty when nothing
+    is left.
     """
     if max_items <= 0:
         return ""
@@ -425,7 +535,7 @@ def prompt_context(
     for obs in hits:
         if len(lines) >= max_items:
             break
-        if not obs.active or obs.id in section_ids:
+        if not shown_first(obs, quality_floor) or obs.id in section_ids:
             continue
         if (
             now is not None

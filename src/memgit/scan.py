@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from memgit.errors import MemgitError
+from memgit.homepaths import home_path_lines
 from memgit.paths import MEMORY_DIR, Paths
 from memgit.section import BEGIN_MARKER, END_MARKER, TARGETS, resolve_target
 
@@ -123,7 +124,16 @@ def scan_files(paths: Paths, files: Iterable[Path], finder: Finder) -> list[Secr
         except OSError:
             continue
         found += scan_text(text, rel, finder, section_only=not is_memory_file(rel))
+        found += in_scope(home_paths(text, rel), text, section_only=not is_memory_file(rel))
     return found
+
+
+def home_paths(text: str, rel: str) -> list[ScanFinding]:
+    """A home-folder path left in memory (``memgit.homepaths``): personal, not to be committed."""
+    return [
+        ScanFinding(rel, line, kind, problem="holds a home-folder path: make it relative or ~")
+        for line, kind in home_path_lines(text)
+    ]
 
 
 def check_files(paths: Paths, files: Iterable[Path], checks: Sequence[Check]) -> list[ScanFinding]:

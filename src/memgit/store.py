@@ -215,8 +215,15 @@ class Store:
 
     # --- writing --------------------------------------------------------------------------------
 
+    def _scrub(self, obs: Observation) -> Observation:
+        """The last guard before the disk: no home-folder path is ever written."""
+        from memgit.homepaths import scrub_observation
+
+        return scrub_observation(obs, (str(self.paths.root), str(self.paths.resolved_root)))
+
     def create(self, obs: Observation) -> Path:
         """Write a new observation. Caller holds ``lock()`` when it also changes others."""
+        obs = self._scrub(obs)
         target = self.paths.observations / obs.file_name()
         if target.exists() or any(id_from_file_name(f.name) == obs.id for f in self.scan()):
             raise MemgitError(f"an observation with id {obs.id} already exists ({target.name})")
@@ -226,7 +233,7 @@ class Store:
     def save(self, obs: Observation) -> Path:
         """Write ``obs`` over its existing file (or create it); the file name never changes."""
         target = self.path_for(obs)
-        atomic_write(target, render_observation(obs))
+        atomic_write(target, render_observation(self._scrub(obs)))
         return target
 
     def update(self, ident: str, change: Callable[[Observation], Observation]) -> Observation:
@@ -234,7 +241,7 @@ class Store:
         with self.lock():
             path = self.find(ident)
             current = self.read(path)
-            changed = change(current)
+            changed = self._scrub(change(current))
             if changed.id != current.id:
                 raise MemgitError("an update cannot change an observation's id")
             if changed != current:

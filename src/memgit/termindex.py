@@ -312,6 +312,7 @@ def record_for(obs: Any, name: str, path: str, mtime_ns: int, size: int) -> dict
     """What the term index keeps of one observation (built by the writer, read by everyone)."""
     from memgit.context import prompt_line
     from memgit.index import searchable_text, stored_document
+    from memgit.quality import is_human, quality
 
     terms = analyze(searchable_text(obs))
     counts: dict[str, int] = {}
@@ -328,6 +329,8 @@ def record_for(obs: Any, name: str, path: str, mtime_ns: int, size: int) -> dict
         "q": length_byte(len(terms)),
         "t": counts,
         "line": prompt_line(obs),
+        "w": round(quality(obs), 4),  # the quality floor is applied when the hook reads it
+        "h": is_human(obs),
         "d": stored_document(obs, path),
     }
     from memgit import embeddings

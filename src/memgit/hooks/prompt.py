@@ -87,6 +87,7 @@ def prompt_submit(root: str, state: str, payload: dict[str, Any]) -> str:
         half_life_days=float(settings["half_life_days"]),
         ephemeral_types=tuple(settings["ephemeral_types"]),
         query=search_words(prompt),
+        quality_floor=float(settings.get("quality_floor", 0.0)),
     )
     if shown and session:
         remember_seen(state, session, shown)
@@ -104,6 +105,7 @@ def compose(
     half_life_days: float,
     ephemeral_types: tuple[str, ...],
     query: str,
+    quality_floor: float = 0.0,
 ) -> tuple[str, list[str]]:
     """The context text and the ids it shows, from ranked term index records.
 
@@ -127,6 +129,8 @@ def compose(
             continue
         if _faded(record, now, half_life_days, ephemeral_types):
             continue
+        if not record.get("h") and float(record.get("w", 1.0)) < quality_floor:
+            continue  # captured memory under the floor (``quality.below_floor``) stays out
         if len(lines) >= max_items or len(line) + 1 > room - hint_room:
             more += 1
             continue

@@ -60,6 +60,7 @@ def session_start_text(memory: Memory, current: object) -> str:
         max_chars=config.context.session_start_chars,
         half_life_days=config.lifecycle.half_life_days,
         ephemeral_types=config.lifecycle.ephemeral_types,
+        quality_floor=config.context.quality_floor,
     )
 
 
