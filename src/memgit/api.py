@@ -385,6 +385,8 @@ class Memory:
         from memgit import termsearch
         from memgit.query import Filters
 
+        if session:
+            session = self.resolve_session(session)  # a short id or a prefix, as people type it
         terms = self._terms(True)
         if terms is None:
             return self._timeline_from_index(session=session, around=around, limit=limit)
@@ -411,7 +413,6 @@ class Memory:
         from memgit.query import Filters
 
         if session:
-            session = self.resolve_session(session)
             hits = self.index.list(Filters(statuses=(), session=session), None)
             return sorted(hits, key=lambda h: (h.observation.created, h.observation.id))[:limit]
         hits = sorted(
