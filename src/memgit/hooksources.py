@@ -23,16 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from memgit.errors import MemgitError
+from memgit.hooks import EVENTS
 
-EVENTS = (
-    "SessionStart",
-    "UserPromptSubmit",
-    "PostToolUse",
-    "PreCompact",
-    "Stop",
-    "SubagentStop",
-    "SessionEnd",
-)
 PLUGIN_NAME = "memgit"
 _MEMGIT_HOOK = re.compile(r"memgit\b.*\bhook\s+(" + "|".join(EVENTS) + r")\b")
 

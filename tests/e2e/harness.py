@@ -27,22 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from memgit.hooks import EVENTS
+
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 API_KEY = "sk-ant-e2e-dummy-key"
 #: Tools the sessions may use without a prompt (the CLI refuses --dangerously-skip-permissions
 #: as root, and a prompt in -p mode is a denial).
 ALLOWED_TOOLS = ("Bash", "Read", "Edit", "Write", "ToolSearch")
-#: Every hook event memgit registers; the recorder in HOME's settings logs each payload.
-EVENTS = (
-    "SessionStart",
-    "UserPromptSubmit",
-    "PostToolUse",
-    "PreCompact",
-    "Stop",
-    "SubagentStop",
-    "SessionEnd",
-)
 
 
 GIT_IDENTITY = {
