@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from memgit.errors import InvalidObservation, MemgitError
+from memgit.errors import InvalidObservation
 from memgit.fileio import atomic_write
 from memgit.model import TITLE_MAX, Observation, new_observation, yaml_codec
 from memgit.transcript.discover import MAX_NAME, encode_project_dir, worktree_roots
@@ -343,23 +343,14 @@ def auto_memory_enabled(repo_root: Path, environ: Mapping[str, str] | None = Non
 
 def disable_auto_memory(repo_root: Path, *, shared: bool = False) -> tuple[Path, bool]:
     """Write ``"autoMemoryEnabled": false``; (the settings file, whether it changed)."""
+    from memgit.install import load_settings, save_settings
+
     path = settings_file(repo_root, shared)
-    data: dict[str, Any] = {}
-    if path.exists():
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8") or "{}")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise MemgitError(
-                f"{path} is not valid JSON ({exc}); fix it by hand, then run this again"
-            ) from None
-        if not isinstance(loaded, dict):
-            raise MemgitError(f"{path} must hold a JSON object; fix it by hand")
-        data = loaded
+    data = load_settings(path)
     if data.get(SETTING) is False:
         return path, False
     data[SETTING] = False
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=mode)
+    save_settings(path, data)
     if not shared:
         _keep_out_of_git(repo_root, path)
     return path, True

@@ -134,7 +134,8 @@ def settings_path(scope: str, root: Path, home: Path) -> Path:
     raise MemgitError(f"unknown scope {scope!r}: use project or user")
 
 
-def _load(path: Path) -> dict[str, Any]:
+def load_settings(path: Path) -> dict[str, Any]:
+    """A Claude Code settings file as a dict ({} when missing); a clear error when not JSON."""
     if not path.exists():
         return {}
     try:
@@ -148,14 +149,15 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def _save(path: Path, data: dict[str, Any]) -> None:
+def save_settings(path: Path, data: dict[str, Any]) -> None:
+    """Write a settings file atomically, keeping its permissions."""
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=mode)
 
 
 def install_hooks(path: Path) -> tuple[str, ...]:
     """Merge memgit's handlers into the settings file; returns the events that gained one."""
-    data = _load(path)
+    data = load_settings(path)
     hooks = data.setdefault("hooks", {})
     if not isinstance(hooks, dict):
         raise MemgitError(f"{path}: 'hooks' must be an object; fix it by hand, then run this again")
@@ -175,7 +177,7 @@ def install_hooks(path: Path) -> tuple[str, ...]:
             existing.extend(groups)
             added.append(event)
     if added or upgraded:
-        _save(path, data)
+        save_settings(path, data)
     return tuple(added)
 
 
@@ -187,7 +189,7 @@ def uninstall_hooks(path: Path) -> tuple[str, ...]:
     """Remove exactly memgit's handlers (and groups or events left empty by that)."""
     if not path.exists():
         return ()
-    data = _load(path)
+    data = load_settings(path)
     hooks = data.get("hooks")
     if not isinstance(hooks, dict):
         return ()
@@ -195,7 +197,7 @@ def uninstall_hooks(path: Path) -> tuple[str, ...]:
     if not hooks:
         del data["hooks"]
     if removed:
-        _save(path, data)
+        save_settings(path, data)
     return removed
 
 
@@ -231,21 +233,21 @@ def mcp_path(scope: str, root: Path, home: Path) -> Path:
 
 
 def install_mcp(path: Path) -> bool:
-    data = _load(path)
+    data = load_settings(path)
     servers = data.setdefault("mcpServers", {})
     if not isinstance(servers, dict):
         raise MemgitError(f"{path}: 'mcpServers' must be an object; fix it by hand")
     if servers.get("memgit") == MCP_SERVER:
         return False
     servers["memgit"] = MCP_SERVER
-    _save(path, data)
+    save_settings(path, data)
     return True
 
 
 def uninstall_mcp(path: Path) -> bool:
     if not path.exists():
         return False
-    data = _load(path)
+    data = load_settings(path)
     servers = data.get("mcpServers")
     if not isinstance(servers, dict) or servers.get("memgit") not in (
         MCP_SERVER,
@@ -256,7 +258,7 @@ def uninstall_mcp(path: Path) -> bool:
     if not servers:
         del data["mcpServers"]
     if data or path.name != ".mcp.json":
-        _save(path, data)
+        save_settings(path, data)
     else:
         path.unlink()
     return True
