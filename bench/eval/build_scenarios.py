@@ -3699,35 +3699,41 @@ extractor ran on them; their first-run figures are in README.md. The held-out ha
 ``heldout.py``, written by someone else, and is run only to report."""
 
 
+def scenario_entry(scenario: Scenario, file: str) -> dict[str, Any]:
+    """The labels of one written scenario, as labels.json and heldout-labels.json keep them."""
+    return {
+        "name": scenario.session.slug,
+        "file": file,
+        "description": scenario.description,
+        "facts": [asdict(f) for f in scenario.facts],
+        "distractors": [asdict(d) for d in scenario.distractors],
+        "questions": [asdict(q) for q in scenario.questions],
+    }
+
+
+def write_labels(path: Path, about: str, scenarios: list[dict[str, Any]]) -> dict[str, Any]:
+    labels: dict[str, Any] = {"about": about, "scenarios": scenarios}
+    path.write_text(json.dumps(labels, indent=2) + "\n", encoding="utf-8")
+    return labels
+
+
 def build(folder: Path = SCENARIOS) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     scenarios = []
     for make in BUILDERS:
         scenario = make()
         path = scenario.session.save(folder)
-        scenarios.append(
-            {
-                "name": scenario.session.slug,
-                "file": f"scenarios/{path.name}",
-                "description": scenario.description,
-                "facts": [asdict(f) for f in scenario.facts],
-                "distractors": [asdict(d) for d in scenario.distractors],
-                "questions": [asdict(q) for q in scenario.questions],
-                "acceptable": [asdict(a) for a in scenario.acceptable],
-                "written_after_extractor": scenario.session.slug in LATE | ROUND3,
-                "round": 3 if scenario.session.slug in ROUND3 else None,
-            }
-        )
-    labels: dict[str, Any] = {
-        "about": (
-            "Planted facts per scenario: a fact is captured when one observation's title or body "
-            "contains a term of every group (case-insensitive, whole words). Distractors must not "
-            "be captured. Each question should find the observation capturing its fact."
-        ),
-        "scenarios": scenarios,
-    }
-    (HERE / "labels.json").write_text(json.dumps(labels, indent=2) + "\n", encoding="utf-8")
-    return labels
+        entry = scenario_entry(scenario, f"scenarios/{path.name}")
+        entry["acceptable"] = [asdict(a) for a in scenario.acceptable]
+        entry["written_after_extractor"] = scenario.session.slug in LATE | ROUND3
+        entry["round"] = 3 if scenario.session.slug in ROUND3 else None
+        scenarios.append(entry)
+    about = (
+        "Planted facts per scenario: a fact is captured when one observation's title or body "
+        "contains a term of every group (case-insensitive, whole words). Distractors must not "
+        "be captured. Each question should find the observation capturing its fact."
+    )
+    return write_labels(HERE / "labels.json", about, scenarios)
 
 
 def main() -> int:

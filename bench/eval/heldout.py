@@ -13,15 +13,13 @@ sessions carry: task instructions, plan steps, compiler warnings, pasted outline
 
 from __future__ import annotations
 
-import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_scenarios import Distractor, Fact, Question, Scenario
+from build_scenarios import Distractor, Fact, Question, Scenario, scenario_entry, write_labels
 from builder import Session
 
 HERE = Path(__file__).resolve().parent
@@ -889,27 +887,13 @@ def build(folder: Path = FOLDER) -> dict[str, Any]:
     for make in BUILDERS:
         scenario = make()
         path = scenario.session.save(folder)
-        scenarios.append(
-            {
-                "name": scenario.session.slug,
-                "file": f"heldout/{path.name}",
-                "description": scenario.description,
-                "facts": [asdict(f) for f in scenario.facts],
-                "distractors": [asdict(d) for d in scenario.distractors],
-                "questions": [asdict(q) for q in scenario.questions],
-                "held_out": True,
-            }
-        )
-    labels: dict[str, Any] = {
-        "about": (
-            "Held-out sessions, written by a different author than the offline extractor and "
-            "labelled before either saw the other. Run to report, never to tune. Same schema as "
-            "labels.json."
-        ),
-        "scenarios": scenarios,
-    }
-    (HERE / "heldout-labels.json").write_text(json.dumps(labels, indent=2) + "\n", encoding="utf-8")
-    return labels
+        scenarios.append({**scenario_entry(scenario, f"heldout/{path.name}"), "held_out": True})
+    about = (
+        "Held-out sessions, written by a different author than the offline extractor and "
+        "labelled before either saw the other. Run to report, never to tune. Same schema as "
+        "labels.json."
+    )
+    return write_labels(HERE / "heldout-labels.json", about, scenarios)
 
 
 def main() -> int:
