@@ -15,7 +15,7 @@ import pytest
 
 from memgit import termindex
 from memgit.api import Memory
-from memgit.hooks import prompt
+from memgit.hooks import prompt, seen
 from memgit.model import new_observation, render_observation
 
 from .conftest import SRC, git
@@ -206,26 +206,24 @@ def test_one_showing_per_session_and_a_hint_for_the_rest(memory_repo: Path) -> N
     for n in range(12):
         memory.add("gotcha", f"Billing export quirk number {n}", f"Export detail {n}.")
     first = ask(memory_repo, "billing export quirk", session="s-1")
-    shown = prompt.cited_ids(first)
+    shown = seen.cited_ids(first)
     assert len(shown) == memory.config.context.prompt_items
     assert "+7 more: `memgit search billing export quirk`" in first
     second = ask(memory_repo, "billing export quirk", session="s-1")
-    assert not set(prompt.cited_ids(second)) & set(shown)
-    assert len(prompt.cited_ids(second)) == 5
+    assert not set(seen.cited_ids(second)) & set(shown)
+    assert len(seen.cited_ids(second)) == 5
     third = ask(memory_repo, "billing export quirk", session="s-1")
-    assert len(prompt.cited_ids(third)) == 2
+    assert len(seen.cited_ids(third)) == 2
     assert "more:" not in third
     assert ask(memory_repo, "billing export quirk", session="s-1") == ""
-    assert len(prompt.cited_ids(ask(memory_repo, "billing export quirk", session="s-2"))) == 5
+    assert len(seen.cited_ids(ask(memory_repo, "billing export quirk", session="s-2"))) == 5
 
 
 def test_session_start_ids_are_not_repeated_at_prompts(memory_repo: Path) -> None:
     fill(memory_repo)
-    shown = prompt.cited_ids(ask(memory_repo, "billing stripe invoices"))
-    prompt.remember_seen(state(memory_repo), "s-9", shown)
-    assert not set(prompt.cited_ids(ask(memory_repo, "billing stripe invoices", "s-9"))) & set(
-        shown
-    )
+    shown = seen.cited_ids(ask(memory_repo, "billing stripe invoices"))
+    seen.remember_seen(state(memory_repo), "s-9", shown)
+    assert not set(seen.cited_ids(ask(memory_repo, "billing stripe invoices", "s-9"))) & set(shown)
 
 
 def test_search_words_are_shell_safe() -> None:
@@ -271,6 +269,7 @@ def test_prompt_hook_imports_no_search_engine(memory_repo: Path) -> None:
         "memgit.hooks",
         "memgit.hooks.queue",
         "memgit.hooks.prompt",
+        "memgit.hooks.seen",
         "memgit.locate",
         "memgit.nested",
         "memgit.termindex",
@@ -278,13 +277,13 @@ def test_prompt_hook_imports_no_search_engine(memory_repo: Path) -> None:
 
 
 def test_records_older_sessions_are_pruned(tmp_path: Path) -> None:
-    folder = tmp_path / prompt.SEEN_FOLDER
+    folder = tmp_path / seen.SEEN_FOLDER
     folder.mkdir()
     old = folder / "old.json"
     old.write_text('{"ids": []}', encoding="utf-8")
-    past = time.time() - (prompt.SEEN_DAYS + 1) * 86400
+    past = time.time() - (seen.SEEN_DAYS + 1) * 86400
     os.utime(old, (past, past))
-    prompt.remember_seen(str(tmp_path), "new", ["m1234"])
+    seen.remember_seen(str(tmp_path), "new", ["m1234"])
     assert not old.exists()
     assert prompt.read_seen(str(tmp_path), "new") == {"m1234"}
 
@@ -381,15 +380,15 @@ def test_prompt_settings_follow_the_configuration_and_environment(
     memory = Memory.open(memory_repo)
     for n in range(6):
         memory.add("gotcha", f"Billing export quirk number {n}", f"Export detail {n}.")
-    assert len(prompt.cited_ids(ask(memory_repo, "billing export quirk"))) == 5
+    assert len(seen.cited_ids(ask(memory_repo, "billing export quirk"))) == 5
     config = memory_repo / ".memory" / "config.yaml"
     config.write_text(
         config.read_text(encoding="utf-8").replace("prompt_items: 5", "prompt_items: 2"),
         encoding="utf-8",
     )
-    assert len(prompt.cited_ids(ask(memory_repo, "billing export quirk"))) == 2
+    assert len(seen.cited_ids(ask(memory_repo, "billing export quirk"))) == 2
     monkeypatch.setenv("MEMGIT_CONTEXT_PROMPT_ITEMS", "3")
-    assert len(prompt.cited_ids(ask(memory_repo, "billing export quirk"))) == 3
+    assert len(seen.cited_ids(ask(memory_repo, "billing export quirk"))) == 3
     monkeypatch.setenv("MEMGIT_CONTEXT_PROMPT_ITEMS", "0")
     assert ask(memory_repo, "billing export quirk") == ""
 

@@ -179,7 +179,7 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
 
             prepared = session_start(root, payload)
         if prepared and session:
-            from memgit.hooks.prompt import cited_ids, remember_seen
+            from memgit.hooks.seen import cited_ids, remember_seen
 
             remember_seen(state, session, cited_ids(prepared))  # not repeated at each prompt
         return _context_output(event, prepared, message)

@@ -15,12 +15,12 @@ expired or pending ones).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
 
 from memgit import termindex
+from memgit.hooks.seen import CITED, read_seen, remember_seen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -40,10 +40,7 @@ PROMPT_ENVIRONMENT = (
     "MEMGIT_LIFECYCLE_HALF_LIFE_DAYS",
     "MEMGIT_LIFECYCLE_EPHEMERAL_TYPES",
 )
-SEEN_FOLDER = "recall"
 #: Session records older than this are removed when a new one is written.
-SEEN_DAYS = 7
-_CITED = re.compile(r"\[m:([a-z][0-9a-z]{3,39})\]")
 _WORD = re.compile(r"[A-Za-z0-9][\w.\-]*")
 
 
@@ -228,7 +225,7 @@ def section_ids(root: str) -> frozenset[str]:
             text = handle.read()
         begin, end = text.find("<!-- memgit:begin -->"), text.find("<!-- memgit:end -->")
         if 0 <= begin < end:
-            return frozenset(_CITED.findall(text[begin:end]))
+            return frozenset(CITED.findall(text[begin:end]))
         if not os.path.islink(claude) and not re.search(r"(?m)^\s*@", text):
             return frozenset()  # a CLAUDE.md of its own without a memgit section
     except FileNotFoundError:
@@ -246,67 +243,7 @@ def section_ids(root: str) -> frozenset[str]:
         body = read_section(resolve_target(Path(root), "claude"))
     except Exception:  # a malformed CLAUDE.md must not cost the user their context
         return frozenset()
-    return frozenset(_CITED.findall(body or ""))
+    return frozenset(CITED.findall(body or ""))
 
 
 # --- what this session was shown --------------------------------------------------------------
-
-
-def _seen_path(state: str, session: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", session)[:120].lstrip(".") or "_"
-    return os.path.join(state, SEEN_FOLDER, safe + ".json")
-
-
-def read_seen(state: str, session: str | None) -> frozenset[str]:
-    """Ids already put in front of this session."""
-    if not session:
-        return frozenset()
-    try:
-        with open(_seen_path(state, session), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return frozenset()
-    ids = data.get("ids") if isinstance(data, dict) else None
-    return frozenset(i for i in ids if isinstance(i, str)) if isinstance(ids, list) else frozenset()
-
-
-def remember_seen(state: str, session: str | None, ids: list[str]) -> None:
-    """Add ``ids`` to what this session was shown (best effort)."""
-    if not session or not ids:
-        return
-    path = _seen_path(state, session)
-    known = read_seen(state, session)
-    merged = [*sorted(known), *(i for i in dict.fromkeys(ids) if i not in known)]
-    folder = os.path.dirname(path)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        fresh = not os.path.exists(path)
-        os.makedirs(folder, exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump({"ids": merged}, handle)
-        os.replace(temporary, path)
-        if fresh:
-            _prune(folder)
-    except OSError:
-        try:  # noqa: SIM105
-            os.unlink(temporary)
-        except OSError:
-            pass
-
-
-def cited_ids(text: str) -> list[str]:
-    return _CITED.findall(text)
-
-
-def _prune(folder: str) -> None:
-    cutoff = time.time() - SEEN_DAYS * 86400
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if entry.name.endswith(".json") and entry.stat().st_mtime < cutoff:
-                os.unlink(entry.path)
-        except OSError:
-            pass
