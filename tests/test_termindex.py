@@ -401,3 +401,50 @@ def test_writers_find_base_names_without_reading_records(memory_repo: Path) -> N
         names = index.base_names()
         assert names == {index.record(doc)["n"]: doc for doc in range(index.count)}
         assert len(names) == len(TOPICS) + 3
+
+
+def _mapped_kb(path: str) -> int:
+    """Resident kB of this process's mappings of ``path`` (Linux ``smaps``)."""
+    total, inside = 0, False
+    with open("/proc/self/smaps", encoding="utf-8") as handle:
+        for line in handle:
+            if line[:1] in "0123456789abcdef" and "-" in line.split(" ", 1)[0]:
+                inside = line.rstrip().endswith(path)
+            elif inside and line.startswith("Rss:"):
+                total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="needs Linux smaps")
+def test_reading_every_record_does_not_keep_the_file_resident(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = str(tmp_path / "terms")
+    records = []
+    for n in range(600):
+        obs = new_observation("gotcha", f"Note {n} about queues", "word " * 2000)
+        path = f".memory/observations/{obs.file_name()}"
+        records.append(termindex.record_for(obs, obs.file_name(), path, n, 100))
+    termindex.write_full(folder, records, {})
+    base = os.path.join(folder, termindex.BASE)
+    size_kb = os.path.getsize(base) // 1024
+    assert size_kb > 5000
+    for every, most in ((10**9, size_kb * 8 // 10), (50, size_kb // 5)):
+        monkeypatch.setattr(termindex, "RELEASE_EVERY", every)
+        with termindex.TermIndex.open(folder) as index:  # type: ignore[union-attr]
+            for doc in range(index.count):
+                index.record(doc)
+            resident = _mapped_kb(base)
+        if every > 1000:
+            assert resident >= most  # without letting go, the whole file stays mapped in
+        else:
+            assert resident <= most
+
+
+def test_records_share_the_strings_of_repeated_fields(memory_repo: Path) -> None:
+    fill(memory_repo).reindex(full=True)
+    with termindex.TermIndex.open(state(memory_repo) + "/terms") as index:  # type: ignore[union-attr]
+        first, second = index.record(0)["d"], index.record(1)["d"]
+        assert first["status"] == second["status"] == "active"
+        assert first["status"] is second["status"]
+        assert first["branch"] is second["branch"] or first["branch"] is None

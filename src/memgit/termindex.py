@@ -49,6 +49,13 @@ MAGIC = b"MGTI\x01\n"
 VERSION = 1
 #: A delta bigger than this (documents added or changed plus documents removed) is merged.
 MAX_DELTA = 1000
+#: Pages of the mapped file that a reader touched count in its resident memory until it lets
+#: them go: a reader of many records (every observation for the CLAUDE.md section, a file filter,
+#: a rewrite of the base) drops them after this many, so it never holds the whole file (the kernel
+#: keeps them cached; reading them again is a minor fault).
+RELEASE_EVERY = 2048
+#: Stored fields that take few distinct values: one string object each, not one per record.
+SHARED_FIELDS = ("type", "status", "session", "branch", "commit", "source")
 #: BM25F parameters of Whoosh's default weighting.
 B = 0.75
 K1 = 1.2
@@ -355,6 +362,11 @@ def write_full(folder: str, records: Iterable[dict[str, Any]], marks: dict[str, 
     finish_full(folder, builder, marks)
 
 
+def _chain(*parts: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for part in parts:
+        yield from part
+
+
 def finish_full(folder: str, builder: Builder, marks: dict[str, Any]) -> None:
     """Swap in what ``builder`` holds, with an empty delta."""
     base_id = builder.finish()
@@ -386,16 +398,14 @@ def apply_changes(
         for record in changed:
             docs[record["n"]] = record
         if len(docs) + len(gone) > MAX_DELTA:
-            merged = [r for i, r in enumerate(index.base_records()) if i not in gone]
-            base_id = None
-        else:
-            merged = None
-            base_id = index.base_id
+            # Streamed from the mapped base into the new one (written beside it, then swapped
+            # in): never every record in memory at once.
+            kept = (r for i, r in enumerate(index.base_records()) if i not in gone)
+            write_full(folder, _chain(kept, docs.values()), marks)
+            return True
+        base_id = index.base_id
     finally:
         index.close()
-    if merged is not None:
-        write_full(folder, [*merged, *docs.values()], marks)
-        return True
     _write_json(
         os.path.join(folder, DELTA),
         {"base": base_id, "docs": list(docs.values()), "gone": sorted(gone)},
@@ -482,6 +492,8 @@ class TermIndex:
         self.gone: frozenset[int] = frozenset()
         self._columns: dict[str, Any] = {}
         self._active: tuple[Any, int] | None = None
+        self._reads = 0
+        self._strings: dict[str, str] = {}
 
     @classmethod
     def open(cls, folder: str) -> TermIndex | None:
@@ -579,7 +591,28 @@ class TermIndex:
         begin, end = self._pair("offsets", doc)
         start = self._start + self.header["sections"]["records"][0]
         data: dict[str, Any] = json.loads(self._view[start + begin : start + end])
+        self._read_one()
+        stored = data.get("d")
+        if isinstance(stored, dict):
+            strings = self._strings
+            for key in SHARED_FIELDS:
+                value = stored.get(key)
+                if isinstance(value, str):
+                    stored[key] = strings.setdefault(value, value)
         return data
+
+    def _read_one(self) -> None:
+        self._reads += 1
+        if self._reads % RELEASE_EVERY == 0:
+            self.release()
+
+    def release(self) -> None:
+        """Let go of the mapped pages read so far (they stay in the kernel's cache)."""
+        if isinstance(self._view, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            try:  # noqa: SIM105 - no contextlib on the hook's path
+                self._view.madvise(mmap.MADV_DONTNEED)
+            except (OSError, ValueError):  # a closed map, or a platform without it
+                pass
 
     def base_records(self) -> Iterator[dict[str, Any]]:
         """Every base record as written (with its vector, for a rewrite)."""
@@ -593,6 +626,7 @@ class TermIndex:
         width = int(self.header.get("vector_bytes") or 0)
         vectors = self._section("vectors") if self.header.get("vectors") else None
         for doc in range(self.count):
+            self._read_one()
             record = json.loads(bytes(records[offsets[doc] : offsets[doc + 1]]))
             if tfs is not None and tf_offsets is not None:
                 record["t"] = json.loads(bytes(tfs[tf_offsets[doc] : tf_offsets[doc + 1]]))
