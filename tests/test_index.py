@@ -231,3 +231,23 @@ def test_searches_check_every_file_at_most_once_a_minute(memory_repo: Path) -> N
     # and a file added, removed or renamed is seen at once.
     add(store, "gotcha", "Brand new gotcha about tokenizers")
     assert index.search("tokenizers")
+
+
+def test_manifest_written_in_slices_reads_as_one_document(
+    memory_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import memgit.index
+
+    monkeypatch.setattr(memgit.index, "MANIFEST_SLICE", 2)
+    store, index = setup(memory_repo)
+    for n in range(5):
+        add(store, "pattern", f"Note number {n} about queues", "body")
+    index.rebuild()
+    raw = index.manifest_path.read_text(encoding="utf-8")
+    data = json.loads(raw)
+    assert raw == json.dumps(data, separators=(",", ":"))
+    assert len(data["files"]) == 5
+    assert index.is_fresh()
+    assert not list(index.manifest_path.parent.glob(".index-manifest.json.*"))
