@@ -448,3 +448,25 @@ def test_records_share_the_strings_of_repeated_fields(memory_repo: Path) -> None
         assert first["status"] == second["status"] == "active"
         assert first["status"] is second["status"]
         assert first["branch"] is second["branch"] or first["branch"] is None
+
+
+def test_postings_spilled_in_pieces_write_the_same_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = []
+    for n in range(23):
+        kind, title, body = TOPICS[n % len(TOPICS)]
+        obs = new_observation(kind, f"{title} {n}", f"{body} word{n % 4} " * (n % 5 + 1))
+        path = f".memory/observations/{obs.file_name()}"
+        records.append(termindex.record_for(obs, obs.file_name(), path, n, 100))
+    written = []
+    for spill in (10**9, 5, 1):
+        monkeypatch.setattr(termindex, "SPILL_DOCS", spill)
+        folder = str(tmp_path / f"spill-{spill}")
+        builder = termindex.Builder(folder)
+        for record in records:
+            builder.add(dict(record))
+        builder.finish("same")
+        written.append(Path(folder, termindex.BASE).read_bytes())
+        assert sorted(os.listdir(folder)) == [termindex.BASE]  # no spill file left behind
+    assert written[0] == written[1] == written[2]

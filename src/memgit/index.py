@@ -36,7 +36,7 @@ from memgit.fileio import file_lock
 from memgit.model import STATUSES, Observation, format_time
 from memgit.openitems import MANIFEST
 from memgit.query import ACTIVE, Filters, Hit, observation_from_stored
-from memgit.store import Listing, Problem, Store, StoredFile
+from memgit.store import Listing, Problem, Store
 
 QUICK_SECONDS = indexstate.QUICK_SECONDS
 
@@ -51,9 +51,10 @@ SCHEMA_VERSION = indexstate.SCHEMA_VERSION
 #: before looking at a single term.
 WRITER_OPTIONS: dict[str, Any] = {"limitmb": 128, "compound": False}
 #: A rebuild of more files than this sorts in a smaller pool: it spills to runs and merges
-#: (slower), but leaves room for the term index and the embedding model under 300 MB at 100k.
+#: (slower), but leaves room for the term index, the manifest and the embedding model under
+#: 300 MB at 100k (whoosh's estimate of a posting's size is ~2/3 of what it takes).
 LARGE_REBUILD = 30_000
-LARGE_LIMITMB = 48
+LARGE_LIMITMB = 32
 #: Manifest entries serialised at a time.
 MANIFEST_SLICE = 2000
 
@@ -61,6 +62,13 @@ Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
 _TEXT = StemmingAnalyzer()
+
+
+def _release_model() -> None:
+    """Let the embedding model go (the next vector loads it again, in ~50 ms)."""
+    embeddings = sys.modules.get("memgit.embeddings")
+    if embeddings is not None:
+        embeddings.load.cache_clear()
 
 
 def _atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
@@ -159,7 +167,9 @@ class MemoryIndex:
             return None
         return data
 
-    def _write_manifest(self, files: dict[str, list[Any]], listing: Listing) -> None:
+    def _write_manifest(self, files: dict[str, list[Any]], listing: Listing | str) -> None:
+        """The manifest, then the digest of ``listing`` (or ``listing`` itself: a digest)."""
+
         # The same bytes as one ``json.dumps`` of the whole, written a slice at a time: at 100k
         # files the text in one piece (and its encoded copy) would cost 20 MB more at the end
         # of a rebuild, when memory is fullest.
@@ -173,7 +183,10 @@ class MemoryIndex:
             yield b"}}"
 
         _atomic_write_chunks(self.manifest_path, chunks())
-        self._write_digest(listing)
+        if isinstance(listing, str):
+            indexstate.write_digest(self.folder.parent, listing)
+        else:
+            self._write_digest(listing)
 
     # --- digest: "nothing changed" without reading the manifest ---------------------------------
 
@@ -203,10 +216,6 @@ class MemoryIndex:
 
     def _listing(self) -> Listing:
         return self.store.listing()
-
-    def _stored(self, name: str, listing: Listing) -> StoredFile:
-        mtime_ns, size = listing[name]
-        return StoredFile(self.store.paths.observations / name, name, mtime_ns, size)
 
     # --- sync -----------------------------------------------------------------------------------
 
@@ -260,9 +269,8 @@ class MemoryIndex:
                     previous = files.get(name)
                     if previous and previous[2]:
                         writer.delete_by_term("id", previous[2])
-                    stored = self._stored(name, listing)
                     files[name] = self._index_file(
-                        writer, stored, report, replace=True, collect=records.append
+                        writer, name, listing[name], report, replace=True, collect=records.append
                     )
                     if previous is None:
                         report.added += 1
@@ -290,6 +298,8 @@ class MemoryIndex:
     def _rebuild_locked(self, progress: Progress | None) -> SyncReport:
         listing = self._listing()
         names = sorted(listing)
+        # The listing is only needed for its digest once each file's stat is taken from it.
+        listed = indexstate.digest(listing, SCHEMA_VERSION)
         fresh = self.folder.with_name(self.folder.name + ".new")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
@@ -304,12 +314,13 @@ class MemoryIndex:
         terms = termindex.Builder(self.terms_folder)
         try:
             for done, name in enumerate(names, start=1):
-                stored = self._stored(name, listing)
                 files[name] = self._index_file(
-                    writer, stored, report, replace=False, collect=terms.add
+                    writer, name, listing.pop(name), report, replace=False, collect=terms.add
                 )
                 if progress:
                     progress(done, len(names))
+            del listing
+            _release_model()  # every vector is made: its table and tokenizer can go
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -324,13 +335,14 @@ class MemoryIndex:
         fresh.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
         termindex.finish_full(self.terms_folder, terms, marks)
-        self._write_manifest(files, listing)
+        self._write_manifest(files, listed)
         return report
 
     def _index_file(
         self,
         writer: Any,
-        stored: StoredFile,
+        name: str,
+        stat: tuple[int, int],
         report: SyncReport,
         *,
         replace: bool,
@@ -341,24 +353,26 @@ class MemoryIndex:
         The entry is ``[mtime_ns, size, id, problem, type, status, updated]``.
 
         ``replace=False`` (a fresh index) skips the lookup of an older copy of the document.
-        ``collect`` receives the file's term index record.
+        ``collect`` receives the file's term index record. ``stat`` is the listing's
+        ``(mtime_ns, size)`` of the file named ``name``.
         """
+        mtime_ns, size = stat
+        path = f"{self._observations_prefix}/{name}"
         try:
-            obs = self.store.read(stored.path)
+            obs = self.store.read_named(name, path)
         except InvalidObservation as exc:
             problem = Problem(exc.path, "; ".join(str(p) for p in exc.problems))
             report.problems.append(problem)
-            return [stored.mtime_ns, stored.size, None, problem.message]
-        path = f"{self._observations_prefix}/{stored.name}"
+            return [mtime_ns, size, None, problem.message]
         document = _document(obs, path)
         if replace:
             writer.update_document(**document)
         else:
             writer.add_document(**document)
-        collect(termindex.record_for(obs, stored.name, path, stored.mtime_ns, stored.size))
+        collect(termindex.record_for(obs, name, path, mtime_ns, size))
         return [
-            stored.mtime_ns,
-            stored.size,
+            mtime_ns,
+            size,
             obs.id,
             None,
             sys.intern(obs.type),  # a handful of values, one string each for 100k entries

@@ -9,6 +9,7 @@ never stops the rest of memory from loading.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -132,8 +133,20 @@ class Store:
 
     def read(self, path: Path) -> Observation:
         """Parse one file; raises ``InvalidObservation`` naming the file and the field."""
-        rel = self.relative(path)
-        if path.suffix != ".md":
+        return self._read(path, self.relative(path), path.suffix)
+
+    def read_named(self, name: str, rel: str) -> Observation:
+        """``read`` of the file ``name`` in ``observations/``, known as ``rel``: no ``Path``
+        is made (a rebuild reads every file, and pathlib keeps an interned copy of each name)."""
+        folder = self._observations_folder
+        return self._read(os.path.join(folder, name), rel, os.path.splitext(name)[1])
+
+    @functools.cached_property
+    def _observations_folder(self) -> str:
+        return str(self.paths.observations)
+
+    def _read(self, path: str | Path, rel: str, suffix: str) -> Observation:
+        if suffix != ".md":
             raise InvalidObservation(
                 rel,
                 [
@@ -144,7 +157,8 @@ class Store:
                 ],
             )
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as handle:
+                raw = handle.read()
         except OSError as exc:
             raise InvalidObservation(rel, [_problem(f"cannot be read: {exc.strerror}")]) from None
         try:
