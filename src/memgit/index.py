@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import sys
 import time
@@ -71,9 +72,9 @@ def _release_model() -> None:
         embeddings.load.cache_clear()
 
 
-def _atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
-    """``atomic_write`` for content made piece by piece (readers see the old file or the new)."""
-    import os
+def _temporary_file(path: Path, chunks: Iterable[bytes]) -> str:
+    """A temporary file beside ``path`` holding ``chunks``: ``os.replace`` it over ``path`` to
+    write ``path`` atomically (readers see the old file or the new)."""
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,11 +84,11 @@ def _atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
             for chunk in chunks:
                 handle.write(chunk)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    return temporary
 
 
 def _schema() -> Schema:
@@ -167,8 +168,12 @@ class MemoryIndex:
             return None
         return data
 
-    def _write_manifest(self, files: dict[str, list[Any]], listing: Listing | str) -> None:
-        """The manifest, then the digest of ``listing`` (or ``listing`` itself: a digest)."""
+    def _write_manifest(self, files: dict[str, list[Any]], listing: Listing) -> None:
+        os.replace(self._manifest_file(files), self.manifest_path)
+        self._write_digest(listing)
+
+    def _manifest_file(self, files: dict[str, list[Any]]) -> str:
+        """The manifest of ``files`` in a temporary file beside it (``os.replace`` it in)."""
 
         # The same bytes as one ``json.dumps`` of the whole, written a slice at a time: at 100k
         # files the text in one piece (and its encoded copy) would cost 20 MB more at the end
@@ -182,11 +187,7 @@ class MemoryIndex:
                 yield (b"," if begin else b"") + text.encode("utf-8")
             yield b"}}"
 
-        _atomic_write_chunks(self.manifest_path, chunks())
-        if isinstance(listing, str):
-            indexstate.write_digest(self.folder.parent, listing)
-        else:
-            self._write_digest(listing)
+        return _temporary_file(self.manifest_path, chunks())
 
     # --- digest: "nothing changed" without reading the manifest ---------------------------------
 
@@ -312,6 +313,7 @@ class MemoryIndex:
         report = SyncReport(rebuilt=True)
         files: dict[str, list[Any]] = {}
         terms = termindex.Builder(self.terms_folder)
+        manifest = ""
         try:
             for done, name in enumerate(names, start=1):
                 files[name] = self._index_file(
@@ -321,21 +323,34 @@ class MemoryIndex:
                     progress(done, len(names))
             del listing
             _release_model()  # every vector is made: its table and tokenizer can go
+            # Written now, put in place after the swap: its 100k entries need not sit beside
+            # whoosh's merge of its runs, the fullest moment of a rebuild.
+            report.added = sum(1 for entry in files.values() if entry[2])
+            manifest = self._manifest_file(files)
+            del files
             writer.commit()
         except BaseException:
             writer.cancel()
             terms.abort()
             shutil.rmtree(fresh, ignore_errors=True)
+            if manifest:
+                with contextlib.suppress(OSError):
+                    os.unlink(manifest)
             raise
-        report.added = sum(1 for entry in files.values() if entry[2])
         old = self.folder.with_name(self.folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.folder.exists():
             self.folder.rename(old)
         fresh.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
-        termindex.finish_full(self.terms_folder, terms, marks)
-        self._write_manifest(files, listed)
+        try:
+            termindex.finish_full(self.terms_folder, terms, marks)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(manifest)
+            raise
+        os.replace(manifest, self.manifest_path)
+        indexstate.write_digest(self.folder.parent, listed)
         return report
 
     def _index_file(

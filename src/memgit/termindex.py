@@ -124,7 +124,11 @@ class Builder:
         self.tfs_path = os.path.join(folder, f".tfs-{_token()}")
         self.tfs = open(self.tfs_path, "wb")  # noqa: SIM115 - closed in finish/abort
         self.tf_offsets = array("Q", [0])
-        self.names: list[str] = []
+        # File names, one a line, for the names section (straight to disk, like the records).
+        self.names_path = os.path.join(folder, f".names-{_token()}")
+        self.names = open(self.names_path, "wb")  # noqa: SIM115 - closed in finish/abort
+        self.names_size = 0
+        self.names_apart = True  # no name holds a line break
         self.postings: dict[str, tuple[array[int], array[int]]] = {}
         # Postings of earlier documents, in the spill file: per term, where each piece starts
         # and how many documents it holds.
@@ -192,7 +196,11 @@ class Builder:
         )
         self.tfs.write(counts)
         self.tf_offsets.append(self.tf_offsets[-1] + len(counts))
-        self.names.append(record["n"])
+        name = record["n"]
+        self.names_apart = self.names_apart and "\n" not in name
+        line = ("\n" + name if doc else name).encode("utf-8", "surrogateescape")
+        self.names.write(line)
+        self.names_size += len(line)
         data = json.dumps(
             {k: v for k, v in record.items() if k != "t"}, ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8", "surrogatepass")
@@ -223,10 +231,16 @@ class Builder:
             yield os.pread(fd, 2 * count, start + 4 * count)
 
     def _handles(self) -> tuple[Any, ...]:
-        return (self.records, self.vectors, self.tfs, self.spill)
+        return (self.records, self.vectors, self.tfs, self.spill, self.names)
 
     def _paths(self) -> tuple[str, ...]:
-        return (self.records_path, self.vectors_path, self.tfs_path, self.spill_path)
+        return (
+            self.records_path,
+            self.vectors_path,
+            self.tfs_path,
+            self.spill_path,
+            self.names_path,
+        )
 
     def abort(self) -> None:
         for handle in self._handles():
@@ -239,7 +253,7 @@ class Builder:
         count = len(self.lengths)
         if self.vector_bytes:  # documents without a vector (or of another model) get zeros
             self.vectors.write(b"\0" * (count * self.vector_bytes - self.vectors.tell()))
-        for handle in (self.records, self.vectors, self.tfs):
+        for handle in (self.records, self.vectors, self.tfs, self.names):
             handle.close()
         try:
             self._spill()
@@ -281,13 +295,13 @@ class Builder:
             ("offsets", self.offsets.tobytes()),
             ("tf_offsets", self.tf_offsets.tobytes()),
         ]
-        if not any("\n" in name for name in self.names):  # else writers read the records
-            sections.append(("names", "\n".join(self.names).encode("utf-8", "surrogateescape")))
+        if self.names_apart:  # else writers read the records
+            sections.append(("names", b""))
         layout: dict[str, list[int]] = {}
         position = 0
         for name, data in sections:
             position += -position % 8
-            size = postings_length if name == "postings" else len(data)
+            size = {"postings": postings_length, "names": self.names_size}.get(name, len(data))
             layout[name] = [position, size]
             position += size
         position += -position % 8
@@ -321,6 +335,9 @@ class Builder:
                 start = out.tell()
                 for name, data in sections:
                     out.write(b"\0" * (start + layout[name][0] - out.tell()))
+                    if name == "names":
+                        _copy(self.names_path, out)
+                        continue
                     if name != "postings":
                         out.write(data)
                         continue
@@ -336,14 +353,18 @@ class Builder:
                     ("tfs", self.tfs_path),
                 ):
                     out.write(b"\0" * (start + layout[name][0] - out.tell()))
-                    with open(path, "rb") as part:
-                        while chunk := part.read(1 << 20):
-                            out.write(chunk)
+                    _copy(path, out)
             os.replace(temporary, target)
         except BaseException:
             _remove(temporary)
             raise
         return base_id
+
+
+def _copy(path: str, out: Any) -> None:
+    with open(path, "rb") as part:
+        while chunk := part.read(1 << 20):
+            out.write(chunk)
 
 
 def _token() -> str:
