@@ -12,9 +12,12 @@ question goes through ``Memory.search(question, Filters(), 10)`` twice: by words
 with the vector fusion. Reported: recall@5 (the target in the first five) and MRR over the first
 ten, per split.
 
-The first half of the pairs ("tuned") is what the fusion's settings were chosen on; the second
-half ("held-out") was written to the same rules and only ever run to report. ``--work`` keeps
-the indexed stores between runs (a 10k store takes a minute or two to index).
+Three sets of 20 pairs, written to the same rules: "tuned" is what the model and the fusion's
+settings were chosen on; "held-out" was only ever run to report, but its figures (and, with
+``--show``, its misses) were seen when the first model was reported, so it is held out from
+tuning, not from sight; "fresh" was written after that and before any model was compared on it,
+and is only run to report. ``--work`` keeps the indexed stores between runs (a 10k store takes a
+minute or two to index); pairs added since a store was built are written into it and synced.
 """
 
 from __future__ import annotations
@@ -294,7 +297,133 @@ HELD_OUT = [
     ),
 ]
 
-SPLITS = {"tuned": TUNED, "held-out": HELD_OUT}
+#: Written on 2026-12-03 before any model was compared on them, after the first held-out half had
+#: been run and reported (and so seen): run only to report, never to choose a model or a setting.
+FRESH = [
+    Pair(
+        "decision",
+        "Search autocomplete is served by Algolia",
+        "The navbar box queries Algolia's index, synced nightly from Postgres by a cron job.",
+        "what powers the suggestions while someone types in the top bar",
+    ),
+    Pair(
+        "gotcha",
+        "Docker builds miss the lockfile cache",
+        "Copying the whole repo before pip install invalidates the layer; copy requirements.txt first.",
+        "why does every image rebuild take ages reinstalling packages",
+    ),
+    Pair(
+        "pattern",
+        "Request handlers never call external APIs directly",
+        "Outbound HTTP goes through client classes in app/integrations with timeouts and retries.",
+        "where should code that talks to third-party services live",
+    ),
+    Pair(
+        "architecture",
+        "Orders flow through an event bus",
+        "Checkout publishes OrderPlaced to SNS; fulfilment, email and analytics consume SQS queues.",
+        "how do other parts of the system hear about a purchase",
+    ),
+    Pair(
+        "gotcha",
+        "Daylight saving breaks recurring reminders",
+        "Reminders stored as UTC drift an hour in March and October; keep local time plus the zone.",
+        "alerts fire sixty minutes off twice a year",
+    ),
+    Pair(
+        "decision",
+        "Support tickets live in Zendesk",
+        "The help widget opens Zendesk tickets; agents reply from there, not from our admin panel.",
+        "where do customer complaints get answered",
+    ),
+    Pair(
+        "pattern",
+        "Database queries go through repository classes",
+        "Views call OrderRepository methods; raw SQLAlchemy sessions stay out of route code.",
+        "which layer fetches rows for the endpoints",
+    ),
+    Pair(
+        "architecture",
+        "Mobile apps share one GraphQL gateway",
+        "iOS and Android clients query Apollo Server, which stitches the billing and catalog REST.",
+        "what do the phone applications talk to on the backend",
+    ),
+    Pair(
+        "gotcha",
+        "Large JSON responses are truncated by nginx buffers",
+        "proxy_buffer_size was too small; exports over 4 MB arrived cut off until we raised it.",
+        "big api replies come back incomplete",
+    ),
+    Pair(
+        "decision",
+        "Error tracking uses Sentry",
+        "Backend and frontend report exceptions to Sentry with release tags; PagerDuty pages on spikes.",
+        "how do we find out when something crashes in production",
+    ),
+    Pair(
+        "pattern",
+        "Every table has created_at and updated_at",
+        "A base model adds both timestamps with server defaults; never set them by hand.",
+        "do rows record when they were inserted or changed",
+    ),
+    Pair(
+        "architecture",
+        "Video transcoding runs on AWS MediaConvert",
+        "Uploaded clips trigger a Lambda that starts a MediaConvert job producing HLS renditions.",
+        "how are movies turned into streamable formats",
+    ),
+    Pair(
+        "gotcha",
+        "Pytest fixtures share one database transaction",
+        "Tests that spawn threads see no data because the fixture's transaction is not committed.",
+        "background workers in the suite find empty tables",
+    ),
+    Pair(
+        "decision",
+        "Dependency updates come from Renovate",
+        "Renovate opens grouped pull requests weekly; Dependabot was turned off to cut noise.",
+        "who bumps our library versions",
+    ),
+    Pair(
+        "pattern",
+        "Config is read once into a frozen settings object",
+        "Modules import settings from app.config; reading os.environ elsewhere is flagged in review.",
+        "how should the program get its configuration values",
+    ),
+    Pair(
+        "architecture",
+        "Reports are built from a read replica",
+        "Heavy analytics queries hit the Postgres replica so the primary keeps serving checkout.",
+        "why don't big dashboards slow down buying",
+    ),
+    Pair(
+        "gotcha",
+        "Unicode names break the PDF receipt font",
+        "The default Helvetica lacks glyphs for Cyrillic and CJK; embed Noto Sans instead.",
+        "accented or asian characters turn into squares on bills",
+    ),
+    Pair(
+        "decision",
+        "Sessions are stored server-side in Redis",
+        "The cookie holds only a random id; JWTs were rejected because they cannot be revoked.",
+        "what does the browser keep to stay logged in",
+    ),
+    Pair(
+        "pattern",
+        "Long tasks report progress through a status row",
+        "Jobs update job_status.percent; the UI polls it every two seconds to draw the bar.",
+        "how does the screen show how far a slow operation has got",
+    ),
+    Pair(
+        "gotcha",
+        "Signup emails land in spam without DKIM",
+        "The sending domain needs SPF and DKIM records; Gmail junked every welcome message before.",
+        "new users never see the confirmation mail in their inbox",
+    ),
+]
+
+SPLITS = {"tuned": TUNED, "held-out": HELD_OUT, "fresh": FRESH}
+ALL = [*TUNED, *HELD_OUT, *FRESH]
 
 
 def content_terms(text: str) -> set[str]:
@@ -308,28 +437,31 @@ def overlapping(pair: Pair) -> set[str]:
 
 
 def build_store(size: int, work: Path) -> tuple[Memory, dict[str, Pair]]:
-    """The corpus of ``size`` plus every target, indexed (kept in ``work`` between runs)."""
+    """The corpus of ``size`` plus every target, indexed (kept in ``work`` between runs; targets
+    added to the pairs since are written into a kept store and synced)."""
     repo = work / f"paraphrase-{size}" / "repo"
     manifest = repo.parent / "targets.json"
-    if not manifest.is_file():
+    fresh_store = not manifest.is_file()
+    if fresh_store:
         shutil.rmtree(repo.parent, ignore_errors=True)
         source = corpora.build_corpus(size)
         repo.parent.mkdir(parents=True)
         shutil.copytree(source.repo, repo, symlinks=True)
-        targets = {}
-        moment = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-        for pair in [*TUNED, *HELD_OUT]:
-            obs = new_observation(pair.type, pair.title, pair.body, tags=pair.tags, now=moment)
-            path = repo / ".memory" / "observations" / f"{obs.id}.md"
-            path.write_text(render_observation(obs), encoding="utf-8")
-            targets[obs.id] = pair.question
-        Memory.open(repo).reindex(full=True)
-        manifest.write_text(json.dumps(targets, indent=1), encoding="utf-8")
+    targets: dict[str, str] = {} if fresh_store else json.loads(manifest.read_text("utf-8"))
+    moment = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    known = set(targets.values())
+    for pair in ALL:
+        if pair.question in known:
+            continue
+        obs = new_observation(pair.type, pair.title, pair.body, tags=pair.tags, now=moment)
+        path = repo / ".memory" / "observations" / f"{obs.id}.md"
+        path.write_text(render_observation(obs), encoding="utf-8")
+        targets[obs.id] = pair.question
     memory = Memory.open(repo)
-    memory.reindex()
-    questions = json.loads(manifest.read_text(encoding="utf-8"))
-    by_question = {p.question: p for p in [*TUNED, *HELD_OUT]}
-    return memory, {ident: by_question[q] for ident, q in questions.items()}
+    memory.reindex(full=fresh_store)
+    manifest.write_text(json.dumps(targets, indent=1), encoding="utf-8")
+    by_question = {p.question: p for p in ALL}
+    return memory, {ident: by_question[q] for ident, q in targets.items() if q in by_question}
 
 
 def evaluate(memory: Memory, targets: dict[str, Pair], semantic: bool) -> dict[str, Any]:
@@ -362,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "paraphrase.json")
     parser.add_argument("--show", action="store_true", help="list the questions each mode missed")
     args = parser.parse_args(argv)
-    shared = [(p.question, sorted(overlapping(p))) for p in [*TUNED, *HELD_OUT] if overlapping(p)]
+    shared = [(p.question, sorted(overlapping(p))) for p in ALL if overlapping(p)]
     if shared:
         raise SystemExit(f"questions sharing terms with their target: {shared}")
     work = args.work or Path(tempfile.mkdtemp(prefix="memgit-paraphrase-"))
