@@ -265,7 +265,7 @@ def nearest_keys(
 
     def similarity(vector: tuple[float, ...]) -> float:
         spread = max(1.0 - 2.0 * sum(map(mul, vector, mean)) + mean_norm, 1e-6)
-        return (sum(map(mul, vector, centred)) - offset) / spread**0.5
+        return float(sum(map(mul, vector, centred)) - offset) / math.sqrt(spread)
 
     scored: list[tuple[float, int]] = []
     vectors = index.vector_view()
