@@ -186,6 +186,11 @@ def test_the_query_encoder_tokenises_and_embeds_as_the_model_does(tmp_path: Path
     again = embeddings.QueryEncoder.open(str(tmp_path))
     assert again is not None
     assert again.tokens("payment") == encoder.tokens("payment")
+    blocked = tmp_path / "a-file"  # a folder that cannot be made: the table stays in memory
+    blocked.write_text("", encoding="utf-8")
+    unwritable = embeddings.QueryEncoder.open(str(blocked / "cache"))
+    assert unwritable is not None
+    assert unwritable.tokens("payment") == encoder.tokens("payment")
 
 
 def _store_with_vectors(memory_repo: Path) -> Memory:

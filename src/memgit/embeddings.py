@@ -160,7 +160,7 @@ def _bucket(key: str) -> int:
     return binascii.crc32(key.encode("utf-8", "surrogatepass")) % _BUCKETS
 
 
-def write_token_table(path: str, stamp: str, vocab: dict[str, int], ranks: dict[str, int]) -> None:
+def token_table_bytes(stamp: str, vocab: dict[str, int], ranks: dict[str, int]) -> bytes:
     """The tokenizer's vocabulary (``v`` + token) and merge ranks (``m`` + pair) in hash buckets,
     so that a query reads the few entries it needs instead of parsing 1.8 MB of JSON."""
     from array import array
@@ -174,16 +174,11 @@ def write_token_table(path: str, stamp: str, vocab: dict[str, int], ranks: dict[
     for lines in grouped:
         payload += "\n".join(lines).encode("utf-8", "surrogatepass")
         offsets.append(len(payload))
-    head = _TABLE_MAGIC + stamp.encode("utf-8") + b"\n"
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(head + offsets.tobytes() + bytes(payload))
-    os.replace(temporary, path)
+    return _TABLE_MAGIC + stamp.encode("utf-8") + b"\n" + offsets.tobytes() + bytes(payload)
 
 
 class TokenTable:
-    """Reads ``write_token_table``'s file: ``token(text)`` and ``rank(pair)``, None if absent."""
+    """Reads ``token_table_bytes``' table: ``token(text)`` and ``rank(pair)``, None if absent."""
 
     def __init__(self, data: bytes, start: int) -> None:
         from array import array
@@ -200,6 +195,10 @@ class TokenTable:
                 data = handle.read()
         except OSError:
             return None
+        return cls.parse(data, stamp)
+
+    @classmethod
+    def parse(cls, data: bytes, stamp: str) -> TokenTable | None:
         head = _TABLE_MAGIC + stamp.encode("utf-8") + b"\n"
         if not data.startswith(head) or len(data) < len(head) + 4 * (_BUCKETS + 1):
             return None
@@ -256,13 +255,18 @@ class QueryEncoder:
             ranks: dict[str, int] = {}
             for rank, merge in enumerate(model["merges"]):
                 ranks.setdefault(merge if isinstance(merge, str) else " ".join(merge), rank)
-            try:  # a cache: if it cannot be written, the next search builds it again
-                write_token_table(path, stamp, vocab, ranks)
-                table = TokenTable.read(path, stamp)
-            except OSError:
-                table = None
+            data = token_table_bytes(stamp, vocab, ranks)
+            table = TokenTable.parse(data, stamp)
             if table is None:
                 return None
+            try:  # a cache: if it cannot be written, this search uses it from memory
+                os.makedirs(cache_folder, exist_ok=True)
+                temporary = f"{path}.{os.getpid()}.tmp"
+                with open(temporary, "wb") as handle:
+                    handle.write(data)
+                os.replace(temporary, path)
+            except OSError:
+                pass
         return cls(weights, table)
 
     def tokens(self, text: str) -> list[int]:
