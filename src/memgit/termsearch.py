@@ -207,6 +207,7 @@ CODE_SHORTLIST = 16
 def _shortlist(index: TermIndex, centred: list[float], take: int) -> Iterable[int]:
     """The base documents whose sign codes are nearest the query's (every document when the
     index was written before codes were kept)."""
+    import sys
     from collections import Counter
     from itertools import compress
     from operator import add
@@ -222,7 +223,7 @@ def _shortlist(index: TermIndex, centred: list[float], take: int) -> Iterable[in
     step = width // 8
     distance: Any = None
     for part in range(step):  # one 64-bit word of every code at a time, all in C loops
-        mask = int.from_bytes(target[part * 8 : part * 8 + 8], "little")
+        mask = int.from_bytes(target[part * 8 : part * 8 + 8], sys.byteorder)  # as cast reads
         bits = map(int.bit_count, map(mask.__xor__, words[part::step]))
         distance = list(bits) if distance is None else list(map(add, distance, bits))
     counts = Counter(distance)
