@@ -285,3 +285,11 @@ def test_sign_codes_match_the_vectors_and_the_shortlist_keeps_the_nearest(
             monkeypatch.setattr(termsearch, "CODE_SHORTLIST", 16)
             assert np.isclose(sims[shortlisted[0]], sims[exact[0]], atol=2e-3)
             assert len(set(shortlisted) & set(exact[:10])) >= len(shortlisted) // 2
+        # an index written before codes were kept: the shortlist comes from the vectors
+        monkeypatch.setattr(index, "vector_codes", lambda: None)
+        monkeypatch.setattr(termsearch, "CODE_SHORTLIST", 2)
+        found = termsearch.nearest_keys(index, encoder, "picture previews", 10, allow)
+        query = embeddings.load().embed(["picture previews"])[0] - mean  # type: ignore[union-attr]
+        sims = centred @ (query / np.linalg.norm(query))
+        exact = [int(i) for i in np.argsort(-sims) if sims[i] >= termsearch.VECTOR_FLOOR]
+        assert np.allclose(sims[found], sims[exact[:10]], atol=2e-3)

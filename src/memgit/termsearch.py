@@ -205,7 +205,7 @@ CODE_SHORTLIST = 16
 
 
 def _shortlist(index: TermIndex, centred: list[float], take: int) -> Iterable[int]:
-    """The base documents whose sign codes are nearest the query's (every document when the
+    """The base documents whose sign codes are nearest the query's (by their vectors when the
     index was written before codes were kept)."""
     import sys
     from collections import Counter
@@ -213,11 +213,11 @@ def _shortlist(index: TermIndex, centred: list[float], take: int) -> Iterable[in
     from operator import add
 
     codes = index.vector_codes()
-    if codes is None or take >= index.count:
+    if take >= index.count:
         return range(index.count)
-    width = len(codes) // index.count
-    if width % 8:
-        return range(index.count)
+    width = len(codes) // index.count if codes is not None else 0
+    if codes is None or not width or width % 8:
+        return _shortlist_by_numpy(index, centred, take)
     target = sum(1 << i for i, x in enumerate(centred) if x > 0).to_bytes(width, "little")
     words = codes.cast("Q") if len(codes) % 8 == 0 else memoryview(bytes(codes)).cast("Q")
     step = width // 8
@@ -233,6 +233,22 @@ def _shortlist(index: TermIndex, centred: list[float], take: int) -> Iterable[in
         if kept >= take:
             break
     return list(compress(range(index.count), map(edge.__ge__, distance)))
+
+
+def _shortlist_by_numpy(index: TermIndex, centred: list[float], take: int) -> list[int]:
+    """The shortlist of an index written before sign codes were kept: the nearest vectors,
+    all compared (numpy is there with the model that wrote them)."""
+    import numpy as np
+
+    rows = index.vector_rows()
+    mean = np.asarray(index.header.get("vector_mean") or np.zeros(rows.shape[1]), np.float32)
+    query = np.asarray(centred, dtype=np.float32)
+    sims = np.empty(index.count, dtype=np.float32)
+    for begin in range(0, index.count, 16384):
+        part = rows[begin : begin + 16384].astype(np.float32) - mean
+        norms = np.linalg.norm(part, axis=1)
+        sims[begin : begin + 16384] = (part @ query) / np.maximum(norms, 1e-6)
+    return sorted(int(i) for i in np.argpartition(-sims, take - 1)[:take])
 
 
 def nearest_keys(
