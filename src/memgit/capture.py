@@ -197,6 +197,19 @@ def ingest_transcript(
     if report.stopped is None:
         cursor = advance(cursor, transcript.end)
         save_cursor(state, cursor)
+    if written and transcript.session_id:
+        from memgit.consolidate import apply, surviving
+
+        with memory.store.lock():
+            steps = apply(memory.store, transcript.session_id)
+        # A note merged away in this run was never memory before it: not "added", not
+        # "superseded"; one added earlier and merged away now was superseded.
+        latest = {step.keep.id: step.keep for step in steps}
+        dropped = {step.drop.id for step in steps}
+        added = {obs.id for obs in report.added}
+        report.superseded.extend(s.drop for s in steps if s.drop.id not in added)
+        report.added = [latest.get(o.id, o) for o in report.added if o.id not in dropped]
+        written = surviving(written, steps)
     if transcript.turns and (written or notes != SessionNotes()):
         report.summary = _save_summary(memory, transcript, notes, written, extractor.source, cwds)
     memory._refresh_index()
