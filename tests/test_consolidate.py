@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -309,3 +310,36 @@ def test_capture_supersedes_a_state_the_same_session_changed(memory_repo: Path) 
     summary = memory.session_summary(str(report.session))
     assert summary is not None
     assert stale.id not in summary.observations
+
+
+def test_apply_reads_only_the_given_notes_of_the_session_and_keeps_its_times(
+    memory_repo: Path,
+) -> None:
+    from memgit.consolidate import apply
+
+    store = Memory.open(memory_repo).store
+    state = obs(
+        "g1aaaaaaaa",
+        "gotcha",
+        "Init validates the session ID and rejects empty strings",
+        "Currently, `Init` validates the session ID and rejects empty strings.",
+    )
+    change = obs(
+        "p1aaaaaaaa",
+        "progress",
+        "Changed Init: an empty session ID is now allowed",
+        at=T0 + timedelta(minutes=3),
+    )
+    other_session = replace(state, id="g2aaaaaaaa", session="s2")
+    not_listed = replace(state, id="g3aaaaaaaa")
+    for note in (state, change, other_session, not_listed):
+        store.create(note)
+    steps = apply(store, "s1", ["g1aaaaaaaa", "p1aaaaaaaa", "g2aaaaaaaa"])
+    assert [(s.keep.id, s.drop.id) for s in steps] == [("p1aaaaaaaa", "g1aaaaaaaa")]
+    stale = store.get("g1aaaaaaaa")
+    assert stale.status == "superseded"
+    assert stale.superseded_by == "p1aaaaaaaa"
+    assert stale.updated == T0 + timedelta(minutes=3)  # the session's time, not the capture's
+    assert store.get("p1aaaaaaaa").supersedes == ("g1aaaaaaaa",)
+    assert store.get("g2aaaaaaaa").active  # another session's note
+    assert store.get("g3aaaaaaaa").active  # not among the given notes

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from memgit.errors import ExtractorError, InvalidObservation, NotATranscript
+from memgit.errors import ExtractorError, InvalidObservation, MemgitError, NotATranscript
 from memgit.extract.base import Candidate, ChunkInput, Extractor, SessionNotes, Usage
 from memgit.fileio import atomic_write
 from memgit.locate import head_commit
@@ -200,8 +200,13 @@ def ingest_transcript(
     if written and transcript.session_id:
         from memgit.consolidate import apply, surviving
 
+        try:
+            before = memory.session_summary(transcript.session_id)
+        except (OSError, MemgitError, UnicodeDecodeError):
+            before = None  # an unreadable summary: this run's notes are consolidated alone
+        earlier = before.observations if before is not None else ()
         with memory.store.lock():
-            steps = apply(memory.store, transcript.session_id)
+            steps = apply(memory.store, transcript.session_id, [*earlier, *written])
         # A note merged away in this run was never memory before it: not "added", not
         # "superseded"; one added earlier and merged away now was superseded.
         latest = {step.keep.id: step.keep for step in steps}

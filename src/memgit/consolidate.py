@@ -35,7 +35,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from memgit.dedupe import specificity, superseding, tokens
-from memgit.model import EPHEMERAL_TYPES, Observation, with_status
+from memgit.errors import InvalidObservation
+from memgit.model import EPHEMERAL_TYPES, Observation, id_from_file_name, with_status
 from memgit.quality import is_done
 from memgit.store import Store
 
@@ -275,14 +276,25 @@ def _merged(keep: Observation, drop: Observation, **changes: object) -> Observat
     return replace(keep, supersedes=supersedes, files=files, **changes)  # type: ignore[arg-type]
 
 
-def apply(store: Store, session: str) -> list[Step]:
-    """Consolidate ``session``'s active observations in ``store``. Caller holds the lock.
+def apply(store: Store, session: str, ids: Iterable[str]) -> list[Step]:
+    """Consolidate ``session``'s active observations among ``ids`` (what this session wrote, in
+    this run and in earlier ones) in ``store``; only those files are read. Caller holds the lock.
 
     Times stay the session's own: a merged-away note is marked superseded as of the later of
     the two, never as of the capture (a backfilled session keeps its dates).
     """
-    observations, _ = store.load_all()
-    mine = [o for o in observations if o.session == session and o.active]
+    wanted = set(ids)
+    folder = store.paths.observations
+    mine: list[Observation] = []
+    for name in store.names():
+        if id_from_file_name(name) not in wanted:
+            continue
+        try:
+            obs = store.read(folder / name)
+        except InvalidObservation:
+            continue
+        if obs.session == session and obs.active:
+            mine.append(obs)
     steps = plan(mine)
     final: dict[str, Observation] = {}
     for step in steps:
