@@ -1,6 +1,7 @@
 """Paraphrase search: questions that share no content word with the memory they look for.
 
-    python bench/paraphrase.py [--sizes 1000,10000] [--split all|tuned|held-out] [--work DIR]
+    python bench/paraphrase.py [--sizes 1000,10000] [--work DIR] [--cache DIR] [--show]
+    python bench/paraphrase.py --compare TOKENLEARN_MODEL_DIR|- ...   # candidate models
 
 Each target below is a memory a coding agent could keep about the synthetic product of
 ``vocabulary.py``; its question asks for it in other words (the benchmark checks that, after
