@@ -278,7 +278,8 @@ def evaluate_scenario(
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     with _inside(repo, folder / "home"):
         memgit("init", "--no-hooks", "--no-git-hooks")
-        memgit("ingest", str(transcript), "--extractor", extractor)
+        if transcript.stat().st_size:  # an empty session file is refused by ingest: nothing to learn
+            memgit("ingest", str(transcript), "--extractor", extractor)
         observations = _json_out("list", "--json")
         searches = {
             q["text"]: _json_out("search", q["text"], "--json", "--limit", "5")
