@@ -191,12 +191,23 @@ def test_progress_done_and_remaining() -> None:
     )
     progress = only(result, "progress")
     titles = [p.title for p in progress]
-    assert any(t.startswith("Done:") and "budget" in t for t in titles), titles
+    # "Done: X" reports a finished step: the session notes keep it, the memory does not.
+    assert not any("fetcher" in t for t in titles), titles
     assert any("crawler" in t for t in titles), titles
-    done = next(p for p in progress if p.title.startswith("Done:"))
-    assert any("6 passed" in f for f in done.facts)
-    assert result.notes.completed
+    assert any("fetcher now takes its retries" in c for c in result.notes.completed)
     assert result.notes.next_steps
+
+
+def test_a_done_report_that_names_the_cause_is_kept_as_what_it_teaches() -> None:
+    result = extract(
+        "ASSISTANT: Fixed: the importer now reads the file as UTF-8 instead of the platform "
+        "encoding.\nTOOL Edit CHANGELOG.md:\n+ utf-8\nRESULT: The file has been updated successfully.\n"
+        "ASSISTANT: Done: the release notes are updated."
+    )
+    [gotcha] = only(result, "gotcha")
+    assert "UTF-8" in gotcha.title and not gotcha.title.startswith("Fixed")
+    assert not only(result, "progress")
+    assert any("release notes" in c for c in result.notes.completed)
 
 
 def test_coordination_ownership_and_blocking() -> None:

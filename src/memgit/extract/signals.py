@@ -103,7 +103,7 @@ _PLAN_STEP = re.compile(
 """Steps of a plan being walked through: where the work is, not what was learned."""
 _HANDBACK = re.compile(
     r"\b(?:when|once|before|after) you(?:'re| are)? (?:done|finished|finish|through|ready)\b|"
-    r"\bwhen you(?:'re| are)? at it\b|^(?:please )?(?:don'?t|do not) .*\bfor now\b|"
+    r"\bwhen you(?:'re| are)? at it\b|^(?:please )?(?:don'?t|do not) .*\b(?:for now|yet)\b|"
     r"\bfor (?:it|this|that|the test|this (?:task|change|pr|"
     r"one|ticket|fix))[.!]*$|\bthis time\b|\bin this pr\b|^keep (?:it|this|that|things) |"
     r"\bwhile you(?:'re| are)? (?:at it|doing it|do it|there|in there)\b|\bas before\b|"
@@ -111,6 +111,12 @@ _HANDBACK = re.compile(
     r"(?:diff|pr|patch|change|changes|commit|commits)\b"
 )
 """Instructions for the task at hand ("make sure CI passes when you're done")."""
+_SEGUE = re.compile(
+    r"^(?:\w+[,.!]\s+)?(?:while|when|since|now that) you(?:'re| are) (?:at it|in there|there|"
+    r"doing (?:it|that)|in that (?:file|code|module))\s*,\s*(?P<rest>\S.*)$"
+)
+"""A segue into what follows ("while you're in there, the team agreed ..."): not the instruction
+itself; the statement after it is what to judge."""
 _TASK = re.compile(
     r"^(?:(?:now|then|first|next|also|and|ok(?:ay)?|so)[,:]?\s+)*(?:add|create|implement|write|"
     r"build|make(?! sure)|fix|update|refactor|hand (?:over|off)|have (?:each|every|them|him|"
@@ -141,7 +147,10 @@ def rejection(text: str, role: str) -> str | None:
     if _REQUEST.match(lower) and not _RULE.search(lower):
         return "request"
     if _HANDBACK.search(lower) and not _RULE.search(lower):
-        return "request"
+        segue = _SEGUE.match(lower)
+        if segue is None or len(segue.group("rest").split()) < 5:
+            return "request"
+        return rejection(text[segue.start("rest") :], role)
     if role == "user" and _TASK.match(lower) and not _RULE.search(lower):
         return "request"
     if _DIAGNOSTIC.search(text):
@@ -173,7 +182,9 @@ def cues(text: str, role: str) -> list[Cue]:
 
 
 _CAUSAL = re.compile(
-    r"\b(?:because|since|so (?:the|that|every|any|it|we|an?|when|each|all|no|nothing)|, so \w+|"
+    r",\s+so\s+\w+|"  # after code or a bracket too: "... `true)`, so Moshi falls back"
+    r"\b(?:because|since|so (?:the|that|every|any|it|we|an?|when|each|all|no|nothing)|"
+    r"unless|refuses?|raises?|throws?|falls? back|strips?|(?:that|this) is why|"
     r"which (?:means|made|makes|caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|"
     r"treats?|infers?|expects?|assumes?|instead of|rather than|whenever|every time|each time|"
     r"as soon as|once|there is no|"
