@@ -278,7 +278,8 @@ def evaluate_scenario(
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     with _inside(repo, folder / "home"):
         memgit("init", "--no-hooks", "--no-git-hooks")
-        if transcript.stat().st_size:  # an empty session file is refused by ingest: nothing to learn
+        # An empty session file has nothing to learn (ingest refuses it as not a transcript).
+        if transcript.stat().st_size:
             memgit("ingest", str(transcript), "--extractor", extractor)
         observations = _json_out("list", "--json")
         searches = {

@@ -201,11 +201,13 @@ def test_progress_done_and_remaining() -> None:
 def test_a_done_report_that_names_the_cause_is_kept_as_what_it_teaches() -> None:
     result = extract(
         "ASSISTANT: Fixed: the importer now reads the file as UTF-8 instead of the platform "
-        "encoding.\nTOOL Edit CHANGELOG.md:\n+ utf-8\nRESULT: The file has been updated successfully.\n"
+        "encoding.\nTOOL Edit CHANGELOG.md:\n+ utf-8\n"
+        "RESULT: The file has been updated successfully.\n"
         "ASSISTANT: Done: the release notes are updated."
     )
     [gotcha] = only(result, "gotcha")
-    assert "UTF-8" in gotcha.title and not gotcha.title.startswith("Fixed")
+    assert "UTF-8" in gotcha.title
+    assert not gotcha.title.startswith("Fixed")
     assert not only(result, "progress")
     assert any("release notes" in c for c in result.notes.completed)
 
@@ -372,3 +374,16 @@ def test_every_fixture_yields_a_bounded_number_of_well_formed_observations() -> 
         total += len(result.candidates)
     # Real sessions are mostly reading and editing: far fewer observations than chunks' lines.
     assert len(chunks) // 10 <= total <= len(chunks) * 2
+
+
+def test_a_later_chunk_of_a_long_turn_reads_the_prompt_it_carries() -> None:
+    explained = (
+        "TOOL Read tidepool/parse.py\nRESULT: 1→def parse_row(row):\n"
+        "ASSISTANT: The harbor feed sends naive timestamps, so parse_row reads them as local "
+        "time and every row after the DST switch lands an hour late."
+    )
+    asked = '(turn 3 continued — asked: "the nightly import is off by an hour since DST")\n'
+    [gotcha] = extract(asked + explained).candidates
+    assert gotcha.type == "gotcha"
+    assert any(f.startswith("Symptom: the nightly import") for f in gotcha.facts)
+    assert not extract("(turn 3 continued)\n" + explained).candidates

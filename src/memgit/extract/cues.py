@@ -457,8 +457,8 @@ CUES: tuple[Cue, ...] = (
         "pattern",
         0.7,
         "should must",
-        r"\b(?:should|must) (?!not\b|be\b)[a-z]+ (?:[\w`'.-]+ ){0,5}?[\w`'.-]+, not (?:a |an |the )?"
-        r"[\w`'.-]+",
+        r"\b(?:should|must) (?!not\b|be\b)[a-z]+ (?:[\w`'.-]+ ){0,5}?[\w`'.-]+, "
+        r"not (?:a |an |the )?[\w`'.-]+",
     ),
     _cue("pattern", 0.75, "must should", r"\b(?:must|should) (?:always|never|not)\b|\bmust be\b"),
     _cue(
