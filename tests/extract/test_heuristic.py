@@ -387,3 +387,41 @@ def test_a_later_chunk_of_a_long_turn_reads_the_prompt_it_carries() -> None:
     assert gotcha.type == "gotcha"
     assert any(f.startswith("Symptom: the nightly import") for f in gotcha.facts)
     assert not extract("(turn 3 continued)\n" + explained).candidates
+
+
+@pytest.mark.parametrize(
+    ("chunk", "wanted"),
+    [
+        (
+            "USER: the upload endpoint returns 413 for files over 1 MB in prod but not locally\n"
+            "ASSISTANT: nginx defaults client_max_body_size to 1m, and the ingress sits in front "
+            "of the app, so any larger body is rejected before Django sees it.",
+            "client_max_body_size",
+        ),
+        (
+            "USER: the dashboard is blank for EU users since Tuesday\n"
+            "ASSISTANT: The EU bucket policy denies requests without the region header, and the "
+            "new SDK stopped sending it.",
+            "denies requests",
+        ),
+        (
+            "TOOL Bash: npm run build\nRESULT (error): Exit code 1\n"
+            "Error: Cannot find module '@app/shared' from 'src/index.ts'\n"
+            "ASSISTANT: The path alias only exists in tsconfig; esbuild doesn't read tsconfig "
+            "paths.",
+            "esbuild",
+        ),
+    ],
+)
+def test_the_explanation_of_a_reported_problem_is_a_gotcha(chunk: str, wanted: str) -> None:
+    [gotcha] = extract(chunk).candidates
+    assert gotcha.type == "gotcha"
+    assert wanted in gotcha.title
+
+
+def test_a_deferral_waiting_for_someone_is_coordination_not_an_instruction() -> None:
+    [found] = extract(
+        "USER: please don't touch the billing module yet, Sam is refactoring it until Friday"
+    ).candidates
+    assert found.type == "coordination"
+    assert not extract("USER: don't port the old modules yet").candidates

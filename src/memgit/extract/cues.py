@@ -122,7 +122,8 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.8,
         "chose choose picked pick prefer went",
-        r"\b(?:chose|choose|picked|pick|prefer(?:red)?|went for) [\w.+#/-]+(?: [\w.+#/-]+)? over\b",
+        r"\b(?:chose|choose|picked|pick|prefer(?:red)?|went for) [\w.+#/-]+(?: [\w.+#/-]+){0,3} "
+        r"over\b",
     ),
     _cue(
         "decision",

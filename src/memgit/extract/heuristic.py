@@ -148,7 +148,7 @@ _FINDINGS = re.compile(
 )
 _KNOWLEDGE = re.compile(
     r"\b(?:instead of|rather than|in favou?r of|because|since|so that|otherwise|which means|"
-    r"caused by|the cause|root cause)\b",
+    r"caused by|the cause|root cause|so (?:that|the|it|two|no|nothing|every|each|they|we))\b",
     re.IGNORECASE,
 )
 """What makes a "Done:" / "Fixed:" report more than a finished step: the choice or the cause."""
@@ -246,7 +246,7 @@ class _Reading:
         # An explanation right after a failure is a gotcha; after a reported symptom, likely one.
         diagnosing = 0.65 if error is not None else 0.0
         if not diagnosing and block.role == "assistant" and self._answers_symptom(block):
-            diagnosing = 0.6
+            diagnosing = 0.65
         corrected = block.role == "user" and self._acknowledged(block)
         final = block.role == "assistant" and self._ends_turn(block)
         long_doc = block.role == "user" and len(block.text) > 2000

@@ -103,7 +103,7 @@ _PLAN_STEP = re.compile(
 """Steps of a plan being walked through: where the work is, not what was learned."""
 _HANDBACK = re.compile(
     r"\b(?:when|once|before|after) you(?:'re| are)? (?:done|finished|finish|through|ready)\b|"
-    r"\bwhen you(?:'re| are)? at it\b|^(?:please )?(?:don'?t|do not) .*\b(?:for now|yet)\b|"
+    r"\bwhen you(?:'re| are)? at it\b|^(?:please )?(?:don'?t|do not) .*\bfor now\b|"
     r"\bfor (?:it|this|that|the test|this (?:task|change|pr|"
     r"one|ticket|fix))[.!]*$|\bthis time\b|\bin this pr\b|^keep (?:it|this|that|things) |"
     r"\bwhile you(?:'re| are)? (?:at it|doing it|do it|there|in there)\b|\bas before\b|"
@@ -111,6 +111,10 @@ _HANDBACK = re.compile(
     r"(?:diff|pr|patch|change|changes|commit|commits)\b"
 )
 """Instructions for the task at hand ("make sure CI passes when you're done")."""
+_DEFERRAL = re.compile(r"^(?:please )?(?:don'?t|do not) [^,;]*\byet\b")
+"""A step put off for this task ("don't port the old modules yet")..."""
+_WAITS_FOR = re.compile(r"\b(?:until|unless|before|without)\b|(?<=\s)(?-i:[A-Z][a-z]{2,})\b")
+"""... unless it waits for someone or something: then it is coordination ("..., Sam is ...")."""
 _SEGUE = re.compile(
     r"^(?:\w+[,.!]\s+)?(?:while|when|since|now that) you(?:'re| are) (?:at it|in there|there|"
     r"doing (?:it|that)|in that (?:file|code|module))\s*,\s*(?P<rest>\S.*)$"
@@ -151,6 +155,8 @@ def rejection(text: str, role: str) -> str | None:
         if segue is None or len(segue.group("rest").split()) < 5:
             return "request"
         return rejection(text[segue.start("rest") :], role)
+    if _DEFERRAL.match(lower) and not _WAITS_FOR.search(text):
+        return "request"
     if role == "user" and _TASK.match(lower) and not _RULE.search(lower):
         return "request"
     if _DIAGNOSTIC.search(text):
@@ -184,7 +190,11 @@ def cues(text: str, role: str) -> list[Cue]:
 _CAUSAL = re.compile(
     r",\s+so\s+\w+|"  # after code or a bracket too: "... `true)`, so Moshi falls back"
     r"\b(?:because|since|so (?:the|that|every|any|it|we|an?|when|each|all|no|nothing)|"
-    r"unless|refuses?|raises?|throws?|falls? back|strips?|(?:that|this) is why|"
+    r"unless|refuses?|raises?|throws?|falls? back|strips?|(?:that|this) is why|denie[sd]|"
+    r"stopped|ignores?|ignored|skips?|skipped|drops?|dropped|rejects?|rejected|"
+    r"only (?:exists?|works?|applies) (?:in|on|when|for|at)|needs? (?:its|their) own|"
+    r"(?:doesn'?t|does not|don'?t|do not|won'?t|can'?t) (?:read|see|know|send|pass|load|"
+    r"include|respect|honou?r|support|wait|retry)s?|"
     r"which (?:means|made|makes|caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|"
     r"treats?|infers?|expects?|assumes?|instead of|rather than|whenever|every time|each time|"
     r"as soon as|once|there is no|"
