@@ -425,3 +425,14 @@ def test_a_deferral_waiting_for_someone_is_coordination_not_an_instruction() -> 
     ).candidates
     assert found.type == "coordination"
     assert not extract("USER: don't port the old modules yet").candidates
+
+
+def test_the_alternative_named_in_a_later_message_joins_the_choice() -> None:
+    [decision] = extract(
+        "USER: use httpx for the new payments client\n"
+        "ASSISTANT: Sure, I'll write it with httpx.\n"
+        "USER: and not requests: it has no async support and we're on asyncio everywhere"
+    ).candidates
+    assert decision.type == "decision"
+    assert "httpx" in decision.title
+    assert any("not requests" in f for f in decision.facts)

@@ -152,6 +152,12 @@ _KNOWLEDGE = re.compile(
     re.IGNORECASE,
 )
 """What makes a "Done:" / "Fixed:" report more than a finished step: the choice or the cause."""
+_ALTERNATIVE = re.compile(
+    r"^(?:and |but |also |oh,? |so )?(?:not|rather than|instead of|over) (?:a |an |the )?"
+    r"[\w.`@/+-]+(?:\s*[:,;\u2014\u2013(-]|\s+(?:because|since|as|it|they|which|either)\b|[.!]?$)",
+    re.IGNORECASE,
+)
+"""A later message naming the option a choice passed over ("and not requests: it has no async")."""
 _UNSAID = frozenset({"question", "too short", "lead-in", "code", "chatter", "hedge"})
 """Rejections a label does not overcome."""
 
@@ -204,6 +210,8 @@ class _Reading:
             if picked is not None:
                 drafts.append(picked)
             skip = picked.last + 1 if picked is not None else 0
+            if picked is None and block.role == "user" and self._passed_over(block, drafts):
+                skip = 1
             drafts.extend(self._block_drafts(block, skip=skip))
         drafts = same_incident(drafts)
         run = evidence.last_test_run(self.blocks) if self.edited else None
@@ -229,6 +237,18 @@ class _Reading:
             draft.text = rest
             return False
         self.reported.append(tidy(shorten(strip_lead(plain(rest)), 90)))
+        return True
+
+    def _passed_over(self, block: Block, drafts: list[Draft]) -> bool:
+        """Whether the message opens with the alternative to the chunk's last choice ("and not
+        requests: ..."): it joins that choice, one fact with what it was chosen over and why."""
+        items = self.sentences[block.index]
+        if not items or not drafts or drafts[-1].kind != "decision":
+            return False
+        text = plain(items[0].text)
+        if not _ALTERNATIVE.match(text) or block.index - drafts[-1].sentence.block > 6:
+            return False
+        drafts[-1].support.append(text)
         return True
 
     def _dialogue_choice(self, block: Block) -> Draft | None:
