@@ -436,3 +436,17 @@ def test_the_alternative_named_in_a_later_message_joins_the_choice() -> None:
     assert decision.type == "decision"
     assert "httpx" in decision.title
     assert any("not requests" in f for f in decision.facts)
+
+
+def test_the_fix_announced_later_joins_the_explanation_that_named_its_setting() -> None:
+    result = extract(
+        "USER: prod started throwing `prepared statement s0 already exists` after the pooler\n"
+        "ASSISTANT: Prisma uses named prepared statements, and those live on one server "
+        "connection, so with the pooler in transaction mode the connection string must carry "
+        "`pgbouncer=true`.\n"
+        "USER: ok do it\n"
+        "ASSISTANT: The fix is in: `pgbouncer=true` on DATABASE_URL."
+    )
+    [gotcha] = only(result, "gotcha")
+    assert "prepared statements" in gotcha.title
+    assert any("DATABASE_URL" in f for f in gotcha.facts)
