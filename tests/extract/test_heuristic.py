@@ -450,3 +450,15 @@ def test_the_fix_announced_later_joins_the_explanation_that_named_its_setting() 
     [gotcha] = only(result, "gotcha")
     assert "prepared statements" in gotcha.title
     assert any("DATABASE_URL" in f for f in gotcha.facts)
+
+
+def test_a_gotcha_title_is_the_clause_that_says_what_goes_wrong() -> None:
+    result = extract(
+        "TOOL Bash: ./mvnw -q flyway:validate\nRESULT (error): Exit code 1\n"
+        "ERROR: Detected resolved migration not applied to database: 42.\n"
+        "ASSISTANT: Two branches both created V42 while V43 was already applied, and Flyway "
+        "refuses a migration older than the newest applied one unless `outOfOrder` is on."
+    )
+    [gotcha] = only(result, "gotcha")
+    assert gotcha.title.startswith("Flyway refuses a migration older"), gotcha.title
+    assert any("Detected resolved migration" in f for f in gotcha.facts)
