@@ -399,6 +399,12 @@ def test_a_later_chunk_of_a_long_turn_reads_the_prompt_it_carries() -> None:
             "client_max_body_size",
         ),
         (
+            "USER: the CSV export shows dates a day early for US customers\n"
+            "ASSISTANT: export/csv.py formats created_at with date() on the UTC datetime, so an "
+            "order placed at 8 pm in New York lands on the next day's date.",
+            "created_at",
+        ),
+        (
             "USER: the dashboard is blank for EU users since Tuesday\n"
             "ASSISTANT: The EU bucket policy denies requests without the region header, and the "
             "new SDK stopped sending it.",

@@ -62,8 +62,8 @@ SYMPTOM = re.compile(
     r"never (?:comes?|goes|went) (?:down|back|away)|stale|blank|empty|sometimes|randomly|"
     r"intermittent\w*|occasionally|used to (?:be|take|work)|took \d+|\w+(?:Error|Exception)|"
     r"DoesNotExist|NullPointer\w*|panic\w*|segfault\w*|instead of|ever since|since the|"
-    r"after the (?:update|upgrade|deploy|release|migration|change)|off by|an hour (?:late|early|"
-    r"off))\b",
+    r"after the (?:update|upgrade|deploy|release|migration|change)|off by|"
+    r"(?:an?|one|\d+) (?:hour|day|minute|week)s? (?:late|early|off|behind|ahead))\b",
     re.IGNORECASE,
 )
 """Words of a user reporting that something is wrong."""
