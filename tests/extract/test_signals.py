@@ -145,3 +145,20 @@ def test_a_segue_is_judged_by_the_statement_after_it() -> None:
     assert rejection("while you're in there, bump the version in setup.py", "user") == "request"
     assert rejection("while you're in there, we use sqlx for all new database code", "user") is None
     assert rejection("don't port the old modules yet", "user") == "request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'the ticket says: "Users should always be able to export their data as CSV"',
+        "use the same style as the other endpoints",
+        "keep it in line with the rest of the app",
+        "for this PR, don't touch the migrations",
+    ],
+)
+def test_the_tasks_own_wording_is_an_instruction(text: str) -> None:
+    assert rejection(text, "user") == "request"
+
+
+def test_a_rule_said_for_everyone_is_not_an_instruction() -> None:
+    assert rejection("please always run the formatter before committing", "user") is None

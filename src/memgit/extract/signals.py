@@ -108,9 +108,20 @@ _HANDBACK = re.compile(
     r"one|ticket|fix))[.!]*$|\bthis time\b|\bin this pr\b|^keep (?:it|this|that|things) |"
     r"\bwhile you(?:'re| are)? (?:at it|doing it|do it|there|in there)\b|\bas before\b|"
     r"\bdon'?t bother\b|^(?:(?:please|let'?s|just)\s+)?(?:keep|make|leave) (?:the|this|your) "
-    r"(?:diff|pr|patch|change|changes|commit|commits)\b"
+    r"(?:diff|pr|patch|change|changes|commit|commits)\b|"
+    r"^(?:for|in) (?:this|the) (?:pr|task|change|ticket|fix|branch|one)\b|"
+    r"^(?:(?:please|just)\s+)?(?:use|follow|match|keep|make|do|write|style) "
+    r"(?:it |this |that |them )?(?:the same (?:\w+ )?as|consistent with|in line with|"
+    r"like the (?:other|rest|existing))\b"
 )
-"""Instructions for the task at hand ("make sure CI passes when you're done")."""
+"""Instructions for the task at hand ("make sure CI passes when you're done", "use the same
+style as the other endpoints", "for this PR, don't touch the migrations")."""
+_QUOTED = re.compile(
+    r"^(?:(?:the|this|our|my) )?(?:ticket|issue|spec|story|task|card|brief|jira|pr description|"
+    r"requirements?|acceptance criteria|customer|client|email|message) (?:says|said|reads|asks|"
+    r"wants)\b[^\"\u201c]*[\"\u201c]"
+)
+"""A quoted instruction ('the ticket says: "Users should always ..."'): the task's wording."""
 _DEFERRAL = re.compile(r"^(?:please )?(?:don'?t|do not) [^,;]*\byet\b")
 """A step put off for this task ("don't port the old modules yet")..."""
 _WAITS_FOR = re.compile(r"\b(?:until|unless|before|without)\b|(?<=\s)(?-i:[A-Z][a-z]{2,})\b")
@@ -155,6 +166,8 @@ def rejection(text: str, role: str) -> str | None:
         if segue is None or len(segue.group("rest").split()) < 5:
             return "request"
         return rejection(text[segue.start("rest") :], role)
+    if _QUOTED.match(lower):
+        return "request"
     if _DEFERRAL.match(lower) and not _WAITS_FOR.search(text):
         return "request"
     if role == "user" and _TASK.match(lower) and not _RULE.search(lower):
