@@ -1,6 +1,7 @@
 """Paraphrase search: questions that share no content word with the memory they look for.
 
-    python bench/paraphrase.py [--sizes 1000,10000] [--split all|tuned|held-out] [--work DIR]
+    python bench/paraphrase.py [--sizes 1000,10000] [--work DIR] [--cache DIR] [--show]
+    python bench/paraphrase.py --compare TOKENLEARN_MODEL_DIR|- ...   # candidate models
 
 Each target below is a memory a coding agent could keep about the synthetic product of
 ``vocabulary.py``; its question asks for it in other words (the benchmark checks that, after
@@ -12,15 +13,19 @@ question goes through ``Memory.search(question, Filters(), 10)`` twice: by words
 with the vector fusion. Reported: recall@5 (the target in the first five) and MRR over the first
 ten, per split.
 
-The first half of the pairs ("tuned") is what the fusion's settings were chosen on; the second
-half ("held-out") was written to the same rules and only ever run to report. ``--work`` keeps
-the indexed stores between runs (a 10k store takes a minute or two to index).
+Three sets of 20 pairs, written to the same rules: "tuned" is what the model and the fusion's
+settings were chosen on; "held-out" was only ever run to report, but its figures (and, with
+``--show``, its misses) were seen when the first model was reported, so it is held out from
+tuning, not from sight; "fresh" was written after that and before any model was compared on it,
+and is only run to report. ``--work`` keeps the indexed stores between runs (a 10k store takes a
+minute or two to index); pairs added since a store was built are written into it and synced.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -294,7 +299,138 @@ HELD_OUT = [
     ),
 ]
 
-SPLITS = {"tuned": TUNED, "held-out": HELD_OUT}
+#: Written on 2026-12-03 before any model was compared on them, after the first held-out half had
+#: been run and reported (and so seen): run only to report, never to choose a model or a setting.
+FRESH = [
+    Pair(
+        "decision",
+        "Search autocomplete is served by Algolia",
+        "The navbar box queries Algolia's index, synced nightly from Postgres by a cron job.",
+        "what powers the suggestions while someone types in the top bar",
+    ),
+    Pair(
+        "gotcha",
+        "Docker builds miss the lockfile cache",
+        "Copying the whole repo before pip install invalidates the layer; copy "
+        "requirements.txt first.",
+        "why does every image rebuild take ages reinstalling packages",
+    ),
+    Pair(
+        "pattern",
+        "Request handlers never call external APIs directly",
+        "Outbound HTTP goes through client classes in app/integrations with timeouts and retries.",
+        "where should code that talks to third-party services live",
+    ),
+    Pair(
+        "architecture",
+        "Orders flow through an event bus",
+        "Checkout publishes OrderPlaced to SNS; fulfilment, email and analytics consume "
+        "SQS queues.",
+        "how do other parts of the system hear about a purchase",
+    ),
+    Pair(
+        "gotcha",
+        "Daylight saving breaks recurring reminders",
+        "Reminders stored as UTC drift an hour in March and October; keep local time "
+        "plus the zone.",
+        "alerts fire sixty minutes off twice a year",
+    ),
+    Pair(
+        "decision",
+        "Support tickets live in Zendesk",
+        "The help widget opens Zendesk tickets; agents reply from there, not from our admin panel.",
+        "where do customer complaints get answered",
+    ),
+    Pair(
+        "pattern",
+        "Database queries go through repository classes",
+        "Views call OrderRepository methods; raw SQLAlchemy sessions stay out of route code.",
+        "which layer fetches rows for the endpoints",
+    ),
+    Pair(
+        "architecture",
+        "Mobile apps share one GraphQL gateway",
+        "iOS and Android clients query Apollo Server, which stitches the billing and catalog REST.",
+        "what do the phone applications talk to on the backend",
+    ),
+    Pair(
+        "gotcha",
+        "Large JSON responses are truncated by nginx buffers",
+        "proxy_buffer_size was too small; exports over 4 MB arrived cut off until we raised it.",
+        "big api replies come back incomplete",
+    ),
+    Pair(
+        "decision",
+        "Error tracking uses Sentry",
+        "Backend and frontend report exceptions to Sentry with release tags; PagerDuty "
+        "pages on spikes.",
+        "how do we find out when something crashes in production",
+    ),
+    Pair(
+        "pattern",
+        "Every table has created_at and updated_at",
+        "A base model adds both timestamps with server defaults; never set them by hand.",
+        "do rows record when they were inserted or changed",
+    ),
+    Pair(
+        "architecture",
+        "Video transcoding runs on AWS MediaConvert",
+        "Uploaded clips trigger a Lambda that starts a MediaConvert job producing HLS renditions.",
+        "how are movies turned into streamable formats",
+    ),
+    Pair(
+        "gotcha",
+        "Pytest fixtures share one database transaction",
+        "Tests that spawn threads see no data because the fixture's transaction is not committed.",
+        "background workers in the suite find empty tables",
+    ),
+    Pair(
+        "decision",
+        "Dependency updates come from Renovate",
+        "Renovate opens grouped pull requests weekly; Dependabot was turned off to cut noise.",
+        "who bumps our library versions",
+    ),
+    Pair(
+        "pattern",
+        "Config is read once into a frozen settings object",
+        "Modules import settings from app.config; reading os.environ elsewhere is "
+        "flagged in review.",
+        "how should the program get its configuration values",
+    ),
+    Pair(
+        "architecture",
+        "Reports are built from a read replica",
+        "Heavy analytics queries hit the Postgres replica so the primary keeps serving checkout.",
+        "why don't big dashboards slow down buying",
+    ),
+    Pair(
+        "gotcha",
+        "Unicode names break the PDF receipt font",
+        "The default Helvetica lacks glyphs for Cyrillic and CJK; embed Noto Sans instead.",
+        "accented or asian characters turn into squares on bills",
+    ),
+    Pair(
+        "decision",
+        "Sessions are stored server-side in Redis",
+        "The cookie holds only a random id; JWTs were rejected because they cannot be revoked.",
+        "what does the browser keep to stay logged in",
+    ),
+    Pair(
+        "pattern",
+        "Long tasks report progress through a status row",
+        "Jobs update job_status.percent; the UI polls it every two seconds to draw the bar.",
+        "how does the screen show how far a slow operation has got",
+    ),
+    Pair(
+        "gotcha",
+        "Signup emails land in spam without DKIM",
+        "The sending domain needs SPF and DKIM records; Gmail junked every welcome message before.",
+        "new users never see the confirmation mail in their inbox",
+    ),
+]
+
+SPLITS = {"tuned": TUNED, "held-out": HELD_OUT, "fresh": FRESH}
+ALL = [*TUNED, *HELD_OUT, *FRESH]
 
 
 def content_terms(text: str) -> set[str]:
@@ -307,29 +443,34 @@ def overlapping(pair: Pair) -> set[str]:
     return content_terms(pair.question) & target
 
 
-def build_store(size: int, work: Path) -> tuple[Memory, dict[str, Pair]]:
-    """The corpus of ``size`` plus every target, indexed (kept in ``work`` between runs)."""
+def build_store(
+    size: int, work: Path, cache: Path = corpora.DEFAULT_CACHE
+) -> tuple[Memory, dict[str, Pair]]:
+    """The corpus of ``size`` plus every target, indexed (kept in ``work`` between runs; targets
+    added to the pairs since are written into a kept store and synced)."""
     repo = work / f"paraphrase-{size}" / "repo"
     manifest = repo.parent / "targets.json"
-    if not manifest.is_file():
+    fresh_store = not manifest.is_file()
+    if fresh_store:
         shutil.rmtree(repo.parent, ignore_errors=True)
-        source = corpora.build_corpus(size)
+        source = corpora.build_corpus(size, cache=cache)
         repo.parent.mkdir(parents=True)
         shutil.copytree(source.repo, repo, symlinks=True)
-        targets = {}
-        moment = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-        for pair in [*TUNED, *HELD_OUT]:
-            obs = new_observation(pair.type, pair.title, pair.body, tags=pair.tags, now=moment)
-            path = repo / ".memory" / "observations" / f"{obs.id}.md"
-            path.write_text(render_observation(obs), encoding="utf-8")
-            targets[obs.id] = pair.question
-        Memory.open(repo).reindex(full=True)
-        manifest.write_text(json.dumps(targets, indent=1), encoding="utf-8")
+    targets: dict[str, str] = {} if fresh_store else json.loads(manifest.read_text("utf-8"))
+    moment = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    known = set(targets.values())
+    for pair in ALL:
+        if pair.question in known:
+            continue
+        obs = new_observation(pair.type, pair.title, pair.body, tags=pair.tags, now=moment)
+        path = repo / ".memory" / "observations" / f"{obs.id}.md"
+        path.write_text(render_observation(obs), encoding="utf-8")
+        targets[obs.id] = pair.question
     memory = Memory.open(repo)
-    memory.reindex()
-    questions = json.loads(manifest.read_text(encoding="utf-8"))
-    by_question = {p.question: p for p in [*TUNED, *HELD_OUT]}
-    return memory, {ident: by_question[q] for ident, q in questions.items()}
+    memory.reindex(full=fresh_store)
+    manifest.write_text(json.dumps(targets, indent=1), encoding="utf-8")
+    by_question = {p.question: p for p in ALL}
+    return memory, {ident: by_question[q] for ident, q in targets.items() if q in by_question}
 
 
 def evaluate(memory: Memory, targets: dict[str, Pair], semantic: bool) -> dict[str, Any]:
@@ -359,18 +500,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--cache", type=Path, default=corpora.DEFAULT_CACHE, help="corpus cache")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "paraphrase.json")
     parser.add_argument("--show", action="store_true", help="list the questions each mode missed")
+    parser.add_argument(
+        "--compare",
+        metavar="TOKENLEARN_MODEL_DIR",
+        help="compare candidate models on the tuned and first held-out sets instead (the folder "
+        "of tokenlearn-static-model's model files, or '-' to leave it out)",
+    )
     args = parser.parse_args(argv)
-    shared = [(p.question, sorted(overlapping(p))) for p in [*TUNED, *HELD_OUT] if overlapping(p)]
+    shared = [(p.question, sorted(overlapping(p))) for p in ALL if overlapping(p)]
     if shared:
         raise SystemExit(f"questions sharing terms with their target: {shared}")
     work = args.work or Path(tempfile.mkdtemp(prefix="memgit-paraphrase-"))
+    if args.compare:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            memory, targets = build_store(size, work, args.cache)
+            print(f"## {size:,}")
+            candidates: list[Any] = [WordLlama(d) for d in (256, 128, 64)]
+            candidates += [WordLlama(256, idf=True), WordLlama(128, idf=True)]
+            if args.compare != "-":
+                candidates.append(TokenlearnStatic(args.compare))
+            compare(memory, targets, candidates)
+        return 0
     report = []
     print("| store | split | BM25 recall@5 | BM25 MRR@10 | fusion recall@5 | fusion MRR@10 |")
     print("|---|---|--:|--:|--:|--:|")
     for size in [int(s) for s in args.sizes.split(",")]:
-        memory, targets = build_store(size, work)
+        memory, targets = build_store(size, work, args.cache)
         lexical = evaluate(memory, targets, semantic=False)
         fused = evaluate(memory, targets, semantic=True)
         report.append({"size": size, "bm25": lexical, "fusion": fused})
@@ -386,6 +544,183 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return 0
+
+
+# --- comparing candidate models (``--compare``) ------------------------------------------------
+#
+# Each candidate embeds every document of the store (title, tags, body, as memgit does) and each
+# question; the vector ranking is fused with the BM25 ranking by the same reciprocal rank fusion
+# as ``termsearch.search`` (no similarity floor, since its scale differs between models). Only the
+# tuned and the first held-out sets are used: the fresh set is never run to choose.
+
+
+class WordLlama:
+    """The wordllama wheel's table, truncated to ``dim`` (its vectors are Matryoshka-trained),
+    pooled by mean or by a mean weighted with each token's inverse document frequency."""
+
+    def __init__(self, dim: int, idf: bool = False) -> None:
+        from memgit import embeddings
+
+        self.name = f"wordllama l2_supercat {dim}d {'idf-weighted' if idf else 'mean'}"
+        self.dim, self.idf = dim, idf
+        self.model = embeddings.load()
+        self.weights: Any = None
+
+    def fit(self, texts: list[str]) -> None:
+        if not self.idf:
+            return
+        import numpy as np
+
+        counts = np.zeros(self.model.table.shape[0], dtype=np.float64)
+        for item in self.model.tokenizer.encode_batch(texts, add_special_tokens=False):
+            counts[np.unique(np.asarray(item.ids, dtype=np.int64))] += 1
+        self.weights = np.log((len(texts) + 1) / (counts + 1)).astype(np.float32)
+
+    def embed(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, item in enumerate(
+            self.model.tokenizer.encode_batch(texts, add_special_tokens=False)
+        ):
+            ids = np.asarray(item.ids[:512], dtype=np.int64)
+            if not len(ids):
+                continue
+            vectors = self.model.table[ids, : self.dim].astype(np.float32)
+            if self.weights is not None:
+                out[row] = (vectors * self.weights[ids, None]).sum(axis=0)
+            else:
+                out[row] = vectors.mean(axis=0)
+        return out
+
+
+class TokenlearnStatic:
+    """tokenlearn-static-model's wheel: a Unigram tokenizer of 276k tokens mapped onto 10,000
+    int8 vectors of 64 dimensions, each token with its own weight (model2vec's layout)."""
+
+    def __init__(self, folder: str) -> None:
+        import numpy as np
+        from tokenizers import Tokenizer
+
+        self.name = "tokenlearn-static-model 64d int8"
+        weights = os.path.join(folder, "model.safetensors")
+        with open(weights, "rb") as handle:
+            size = int.from_bytes(handle.read(8), "little")
+            header = json.loads(handle.read(size))
+        data = np.fromfile(weights, dtype=np.uint8, offset=8 + size)
+
+        def tensor(name: str, dtype: Any) -> Any:
+            begin, end = header[name]["data_offsets"]
+            return data[begin:end].view(dtype).reshape(header[name]["shape"])
+
+        self.mapping = tensor("mapping", np.int64)
+        self.token_weights = tensor("weights", np.float32)
+        self.table = tensor("embeddings", np.int8).astype(np.float32)
+        self.tokenizer = Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+
+    def fit(self, texts: list[str]) -> None:
+        pass
+
+    def embed(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        out = np.zeros((len(texts), self.table.shape[1]), dtype=np.float32)
+        for row, item in enumerate(self.tokenizer.encode_batch(texts, add_special_tokens=False)):
+            ids = np.asarray(item.ids[:512], dtype=np.int64)
+            if len(ids):
+                out[row] = (self.table[self.mapping[ids]] * self.token_weights[ids, None]).sum(0)
+        return out
+
+
+def _unit(matrix: Any) -> Any:
+    import numpy as np
+
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
+
+
+def compare(
+    memory: Memory, targets: dict[str, Pair], candidates: list[Any]
+) -> list[dict[str, Any]]:
+    import time
+
+    import numpy as np
+
+    from memgit import termsearch
+
+    folder = str(memory.paths.state / termindex.FOLDER)
+    index = termindex.TermIndex.open(folder)
+    assert index is not None
+    docs = [record["d"] for _, record in ((k, index.get(k)) for k in range(index.count))]
+    docs += [record["d"] for record in index.delta_docs]
+    keys = list(range(index.count)) + [-1 - i for i in range(len(index.delta_docs))]
+    ids = [doc["id"] for doc in docs]
+    texts = [" ".join(filter(None, [d["title"], " ".join(d["tags"]), d["body"]])) for d in docs]
+    allow = termsearch.matcher(index, Filters())
+    active = np.asarray([allow(k) for k in keys])
+    wanted = {
+        split: [(i, p) for i, p in targets.items() if p in SPLITS[split]]
+        for split in ("tuned", "held-out")
+    }
+    lexical = {
+        p.question: [
+            index.id_of(k)
+            for k, _ in termindex.ranked(index, termindex.analyze(p.question), 50, allow)
+        ]
+        for pairs in wanted.values()
+        for _, p in pairs
+    }
+    rows = []
+    for model in candidates:
+        started = time.perf_counter()
+        model.fit(texts)
+        matrix = model.embed(texts)
+        seconds = time.perf_counter() - started
+        matrix = _unit(matrix)
+        mean = matrix[active].mean(axis=0)
+        matrix = _unit(matrix - mean)
+        result: dict[str, Any] = {
+            "model": model.name,
+            "embed_s_per_1k": round(seconds / len(texts) * 1000, 3),
+        }
+        for split, pairs in wanted.items():
+            questions = [p.question for _, p in pairs]
+            query = _unit(_unit(model.embed(questions)) - mean)
+            sims = query @ matrix.T
+            sims[:, ~active] = -9
+            vec5 = fused5 = 0
+            vec_rr = fused_rr = 0.0
+            for row, (ident, pair) in enumerate(pairs):
+                order = [ids[i] for i in np.argsort(-sims[row])[:50]]
+                fused: dict[str, float] = {}
+                for weight, ranking in (
+                    (termsearch.LEXICAL_WEIGHT, lexical[pair.question]),
+                    (termsearch.VECTOR_WEIGHT, order),
+                ):
+                    for rank, key in enumerate(ranking, start=1):
+                        fused[key] = fused.get(key, 0.0) + weight / (termsearch.RRF_K + rank)
+                best = [k for k, _ in sorted(fused.items(), key=lambda item: -item[1])][:10]
+                for ranking, name in ((order[:10], "v"), (best, "f")):
+                    rank = ranking.index(ident) + 1 if ident in ranking else 0
+                    if name == "v":
+                        vec5 += 0 < rank <= 5
+                        vec_rr += 1 / rank if rank else 0
+                    else:
+                        fused5 += 0 < rank <= 5
+                        fused_rr += 1 / rank if rank else 0
+            n = len(pairs)
+            result[split] = {
+                "vectors_recall_at_5": round(vec5 / n, 2),
+                "vectors_mrr": round(vec_rr / n, 2),
+                "fusion_recall_at_5": round(fused5 / n, 2),
+                "fusion_mrr": round(fused_rr / n, 2),
+            }
+        rows.append(result)
+        print(json.dumps(result), flush=True)
+    index.close()
+    return rows
 
 
 if __name__ == "__main__":

@@ -67,3 +67,21 @@ def test_batch_keeps_the_fuller_restatement() -> None:
     fuller = obs("gotcha", "Parser reads naive timestamps as local time", "fix: timezone.utc")
     other = obs("pattern", "Tests live beside the code")
     assert dedupe_batch([first, fuller, other], 0.6) == [fuller, other]
+
+
+def test_supersession_keeps_the_more_specific_title_and_body() -> None:
+    """The rule (``dedupe.specificity``): 2 per code span, path, identifier, number or proper
+    name, a quarter per word up to 12, minus 3 for a pronoun or connective subject."""
+    from memgit.dedupe import specificity, superseding
+
+    specific = obs("pattern", "Every worker logs JSON to stdout", "- `logx.New()` writes one line")
+    vague = obs("pattern", "That's our convention", "- That's our convention, keep it")
+    assert specificity("That's our convention") < 0
+    assert specificity("Every worker logs JSON to stdout") > 0
+    title, body = superseding(specific, vague)  # the vague one arrives later
+    assert title == "Every worker logs JSON to stdout"
+    assert "`logx.New()`" in body
+    title, _ = superseding(vague, specific)
+    assert title == "Every worker logs JSON to stdout"
+    # a leading pronoun costs a specific-looking title its place, a named file wins it
+    assert specificity("It breaks parse_row") < specificity("harbor.py breaks parse_row")

@@ -11,6 +11,7 @@ from memgit.context import body_clause, prompt_context, render_section, session_
 from memgit.model import Observation
 from memgit.quality import (
     DEFAULT_FLOOR,
+    NOT_KNOWLEDGE_CAP,
     W_CONFIDENCE,
     W_EVIDENCE,
     W_HUMAN,
@@ -20,6 +21,7 @@ from memgit.quality import (
     evidence,
     is_done,
     is_human,
+    not_knowledge,
     parts,
     quality,
     specificity,
@@ -307,3 +309,78 @@ def test_blend_weighs_relevance_by_quality_at_most_by_half() -> None:
     )
     assert blend(1.0, fine) > blend(1.0, poor) >= 0.5
     assert blend(2.0, poor) > blend(1.0, fine)  # relevance to the prompt comes first
+
+
+# --- notes that are not knowledge, however well they read ----------------------------------------
+
+NOT_KNOWLEDGE = [
+    # d-kimuson__claude-code-viewer: praise of the work just done
+    (
+        "All components use proper TypeScript interfaces, are fully reusable",
+        "All components use proper TypeScript interfaces, are fully reusable, and feature "
+        "responsive Tailwind CSS styling with hover effects and focus states.",
+        "praise",
+    ),
+    # daaain__claude-code-log__ef958aa1: an order about the session's own work, quoted as a rule
+    (
+        "Don't use ClMail for communication, use the builtin subagent teams",
+        "When all the initial research step is complete, you can merge the branches from the 3 "
+        "wortrees in master (no conflict expected) and then ask the teammates to pull the changes "
+        "from master and to the second step (the comparison). To be clear: don't use ClMail for "
+        "communication, use the builtin subagent teams.",
+        "an order about the session's own work",
+    ),
+    # entireio__cli__91: the remote's branches at one moment
+    (
+        "The base branch alex/ent-221-phase-aware-git-hooks doesn't exist on the remote",
+        "The base branch `alex/ent-221-phase-aware-git-hooks` doesn't exist on the remote.\n\n"
+        "- The parent branches were already merged to main.",
+        "a transient state of branches or pull requests",
+    ),
+    # daaain__claude-code-log__ef958aa1: what a research document says, reported
+    (
+        "The plan is written as a markdown file via ordinary Edit/Write tools",
+        "It explains the `EnterPlanMode` / `ExitPlanMode` tool pair as a two-step state machine; "
+        "the plan is written as a markdown file via ordinary Edit/Write tools.",
+        "a report of what a document says",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "why"), NOT_KNOWLEDGE)
+def test_praise_orders_transient_states_and_reports_are_not_knowledge(
+    title: str, body: str, why: str
+) -> None:
+    assert not_knowledge(title, body) == why
+    note = obs(title, body, "pattern", confidence=0.85)
+    assert quality(note) <= NOT_KNOWLEDGE_CAP < DEFAULT_FLOOR
+    assert below_floor(note)
+    accepted = obs(title, body, "pattern", source="manual")
+    assert not below_floor(accepted)  # what a person wrote stays whatever it says
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # real notes from the same transcripts that are knowledge and must keep their score
+        (
+            "Keep our working documentation in linear",
+            "I'm working on linear ENT-98. keep our working documentation in linear.",
+        ),
+        ("All types are exported through a barrel file for convenient importing", ""),
+        ("Use Vite over serve, http-server", "Vite: modern, fast, great DX"),
+        (
+            "The Linear MCP server doesn't expose an issue parameter on create_document",
+            "The underlying Linear API clearly supports it since you did it through the UI.",
+        ),
+        ("Write all logs to a single fixed file: .entire/logs/entire.log", ""),
+        ("Every env has its own state bucket and its own folder", ""),
+        ("release/2.4 stays frozen until QA signs off", ""),
+        ("If you need a new endpoint in the client, regenerate it from openapi.yaml", ""),
+    ],
+)
+def test_knowledge_is_not_taken_for_praise_orders_or_transient_states(
+    title: str, body: str
+) -> None:
+    assert not_knowledge(title, body) is None
+    assert parts(obs(title, body)).not_knowledge is None

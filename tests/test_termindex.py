@@ -266,6 +266,7 @@ def test_prompt_hook_imports_no_search_engine(memory_repo: Path) -> None:
     assert {m for m in loaded if m.startswith("memgit")} == {
         "memgit",
         "memgit.__main__",
+        "memgit.distribution",  # constants only: the hook contract
         "memgit.hooks",
         "memgit.hooks.queue",
         "memgit.hooks.prompt",

@@ -179,7 +179,9 @@ class Memory:
         if terms is None:
             return self.index.search(text, filters, limit, refresh=refresh)
         with terms:
-            return termsearch.search(terms, text, filters, limit, semantic=semantic)
+            return termsearch.search(
+                terms, text, filters, limit, semantic=semantic, cache=str(self.paths.state)
+            )
 
     def listing(
         self, filters: Filters, limit: int | None = None, *, refresh: bool = True

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from memgit.errors import ExtractorError, InvalidObservation, NotATranscript
+from memgit.errors import ExtractorError, InvalidObservation, MemgitError, NotATranscript
 from memgit.extract.base import Candidate, ChunkInput, Extractor, SessionNotes, Usage
 from memgit.fileio import atomic_write
 from memgit.locate import head_commit
@@ -197,6 +197,24 @@ def ingest_transcript(
     if report.stopped is None:
         cursor = advance(cursor, transcript.end)
         save_cursor(state, cursor)
+    if written and transcript.session_id:
+        from memgit.consolidate import apply, surviving
+
+        try:
+            before = memory.session_summary(transcript.session_id)
+        except (OSError, MemgitError, UnicodeDecodeError):
+            before = None  # an unreadable summary: this run's notes are consolidated alone
+        earlier = before.observations if before is not None else ()
+        with memory.store.lock():
+            steps = apply(memory.store, transcript.session_id, [*earlier, *written])
+        # A note merged away in this run was never memory before it: not "added", not
+        # "superseded"; one added earlier and merged away now was superseded.
+        latest = {step.keep.id: step.keep for step in steps}
+        dropped = {step.drop.id for step in steps}
+        added = {obs.id for obs in report.added}
+        report.superseded.extend(s.drop for s in steps if s.drop.id not in added)
+        report.added = [latest.get(o.id, o) for o in report.added if o.id not in dropped]
+        written = surviving(written, steps)
     if transcript.turns and (written or notes != SessionNotes()):
         report.summary = _save_summary(memory, transcript, notes, written, extractor.source, cwds)
     memory._refresh_index()

@@ -9,7 +9,11 @@ the weights with ``numpy.memmap`` from the safetensors file, the tokenizer with
 (``pip install 'claude-memgit[semantic]'``) ``available()`` is False and search is BM25 alone.
 
 Vectors are computed when the term index is written (``termindex.record_for``) and stored with
-it; a search embeds only its query.
+it, with one bit per dimension (the sign of the vector less the mean of all) for a first pass.
+A search embeds only its query, and without numpy or the tokenizer library (their imports alone
+cost more than a search's budget): ``QueryEncoder`` splits the query as the model's byte-pair
+tokenizer does, from its vocabulary and merges kept in a compact cache beside the index, and
+reads those few token vectors straight from the weights file.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import base64
 import importlib.util
 import json
 import os
+import struct
 from functools import lru_cache
 from typing import Any
 
@@ -36,6 +41,10 @@ MISSING = (
 #: Identifies the model and how texts are turned into vectors: stored vectors of another are
 #: not compared with this one's.
 MODEL_ID = f"wordllama-l2_supercat-{DIM}-mean-v1"
+#: A query is cut here before its tokens are merged (merging is quadratic in its length).
+MAX_QUERY_CHARS = 2000
+#: Bytes of one stored sign code (one bit per dimension).
+CODE_BYTES = DIM // 8
 
 
 def model_files() -> tuple[str, str] | None:
@@ -123,3 +132,183 @@ def decode(text: str) -> Any:
     import numpy as np
 
     return np.frombuffer(base64.b64decode(text), dtype=np.float16)
+
+
+def weights_layout(weights: str) -> tuple[int, int, int]:
+    """``(offset of the table in the file, rows, dims)`` from the safetensors header."""
+    with open(weights, "rb") as handle:
+        size = int.from_bytes(handle.read(8), "little")
+        header = json.loads(handle.read(size))
+    entry = header[TENSOR]
+    if entry["dtype"] != "F16":
+        raise ValueError(f"{weights}: expected float16 weights, found {entry['dtype']}")
+    rows, dim = entry["shape"]
+    return 8 + size + int(entry["data_offsets"][0]), int(rows), int(dim)
+
+
+#: The model's text normalisation (SentencePiece style): a space marker before every word.
+_SPACE = "\u2581"
+
+
+_BUCKETS = 16384
+_TABLE_MAGIC = b"memgit-query-tokens-1\n"
+
+
+def _bucket(key: str) -> int:
+    import binascii
+
+    return binascii.crc32(key.encode("utf-8", "surrogatepass")) % _BUCKETS
+
+
+def token_table_bytes(stamp: str, vocab: dict[str, int], ranks: dict[str, int]) -> bytes:
+    """The tokenizer's vocabulary (``v`` + token) and merge ranks (``m`` + pair) in hash buckets,
+    so that a query reads the few entries it needs instead of parsing 1.8 MB of JSON."""
+    from array import array
+
+    grouped: list[list[str]] = [[] for _ in range(_BUCKETS)]
+    for prefix, table in (("v", vocab), ("m", ranks)):
+        for key, value in table.items():
+            grouped[_bucket(prefix + key)].append(f"{prefix}{key}\t{value}")
+    payload = bytearray()
+    offsets = array("I", [0])
+    for lines in grouped:
+        payload += "\n".join(lines).encode("utf-8", "surrogatepass")
+        offsets.append(len(payload))
+    return _TABLE_MAGIC + stamp.encode("utf-8") + b"\n" + offsets.tobytes() + bytes(payload)
+
+
+class TokenTable:
+    """Reads ``token_table_bytes``' table: ``token(text)`` and ``rank(pair)``, None if absent."""
+
+    def __init__(self, data: bytes, start: int) -> None:
+        from array import array
+
+        self._offsets = array("I")
+        self._offsets.frombytes(data[start : start + 4 * (_BUCKETS + 1)])
+        self._data = memoryview(data)[start + 4 * (_BUCKETS + 1) :]
+        self._found: dict[str, int | None] = {}
+
+    @classmethod
+    def read(cls, path: str, stamp: str) -> TokenTable | None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        return cls.parse(data, stamp)
+
+    @classmethod
+    def parse(cls, data: bytes, stamp: str) -> TokenTable | None:
+        head = _TABLE_MAGIC + stamp.encode("utf-8") + b"\n"
+        if not data.startswith(head) or len(data) < len(head) + 4 * (_BUCKETS + 1):
+            return None
+        return cls(data, len(head))
+
+    def _get(self, key: str) -> int | None:
+        if key in self._found:
+            return self._found[key]
+        slot = _bucket(key)
+        chunk = bytes(self._data[self._offsets[slot] : self._offsets[slot + 1]])
+        found = None
+        prefix = key + "\t"
+        for line in chunk.decode("utf-8", "surrogatepass").split("\n"):
+            if line.startswith(prefix):
+                found = int(line[len(prefix) :])
+                break
+        self._found[key] = found
+        return found
+
+    def token(self, text: str) -> int | None:
+        return self._get("v" + text)
+
+    def rank(self, pair: str) -> int | None:
+        return self._get("m" + pair)
+
+
+class QueryEncoder:
+    """A query's vector with the standard library only: the same tokens as the model's byte-pair
+    tokenizer (vocabulary and merge ranks from a table built once from its file and kept beside
+    the index), then the mean of their rows of the weights file, normalised."""
+
+    def __init__(self, weights: str, table: TokenTable) -> None:
+        self.weights = weights
+        self.table = table
+        self.offset, self.rows, self.dim = weights_layout(weights)
+        self._row = struct.Struct(f"<{DIM}e")
+
+    @classmethod
+    def open(cls, cache_folder: str) -> QueryEncoder | None:
+        """The encoder, building its table in ``cache_folder`` on first use; None without the
+        model."""
+        files = model_files()
+        if files is None:
+            return None
+        weights, tokenizer = files
+        info = os.stat(tokenizer)
+        stamp = f"{MODEL_ID} {info.st_size} {info.st_mtime_ns}"
+        path = os.path.join(cache_folder, f"query-tokens-{MODEL_ID}.bin")
+        table = TokenTable.read(path, stamp)
+        if table is None:
+            with open(tokenizer, encoding="utf-8") as handle:
+                model = json.load(handle)["model"]
+            vocab = {str(k): int(v) for k, v in model["vocab"].items()}
+            ranks: dict[str, int] = {}
+            for rank, merge in enumerate(model["merges"]):
+                ranks.setdefault(merge if isinstance(merge, str) else " ".join(merge), rank)
+            data = token_table_bytes(stamp, vocab, ranks)
+            table = TokenTable.parse(data, stamp)
+            if table is None:
+                return None
+            try:  # a cache: if it cannot be written, this search uses it from memory
+                os.makedirs(cache_folder, exist_ok=True)
+                temporary = f"{path}.{os.getpid()}.tmp"
+                with open(temporary, "wb") as handle:
+                    handle.write(data)
+                os.replace(temporary, path)
+            except OSError:
+                pass
+        return cls(weights, table)
+
+    def tokens(self, text: str) -> list[int]:
+        """Token ids as the model's tokenizer gives them (no special tokens): merges run over
+        the whole normalised text, as the tokenizer's have no pre-tokenizer."""
+        if not text:
+            return []
+        return self._word(_SPACE + text[:MAX_QUERY_CHARS].replace(" ", _SPACE))
+
+    def _word(self, word: str) -> list[int]:
+        symbols = list(word)
+        rank_of = self.table.rank
+        while len(symbols) > 1:
+            best, where = None, -1
+            for i in range(len(symbols) - 1):
+                rank = rank_of(symbols[i] + " " + symbols[i + 1])
+                if rank is not None and (best is None or rank < best):
+                    best, where = rank, i
+            if best is None:
+                break
+            symbols[where : where + 2] = [symbols[where] + symbols[where + 1]]
+        ids = []
+        for symbol in symbols:
+            found = self.table.token(symbol)
+            if found is not None:
+                ids.append(found)
+                continue
+            for byte in symbol.encode("utf-8"):  # byte fallback, as the tokenizer does
+                ids.append(self.table.token(f"<0x{byte:02X}>") or 0)
+        return ids
+
+    def embed(self, text: str) -> list[float] | None:
+        """The unit vector of ``text`` (as ``Model.embed``), or None without tokens."""
+        ids = [min(max(i, 0), self.rows - 1) for i in self.tokens(text)[:MAX_TOKENS]]
+        if not ids:
+            return None
+        total = [0.0] * DIM
+        width = self.dim * 2
+        with open(self.weights, "rb") as handle:
+            for token in ids:
+                handle.seek(self.offset + token * width)
+                row = self._row.unpack(handle.read(DIM * 2))
+                total = [a + b for a, b in zip(total, row, strict=True)]
+        norm = sum(x * x for x in total) ** 0.5
+        return [x / norm for x in total] if norm > 0 else None

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from memgit.distribution import EVENTS
 from memgit.errors import MemgitError
-from memgit.hooks import EVENTS
 
 PLUGIN_NAME = "memgit"
 _MEMGIT_HOOK = re.compile(r"memgit\b.*\bhook\s+(" + "|".join(EVENTS) + r")\b")

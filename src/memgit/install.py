@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from memgit.distribution import COMMAND, FIRST_RELEASE, INSTALL, INSTALL_UV
+from memgit.distribution import COMMAND, CONTRACT, FIRST_RELEASE, INSTALL, INSTALL_UV
 from memgit.errors import MemgitError
 from memgit.fileio import atomic_write
-from memgit.hooks import CONTRACT
 
 #: (event, timeout in seconds). SessionEnd's budget is shared and short: memgit only queues there.
 HOOK_EVENTS = (

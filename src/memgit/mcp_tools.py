@@ -180,7 +180,7 @@ def strings_arg(name: str, value: Any, *, limit: int, example: str) -> list[str]
 
 
 def since_arg(value: Any) -> datetime | None:
-    from memgit.commands.common import parse_since
+    from memgit.query import parse_since
 
     text = text_arg("since", value)
     if text is None:

@@ -20,6 +20,15 @@
 * ``human``: 1 when a person wrote or accepted the observation (``source: manual``, a ``source``
   starting with ``accepted``, the tag ``accepted``, or ``accepted: true`` in the frontmatter).
 
+Some notes are not knowledge however well they read (``not_knowledge``, which names the class):
+praise ("All components use proper TypeScript interfaces, are fully reusable": two or more words
+of self-assessment in the title), an order about the session's own workflow quoted as a rule (its
+source tells the assistant what to do next: "when ... is complete, you can merge ... and then
+ask the teammates"), a transient state of the repository's branches or pull requests ("The base
+branch ... doesn't exist on the remote", "... already merged"), and a report of what a document
+says ("It explains ...", "Strengths cover ..."). A captured note of these classes scores at most
+``NOT_KNOWLEDGE_CAP``, under the default floor; what a person wrote or accepted is exempt.
+
 Observations below the quality floor (``context.quality_floor`` in ``config.yaml``) stay in
 ``.memory/`` and in search, but out of what Claude reads first: the CLAUDE.md section, the
 SessionStart context and the prompt context. ``below_floor`` applies that rule; what a human
@@ -46,6 +55,8 @@ W_CONFIDENCE = 0.30
 W_SPECIFICITY = 0.35
 W_EVIDENCE = 0.35
 W_HUMAN = 0.30
+#: The most a captured note that is not knowledge (``not_knowledge``) can score.
+NOT_KNOWLEDGE_CAP = 0.2
 
 HUMAN_SOURCES = ("manual",)
 ACCEPTED = "accepted"
@@ -121,6 +132,52 @@ _OPEN_SAYS = re.compile(
     re.IGNORECASE,
 )
 
+#: Words of self-assessment: a note made of them praises the work instead of describing it.
+_PRAISE = re.compile(
+    r"\b(?:proper(?:ly)?|fully|comprehensive(?:ly)?|clean(?:ly)?|robust(?:ly)?|seamless(?:ly)?|"
+    r"great|excellent|nice(?:ly)?|beautiful(?:ly)?|elegant(?:ly)?|polished|thorough(?:ly)?|"
+    r"perfect(?:ly)?|awesome|reusable|intuitive|user[- ]friendly|production[- ]ready|"
+    r"well[- ](?:structured|organi[sz]ed|designed|written|tested|documented)|best practices)\b",
+    re.IGNORECASE,
+)
+#: The source tells the assistant what to do next in this session (steps, its teammates).
+_SESSION_ORDER = re.compile(
+    r"\bwhen\b[^.;]{0,60}?\b(?:is|are)\s+(?:all\s+)?(?:complete|completed|done|finished|ready)\b"
+    r"[^.;]{0,20}?\byou\s+(?:can|could|should|may|will|need to)\b|"
+    r"\b(?:then\s+)?(?:ask|tell|have|get)\s+(?:the|your|all the)\s+(?:teammates?|subagents?|"
+    r"agents?|workers?|team)\s+to\b",
+    re.IGNORECASE,
+)
+#: A state of the repository's branches or pull requests at one moment.
+_TRANSIENT = re.compile(
+    r"\b(?:branch|branches|remote|pull request|PR|commit|tag|upstream)\b[^.;]{0,80}?"
+    r"\b(?:(?:doesn'?t|does not|didn'?t|did not|don'?t|do not) exist|"
+    r"(?:is|are|was|were|has been|have been)\s+(?:already\s+)?(?:merged|pushed|deleted|"
+    r"up to date|behind|ahead)|not (?:yet )?(?:pushed|merged))\b|\bno commits between\b",
+    re.IGNORECASE,
+)
+#: What a document says, reported: "It explains ...", "The doc covers ...", "Strengths cover".
+_REPORT = re.compile(
+    r"^\s*(?:it|this|the (?:doc|document|report|page|summary|article|post|write-?up|section|"
+    r"research|comparison))\s+(?:explains|describes|covers|summari[sz]es|outlines|lists|"
+    r"walks through|discusses|presents|introduces)\b|^\s*(?:strengths|weaknesses|limitations|"
+    r"pros|cons)\s+(?:cover|include|are)\b",
+    re.IGNORECASE,
+)
+
+
+def not_knowledge(title: str, body: str = "") -> str | None:
+    """Why a note is not knowledge however well it reads, or None (classes in the docstring)."""
+    if len(_PRAISE.findall(title)) >= 2:
+        return "praise"
+    if _SESSION_ORDER.search(body) or _SESSION_ORDER.search(title):
+        return "an order about the session's own work"
+    if _TRANSIENT.search(title):
+        return "a transient state of branches or pull requests"
+    if _REPORT.match(title) or _REPORT.match(_first_line(body)):
+        return "a report of what a document says"
+    return None
+
 
 @dataclass(frozen=True)
 class Parts:
@@ -130,6 +187,8 @@ class Parts:
     specificity: float
     evidence: float
     human: bool
+    #: Why the note is not knowledge (``not_knowledge``), or None.
+    not_knowledge: str | None = None
 
     @property
     def total(self) -> float:
@@ -139,6 +198,8 @@ class Parts:
             + W_EVIDENCE * self.evidence
             + W_HUMAN * (1.0 if self.human else 0.0)
         )
+        if self.not_knowledge and not self.human:
+            raw = min(raw, NOT_KNOWLEDGE_CAP)
         return float(round(min(1.0, max(0.0, raw)), 6))
 
 
@@ -153,6 +214,7 @@ def parts(obs: Observation) -> Parts:
         specificity=specificity(obs.title, obs.body),
         evidence=evidence(obs.title, obs.body, obs.files),
         human=is_human(obs),
+        not_knowledge=not_knowledge(obs.title, obs.body),
     )
 
 

@@ -6,10 +6,12 @@ command that merely parses its arguments does not pay for the search engine.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from memgit.errors import MemgitError
 from memgit.model import Observation, parse_time
 
 
@@ -58,3 +60,23 @@ def observation_from_stored(doc: dict[str, Any]) -> Observation:
         source=doc["source"],
         extra=tuple((k, v) for k, v in doc.get("extra", [])),
     )
+
+
+_RELATIVE = re.compile(r"^(\d+)\s*([hdwmy])$")
+_UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_since(text: str, now: datetime | None = None) -> datetime:
+    """``2026-11-01``, an ISO date-time, or a relative age such as ``7d``, ``2w``, ``12h``."""
+    value = text.strip().lower()
+    match = _RELATIVE.match(value)
+    if match:
+        days = int(match.group(1)) * _UNITS[match.group(2)]
+        return (now or datetime.now(UTC)) - timedelta(days=days)
+    try:
+        return parse_time(text.strip())
+    except ValueError:
+        raise MemgitError(
+            f"--since {text!r}: give a date (2026-11-01), a date-time (2026-11-01T09:00:00Z) "
+            "or an age (12h, 7d, 2w, 3m)"
+        ) from None

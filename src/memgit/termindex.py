@@ -200,6 +200,22 @@ class Builder:
             for path in (self.records_path, self.vectors_path, self.tfs_path):
                 _remove(path)
 
+    def _vector_codes(self, count: int) -> bytes:
+        """One bit per dimension of each vector: set where it exceeds the mean of all (a search
+        compares codes first, and exact vectors only for the nearest codes)."""
+        import numpy as np
+
+        mean = (self.vector_sum / self.vector_count).astype(np.float32)
+        width = self.vector_bytes // 2
+        codes = bytearray()
+        with open(self.vectors_path, "rb") as part:
+            for begin in range(0, count, 8192):
+                raw = part.read(min(8192, count - begin) * self.vector_bytes)
+                rows = np.frombuffer(raw, dtype=np.float16).reshape(-1, width)
+                bits = rows.astype(np.float32) > mean
+                codes += np.packbits(bits, axis=1, bitorder="little").tobytes()
+        return bytes(codes)
+
     def _write(self, base_id: str) -> str:
         count = len(self.lengths)
         buckets = 64
@@ -231,6 +247,8 @@ class Builder:
             ("offsets", self.offsets.tobytes()),
             ("tf_offsets", self.tf_offsets.tobytes()),
         ]
+        if self.vector_count:
+            sections.append(("vector_codes", self._vector_codes(count)))
         if not any("\n" in name for name in self.names):  # else writers read the records
             sections.append(("names", "\n".join(self.names).encode("utf-8", "surrogateescape")))
         layout: dict[str, list[int]] = {}
@@ -557,6 +575,16 @@ class TermIndex:
         return np.frombuffer(
             self._view, dtype=np.float16, count=length // 2, offset=self._start + offset
         ).reshape(self.count, width)
+
+    def vector_codes(self) -> memoryview | None:
+        """The base documents' sign codes (``vector_bytes // 16`` bytes each), or None."""
+        if not self.header.get("vectors") or "vector_codes" not in self.header["sections"]:
+            return None
+        return self._section("vector_codes")
+
+    def vector_view(self) -> memoryview | None:
+        """The base documents' float16 vectors as raw bytes, or None."""
+        return self._section("vectors") if self.header.get("vectors") else None
 
     @property
     def vector_model(self) -> str | None:

@@ -9,6 +9,7 @@ listing of the 20 most recent observations reads 20 records, not every document.
 from __future__ import annotations
 
 import heapq
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -100,27 +101,85 @@ VECTOR_FLOOR = 0.3
 #: Below this many stored vectors their mean says little about the project: vectors then only
 #: re-rank what the words found, and bring in nothing on their own.
 MIN_VECTOR_DOCS = 100
-#: ``MEMGIT_SEMANTIC=off`` searches by words alone (benchmarks compare both).
+#: ``MEMGIT_SEMANTIC=off`` searches by words alone, ``always`` fuses every search (benchmarks
+#: compare the modes); unset, vectors are consulted only when the words found too little.
 SWITCH = "MEMGIT_SEMANTIC"
+#: The words found enough when the best hit by words holds at least this share of the query's
+#: weight (each distinct term weighted by its inverse document frequency; a term no memory holds
+#: weighs most). Then the fusion would only reorder hits that already answer every important word
+#: of the question, and it is skipped: no numpy, no tokenizer, no vectors read.
+WORDS_ENOUGH = 0.75
+#: Words that make a sentence a question and say nothing of its subject: they count neither for
+#: nor against the words' coverage (memories seldom contain them, so they would weigh most).
+QUESTION_WORDS = (
+    "how what why where which who whom whose do does did done should would could must "
+    "i me my mine our ours they their there here get got way"
+)
 
 
-def semantic_enabled(environ: Mapping[str, str] | None = None) -> bool:
-    value = (os.environ if environ is None else environ).get(SWITCH, "")
-    return value.strip().lower() not in ("0", "off", "false", "no")
+def semantic_mode(environ: Mapping[str, str] | None = None) -> str:
+    """``off``, ``always`` or ``auto`` (the default) from ``MEMGIT_SEMANTIC``."""
+    value = (os.environ if environ is None else environ).get(SWITCH, "").strip().lower()
+    if value in ("0", "off", "false", "no"):
+        return "off"
+    return "always" if value in ("always", "1", "on", "true", "yes") else "auto"
+
+
+_question_terms: frozenset[str] | None = None
+
+
+def words_suffice(index: TermIndex, terms: list[str], lexical: list[tuple[int, float]]) -> bool:
+    """True when the best hit by words holds ``WORDS_ENOUGH`` of the query's weight."""
+    global _question_terms
+    if _question_terms is None:
+        _question_terms = frozenset(termindex.analyze(QUESTION_WORDS))
+    if not lexical:
+        return False
+    top = lexical[0][0]
+    delta = index.delta_docs
+    total = index.count + len(delta)
+    have = want = 0.0
+    for term in dict.fromkeys(terms):
+        if term in _question_terms:
+            continue
+        docs, _ = index.postings(term)
+        df = len(docs) + sum(1 for record in delta if term in record["t"])
+        weight = math.log((total + 1) / (df + 1)) + 1
+        want += weight
+        if (term in delta[-1 - top]["t"]) if top < 0 else (top in docs):
+            have += weight
+    return want > 0 and have >= WORDS_ENOUGH * want
 
 
 def search(
-    index: TermIndex, text: str, filters: Filters, limit: int, *, semantic: bool | None = None
+    index: TermIndex,
+    text: str,
+    filters: Filters,
+    limit: int,
+    *,
+    semantic: bool | None = None,
+    cache: str | None = None,
 ) -> list[Hit]:
     """Ranked hits: BM25 (as ``MemoryIndex.search`` ranks), fused with vector similarity by
-    reciprocal rank fusion when the index holds vectors of the installed model."""
+    reciprocal rank fusion when the index holds vectors of the installed model and the words
+    alone found too little (``words_suffice``; ``MEMGIT_SEMANTIC=always`` fuses every search,
+    ``off`` or ``semantic=False`` none). ``cache`` is where the query encoder keeps its token
+    table (the index's state folder); without it, words alone."""
     allow = matcher(index, filters)
     depth = max(limit, FUSE_DEPTH)
-    lexical = termindex.ranked(index, termindex.analyze(text), depth, allow)
-    model = _model(index) if (semantic_enabled() if semantic is None else semantic) else None
-    if model is None:
+    terms = termindex.analyze(text)
+    lexical = termindex.ranked(index, terms, depth, allow)
+    mode = semantic_mode()
+    if semantic is not None:  # an explicit choice overrides the environment's off
+        mode = "off" if not semantic else ("always" if mode == "always" else "auto")
+    if mode == "off" or index.vector_model is None:
         return [_hit(index, key, score) for key, score in lexical[:limit]]
-    nearest = nearest_keys(index, model, text, depth, allow)
+    if mode == "auto" and words_suffice(index, terms, lexical):
+        return [_hit(index, key, score) for key, score in lexical[:limit]]
+    encoder = _encoder(index, cache)
+    if encoder is None:
+        return [_hit(index, key, score) for key, score in lexical[:limit]]
+    nearest = nearest_keys(index, encoder, text, depth, allow)
     if index.count < MIN_VECTOR_DOCS:
         found = {key for key, _ in lexical}
         nearest = [key for key in nearest if key in found]
@@ -132,57 +191,119 @@ def search(
     return [_hit(index, key, round(score * RRF_K, 4)) for key, score in best]
 
 
-def _model(index: TermIndex) -> Any:
+def _encoder(index: TermIndex, cache: str | None) -> Any:
+    """The query encoder for the index's vectors, or None (another model, or none installed)."""
     from memgit import embeddings
 
-    if index.vector_model != embeddings.MODEL_ID:
+    if index.vector_model != embeddings.MODEL_ID or not cache:
         return None
-    return embeddings.load()
+    return embeddings.QueryEncoder.open(cache)
+
+
+#: How many of the nearest sign codes per wanted document get their exact similarity computed.
+CODE_SHORTLIST = 16
+
+
+def _shortlist(index: TermIndex, centred: list[float], take: int) -> Iterable[int]:
+    """The base documents whose sign codes are nearest the query's (by their vectors when the
+    index was written before codes were kept)."""
+    import sys
+    from collections import Counter
+    from itertools import compress
+    from operator import add
+
+    codes = index.vector_codes()
+    if take >= index.count:
+        return range(index.count)
+    width = len(codes) // index.count if codes is not None else 0
+    if codes is None or not width or width % 8:
+        return _shortlist_by_numpy(index, centred, take)
+    target = sum(1 << i for i, x in enumerate(centred) if x > 0).to_bytes(width, "little")
+    words = codes.cast("Q") if len(codes) % 8 == 0 else memoryview(bytes(codes)).cast("Q")
+    step = width // 8
+    distance: Any = None
+    for part in range(step):  # one 64-bit word of every code at a time, all in C loops
+        mask = int.from_bytes(target[part * 8 : part * 8 + 8], sys.byteorder)  # as cast reads
+        bits = map(int.bit_count, map(mask.__xor__, words[part::step]))
+        distance = list(bits) if distance is None else list(map(add, distance, bits))
+    counts = Counter(distance)
+    edge, kept = 0, 0
+    for edge in sorted(counts):  # the smallest distance that keeps ``take`` (ties all kept)
+        kept += counts[edge]
+        if kept >= take:
+            break
+    return list(compress(range(index.count), map(edge.__ge__, distance)))
+
+
+def _shortlist_by_numpy(index: TermIndex, centred: list[float], take: int) -> list[int]:
+    """The shortlist of an index written before sign codes were kept: the nearest vectors,
+    all compared (numpy is there with the model that wrote them)."""
+    import numpy as np
+
+    rows = index.vector_rows()
+    mean = np.asarray(index.header.get("vector_mean") or np.zeros(rows.shape[1]), np.float32)
+    query = np.asarray(centred, dtype=np.float32)
+    sims = np.empty(index.count, dtype=np.float32)
+    for begin in range(0, index.count, 16384):
+        part = rows[begin : begin + 16384].astype(np.float32) - mean
+        norms = np.linalg.norm(part, axis=1)
+        sims[begin : begin + 16384] = (part @ query) / np.maximum(norms, 1e-6)
+    return sorted(int(i) for i in np.argpartition(-sims, take - 1)[:take])
 
 
 def nearest_keys(
-    index: TermIndex, model: Any, text: str, depth: int, allow: Callable[[int], bool]
+    index: TermIndex, encoder: Any, text: str, depth: int, allow: Callable[[int], bool]
 ) -> list[int]:
-    """Keys of the documents most similar to ``text`` (at least ``VECTOR_FLOOR``), best first."""
-    import numpy as np
+    """Keys of the documents most similar to ``text`` (at least ``VECTOR_FLOOR``), best first.
+
+    Centred cosine: the mean of the stored vectors (what every memory of this project has in
+    common) is taken out of both sides, so similarity reflects what a text is about. The base
+    documents are shortlisted by their sign codes (bits of the centred vector, compared by
+    Hamming distance), and only the shortlist's float16 vectors are read; standard library
+    only, so a search that fuses imports no numpy.
+    """
+    import base64
+    import struct
+    from operator import mul
 
     from memgit import embeddings
 
-    query = model.embed([text])[0]
-    if not query.any():
+    query = encoder.embed(text)
+    if query is None:
         return []
-    # Centred cosine: the mean of the stored vectors (what every memory of this project has in
-    # common) is taken out of both sides, so similarity reflects what a text is about.
-    mean = np.asarray(index.header.get("vector_mean") or np.zeros(query.shape), dtype=np.float32)
-    query = query - mean
-    query /= float(np.linalg.norm(query)) or 1.0
-    offset = float(mean @ query)
-    mean_norm = float(mean @ mean)
-    rows = index.vector_rows()
-    sims = np.empty(index.count, dtype=np.float32)
-    step = 16384
-    both = np.stack([query, mean], axis=1)
-    for begin in range(0, index.count, step):
-        part = rows[begin : begin + step].astype(np.float32) @ both
-        norms = np.sqrt(np.maximum(1.0 - 2.0 * part[:, 1] + mean_norm, 1e-6))
-        sims[begin : begin + step] = (part[:, 0] - offset) / norms
-    del rows
-    if index.gone:
-        sims[np.fromiter(index.gone, dtype=np.int64)] = -1.0
+    dim = len(query)
+    mean = [float(x) for x in (index.header.get("vector_mean") or [0.0] * dim)]
+    centred = [q - m for q, m in zip(query, mean, strict=True)]
+    norm = sum(x * x for x in centred) ** 0.5 or 1.0
+    centred = [x / norm for x in centred]
+    offset = sum(map(mul, mean, centred))
+    mean_norm = sum(map(mul, mean, mean))
+    row = struct.Struct(f"<{dim}e")
+
+    def similarity(vector: tuple[float, ...]) -> float:
+        spread = max(1.0 - 2.0 * sum(map(mul, vector, mean)) + mean_norm, 1e-6)
+        return float(sum(map(mul, vector, centred)) - offset) / math.sqrt(spread)
+
     scored: list[tuple[float, int]] = []
-    if index.count:
-        take = min(index.count, depth * 4)
-        top = np.argpartition(-sims, take - 1)[:take]
-        scored = [(float(sims[i]), int(i)) for i in top]
+    vectors = index.vector_view()
+    if vectors is not None and index.count:
+        stride = dim * 2
+        gone = index.gone
+        for doc in _shortlist(index, centred, depth * CODE_SHORTLIST):
+            if doc in gone:
+                continue
+            vector = row.unpack_from(vectors, doc * stride)
+            if any(vector):
+                scored.append((similarity(vector), doc))
     for position, record in enumerate(index.delta_docs):
         if record.get("vm") == embeddings.MODEL_ID and isinstance(record.get("v"), str):
-            vector = embeddings.decode(record["v"]).astype(np.float32) - mean
-            norm = float(np.linalg.norm(vector)) or 1.0
-            scored.append((float(vector @ query) / norm, -1 - position))
+            raw = base64.b64decode(record["v"])
+            if len(raw) == dim * 2:
+                scored.append((similarity(row.unpack(raw)), -1 - position))
     scored.sort(key=lambda item: -item[0])
     found = []
-    for similarity, key in scored:
-        if similarity < VECTOR_FLOOR:
+    for value, key in scored:
+        if value < VECTOR_FLOOR:
             break
         if allow(key):
             found.append(key)

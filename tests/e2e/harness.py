@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from memgit.hooks import EVENTS
+from memgit.distribution import EVENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"

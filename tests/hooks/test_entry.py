@@ -144,6 +144,7 @@ def test_post_tool_use_imports_only_the_standard_library(memory_repo: Path) -> N
     assert {m for m in loaded if m.startswith("memgit")} == {
         "memgit",
         "memgit.__main__",
+        "memgit.distribution",  # constants only: the hook contract
         "memgit.hooks",
         "memgit.hooks.queue",
         "memgit.locate",

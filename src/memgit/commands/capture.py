@@ -205,7 +205,7 @@ def register(sub: Subparsers) -> None:
     p = add_command(sub, "worker", "run queued capture work (started by the hooks)", run_worker)
     p.add_argument("--repo", default=".", help="repository root")
 
-    from memgit.hooks import EVENTS
+    from memgit.distribution import EVENTS
 
     p = add_command(sub, "hook", "Claude Code hook entry point (JSON on stdin)", run_hook)
     p.add_argument("event", choices=EVENTS, help="the hook event")

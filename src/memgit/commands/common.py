@@ -4,34 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from memgit.errors import MemgitError
-from memgit.model import STATUSES, TYPES, parse_time
+from memgit.model import STATUSES, TYPES
 from memgit.paths import Paths
-
-_RELATIVE = re.compile(r"^(\d+)\s*([hdwmy])$")
-_UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
-
-
-def parse_since(text: str, now: datetime | None = None) -> datetime:
-    """``2026-11-01``, an ISO date-time, or a relative age such as ``7d``, ``2w``, ``12h``."""
-    value = text.strip().lower()
-    match = _RELATIVE.match(value)
-    if match:
-        days = int(match.group(1)) * _UNITS[match.group(2)]
-        return (now or datetime.now(UTC)) - timedelta(days=days)
-    try:
-        return parse_time(text.strip())
-    except ValueError:
-        raise MemgitError(
-            f"--since {text!r}: give a date (2026-11-01), a date-time (2026-11-01T09:00:00Z) "
-            "or an age (12h, 7d, 2w, 3m)"
-        ) from None
 
 
 def repo_relative(paths: Paths, given: str) -> str:

@@ -9,12 +9,11 @@ from memgit.commands.common import (
     Subparsers,
     add_command,
     add_filter_arguments,
-    parse_since,
     positive_int,
     repo_relative,
 )
 from memgit.output import observation_json, observation_line, print_json
-from memgit.query import Filters
+from memgit.query import Filters, parse_since
 
 
 def filters_from(args: argparse.Namespace, memory: Memory) -> Filters:

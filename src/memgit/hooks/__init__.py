@@ -21,6 +21,7 @@ import os
 import sys
 import time
 
+from memgit.distribution import CONTRACT
 from memgit.hooks import queue
 from memgit.locate import locate
 from memgit.nested import is_nested
@@ -30,22 +31,8 @@ TYPE_CHECKING = False  # typing itself costs a few ms on the hot path
 if TYPE_CHECKING:
     from typing import Any
 
-EVENTS = (
-    "SessionStart",
-    "UserPromptSubmit",
-    "PostToolUse",
-    "PreCompact",
-    "Stop",
-    "SubagentStop",
-    "SessionEnd",
-)
 #: SessionStart sources that continue an existing session (its own summary may be the latest).
 RESUMED = ("resume", "compact")
-#: The newest hook contract this entry point speaks (it also accepts every older one). Hook
-#: commands pass theirs with ``--contract N``; a command without it asks for contract 1. Raise it
-#: when the arguments or the output a hook command relies on change, and write the new number
-#: into the hook commands (``memgit.install.hook_command``).
-CONTRACT = 1
 MAX_INPUT = 16 * 1024 * 1024
 MAX_LOG = 1024 * 1024
 _FILE_KEYS = ("file_path", "notebook_path", "path")
@@ -175,9 +162,10 @@ def dispatch(event: str, payload: dict[str, Any], root: str, state: str) -> str:
         if payload.get("source") not in RESUMED:
             prepared = startcache.read(root, git_dir, time.strftime("%Y-%m-%d", time.gmtime()))
         if prepared is None:
-            from memgit.hooks.recall import session_start
+            from memgit.api import Memory
+            from memgit.hooks.recall import session_start_text
 
-            prepared = session_start(root, payload)
+            prepared = session_start_text(Memory.open(root), payload.get("session_id"))
         if prepared and session:
             from memgit.hooks.seen import cited_ids, remember_seen
 

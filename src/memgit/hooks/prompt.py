@@ -20,7 +20,7 @@ import re
 import time
 
 from memgit import termindex
-from memgit.hooks.seen import CITED, read_seen, remember_seen
+from memgit.hooks.seen import read_seen, remember_seen, section_ids
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -215,35 +215,3 @@ def _sync(root: str) -> None:
         memory.index.sync()
     except LockTimeout:
         pass
-
-
-def section_ids(root: str) -> frozenset[str]:
-    """Ids already cited in the generated section of CLAUDE.md."""
-    claude = os.path.join(root, "CLAUDE.md")
-    try:  # the common case: the markers in CLAUDE.md itself
-        with open(claude, encoding="utf-8") as handle:
-            text = handle.read()
-        begin, end = text.find("<!-- memgit:begin -->"), text.find("<!-- memgit:end -->")
-        if 0 <= begin < end:
-            return frozenset(CITED.findall(text[begin:end]))
-        if not os.path.islink(claude) and not re.search(r"(?m)^\s*@", text):
-            return frozenset()  # a CLAUDE.md of its own without a memgit section
-    except FileNotFoundError:
-        if not os.path.lexists(claude) and not os.path.lexists(
-            os.path.join(root, ".claude", "CLAUDE.md")
-        ):
-            return frozenset()  # no CLAUDE.md at all
-    except (OSError, UnicodeDecodeError):
-        pass
-    from pathlib import Path
-
-    from memgit.section import read_section, resolve_target
-
-    try:  # a symlink, an @AGENTS.md import stub, .claude/CLAUDE.md...
-        body = read_section(resolve_target(Path(root), "claude"))
-    except Exception:  # a malformed CLAUDE.md must not cost the user their context
-        return frozenset()
-    return frozenset(CITED.findall(body or ""))
-
-
-# --- what this session was shown --------------------------------------------------------------

@@ -7,26 +7,22 @@ progress and coordination on this branch, within the configured budget, far unde
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from memgit.api import Memory
 from memgit.context import session_start_context
 from memgit.locate import head_branch
 from memgit.model import utcnow
 
 if TYPE_CHECKING:
+    from memgit.api import Memory
     from memgit.sessions import SessionSummary
 
 
 def section_ids(memory: Memory) -> frozenset[str]:
     """Ids already cited in the generated section of CLAUDE.md."""
-    from memgit.hooks.prompt import section_ids as cited
+    from memgit.hooks.seen import section_ids as cited
 
     return cited(str(memory.paths.root))
-
-
-def session_start(root: str, payload: dict[str, Any]) -> str:
-    return session_start_text(Memory.open(root), payload.get("session_id"))
 
 
 def prepare_session_start(memory: Memory) -> None:

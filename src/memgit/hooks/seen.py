@@ -1,4 +1,5 @@
-"""What one session was already shown: the ids memgit's hooks put in front of it.
+"""What one session was already shown: the ids memgit's hooks put in front of it, and the ids
+the CLAUDE.md section already cites.
 
 SessionStart and UserPromptSubmit record the ids they show (``<state>/recall/<session>.json``),
 so no memory is injected twice in a session; records older than ``SEEN_DAYS`` are pruned. Both
@@ -76,3 +77,32 @@ def _prune(folder: str) -> None:
                 os.unlink(entry.path)
         except OSError:
             pass
+
+
+def section_ids(root: str) -> frozenset[str]:
+    """Ids already cited in the generated section of CLAUDE.md."""
+    claude = os.path.join(root, "CLAUDE.md")
+    try:  # the common case: the markers in CLAUDE.md itself
+        with open(claude, encoding="utf-8") as handle:
+            text = handle.read()
+        begin, end = text.find("<!-- memgit:begin -->"), text.find("<!-- memgit:end -->")
+        if 0 <= begin < end:
+            return frozenset(CITED.findall(text[begin:end]))
+        if not os.path.islink(claude) and not re.search(r"(?m)^\s*@", text):
+            return frozenset()  # a CLAUDE.md of its own without a memgit section
+    except FileNotFoundError:
+        if not os.path.lexists(claude) and not os.path.lexists(
+            os.path.join(root, ".claude", "CLAUDE.md")
+        ):
+            return frozenset()  # no CLAUDE.md at all
+    except (OSError, UnicodeDecodeError):
+        pass
+    from pathlib import Path
+
+    from memgit.section import read_section, resolve_target
+
+    try:  # a symlink, an @AGENTS.md import stub, .claude/CLAUDE.md...
+        body = read_section(resolve_target(Path(root), "claude"))
+    except Exception:  # a malformed CLAUDE.md must not cost the user their context
+        return frozenset()
+    return frozenset(CITED.findall(body or ""))

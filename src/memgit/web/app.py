@@ -22,11 +22,10 @@ from starlette.types import ASGIApp
 from memgit import overview, staleness
 from memgit.api import Memory
 from memgit.catalog import Catalog, for_memory
-from memgit.commands.common import parse_since
 from memgit.contradictions import all_contradictions, find_contradictions
 from memgit.errors import MemgitError
 from memgit.model import ID_PATTERN, STATUSES, TYPES, decayed_confidence, normalize_id, utcnow
-from memgit.query import Filters, Hit
+from memgit.query import Filters, Hit, parse_since
 from memgit.web import review_views, session_views, views
 from memgit.web.guard import Guard
 from memgit.web.html import Markup, url
