@@ -343,3 +343,43 @@ def test_apply_reads_only_the_given_notes_of_the_session_and_keeps_its_times(
     assert store.get("p1aaaaaaaa").supersedes == ("g1aaaaaaaa",)
     assert store.get("g2aaaaaaaa").active  # another session's note
     assert store.get("g3aaaaaaaa").active  # not among the given notes
+
+
+def test_a_crash_between_writes_never_leaves_a_note_superseded_by_one_lacking_it(
+    memory_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from memgit.consolidate import apply
+
+    store = Memory.open(memory_repo).store
+    state = obs(
+        "g1aaaaaaaa",
+        "gotcha",
+        "Init validates the session ID and rejects empty strings",
+        "Currently, `Init` validates the session ID and rejects empty strings.",
+    )
+    change = obs(
+        "p1aaaaaaaa",
+        "progress",
+        "Changed Init: an empty session ID is now allowed",
+        at=T0 + timedelta(minutes=3),
+    )
+    for note in (state, change):
+        store.create(note)
+    real_save = store.save
+    calls: list[str] = []
+
+    def save_once(note: Observation) -> Path:
+        calls.append(note.id)
+        if len(calls) > 1:
+            raise OSError("disk full")
+        return real_save(note)
+
+    monkeypatch.setattr(store, "save", save_once)
+    with pytest.raises(OSError):
+        apply(store, "s1", ["g1aaaaaaaa", "p1aaaaaaaa"])
+    monkeypatch.undo()
+    for note in (store.get("g1aaaaaaaa"), store.get("p1aaaaaaaa")):
+        if note.superseded_by:
+            assert note.id in store.get(note.superseded_by).supersedes
+    assert store.get("p1aaaaaaaa").supersedes == ("g1aaaaaaaa",)
+    assert store.get("g1aaaaaaaa").active  # left beside its holder, to be merged again

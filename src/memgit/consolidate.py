@@ -161,14 +161,10 @@ def _merge_same(left: Observation, right: Observation) -> Step:
         # One fact said as a choice and as a gotcha: the choice and its reason, one decision;
         # a gotcha when the gotcha names a defect.
         gotcha = kinds["gotcha"]
-        keep, drop = (
-            (gotcha, kinds["decision"])
-            if names_defect(gotcha.title)
-            else (
-                kinds["decision"],
-                gotcha,
-            )
-        )
+        if names_defect(gotcha.title):
+            keep, drop = gotcha, kinds["decision"]
+        else:
+            keep, drop = kinds["decision"], gotcha
     return Step("same fact", _merged(keep, drop, title=title, body=body), drop)
 
 
@@ -300,10 +296,13 @@ def apply(store: Store, session: str, ids: Iterable[str]) -> list[Step]:
     for step in steps:
         final.pop(step.drop.id, None)
         final[step.keep.id] = step.keep
-        moment = max(step.keep.updated, step.drop.updated)
-        store.save(with_status(step.drop, "superseded", moment, superseded_by=step.keep.id))
+    # The holders first: a crash between two writes leaves a note active beside the one that
+    # also holds its fact (a duplicate), never a note superseded by one that lacks it.
     for obs in final.values():
         store.save(obs)
+    for step in steps:
+        moment = max(step.keep.updated, step.drop.updated)
+        store.save(with_status(step.drop, "superseded", moment, superseded_by=step.keep.id))
     return steps
 
 
