@@ -383,3 +383,26 @@ def test_a_crash_between_writes_never_leaves_a_note_superseded_by_one_lacking_it
             assert note.id in store.get(note.superseded_by).supersedes
     assert store.get("p1aaaaaaaa").supersedes == ("g1aaaaaaaa",)
     assert store.get("g1aaaaaaaa").active  # left beside its holder, to be merged again
+
+
+@pytest.mark.skipif(not REAL.is_file(), reason="../shared/fixtures/transcripts is absent")
+def test_a_failed_consolidation_keeps_the_notes_and_the_session_summary(
+    memory_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import memgit.consolidate
+
+    def fail(*_: object) -> list[object]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(memgit.consolidate, "apply", fail)
+    memory = Memory.open(memory_repo)
+    report = ingest_transcript(
+        memory, REAL, HeuristicExtractor(), clean=memory.redactor.clean, final=True
+    )
+    assert report.unconsolidated is not None
+    assert "No space left" in report.unconsolidated
+    assert report.added
+    assert report.summary is not None
+    summary = memory.session_summary(str(report.session))
+    assert summary is not None
+    assert set(summary.observations) >= {o.id for o in report.added}
