@@ -24,7 +24,10 @@ import json
 import os
 import struct
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from memgit.fileio import atomic_write
 
 #: The model inside the wordllama wheel, and how much of each vector memgit keeps.
 PACKAGE = "wordllama"
@@ -78,17 +81,8 @@ class Model:
         from tokenizers import Tokenizer
 
         self._np = np
-        with open(weights, "rb") as handle:
-            size = int.from_bytes(handle.read(8), "little")
-            header = json.loads(handle.read(size))
-        entry = header[TENSOR]
-        if entry["dtype"] != "F16":
-            raise ValueError(f"{weights}: expected float16 weights, found {entry['dtype']}")
-        rows, dim = entry["shape"]
-        begin, _ = entry["data_offsets"]
-        self.table = np.memmap(
-            weights, dtype=np.float16, mode="r", offset=8 + size + begin, shape=(rows, dim)
-        )
+        offset, rows, dim = weights_layout(weights)
+        self.table = np.memmap(weights, dtype=np.float16, mode="r", offset=offset, shape=(rows, dim))
         self.tokenizer = Tokenizer.from_file(tokenizer)
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
@@ -260,11 +254,7 @@ class QueryEncoder:
             if table is None:
                 return None
             try:  # a cache: if it cannot be written, this search uses it from memory
-                os.makedirs(cache_folder, exist_ok=True)
-                temporary = f"{path}.{os.getpid()}.tmp"
-                with open(temporary, "wb") as handle:
-                    handle.write(data)
-                os.replace(temporary, path)
+                atomic_write(Path(path), data, fsync=False)
             except OSError:
                 pass
         return cls(weights, table)
