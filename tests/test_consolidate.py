@@ -406,3 +406,37 @@ def test_a_failed_consolidation_keeps_the_notes_and_the_session_summary(
     summary = memory.session_summary(str(report.session))
     assert summary is not None
     assert set(summary.observations) >= {o.id for o in report.added}
+
+
+def test_plan_compares_a_pair_again_only_after_one_of_its_notes_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import memgit.consolidate as consolidate
+
+    words = (
+        "init session validate reject empty string cursor index search vector token table "
+        "stripe invoice cache queue deploy worker schema migrate config hook capture"
+    ).split()
+    notes = [
+        obs(
+            f"n{i:09d}",
+            ("gotcha", "decision", "pattern")[i % 3],
+            " ".join(words[(i * 7 + k) % len(words)] for k in range(6)),
+            "Currently " + " ".join(words[(i * 5 + k) % len(words)] for k in range(10)) + ".",
+            at=T0 + timedelta(seconds=i // 3),
+        )
+        for i in range(60)
+    ]
+    compared: dict[tuple[str, str], list[tuple[Observation, Observation]]] = {}
+    real = consolidate._pair
+
+    def compare_once(left: Observation, right: Observation) -> consolidate.Step | None:
+        seen = compared.setdefault((left.id, right.id), [])
+        assert not any(a is left and b is right for a, b in seen), "compared twice unchanged"
+        seen.append((left, right))
+        return real(left, right)
+
+    monkeypatch.setattr(consolidate, "_pair", compare_once)
+    steps = plan(notes)
+    assert len(steps) > 10  # the notes overlap: many are merged
+    assert any(len(seen) > 1 for seen in compared.values())  # a merged note is compared again

@@ -236,19 +236,28 @@ def plan(observations: Iterable[Observation]) -> list[Step]:
     """What to merge or supersede among one session's observations (active ones only)."""
     live = {o.id: o for o in sorted(observations, key=lambda o: (o.created, o.id)) if o.active}
     steps: list[Step] = []
+    # Pairs already found apart: neither note has changed since, so they stay apart. Without
+    # this, each merge would compare every pair again (cubic in the session's notes, under the
+    # memory lock that other sessions' captures wait for).
+    apart: set[tuple[str, str]] = set()
     changed = True
     while changed:
         changed = False
         items = list(live.values())
         for i, left in enumerate(items):
             for right in items[i + 1 :]:
+                if (left.id, right.id) in apart:
+                    continue
                 step = _pair(left, right)
-                if step is not None:
-                    steps.append(step)
-                    del live[step.drop.id]
-                    live[step.keep.id] = step.keep
-                    changed = True
-                    break
+                if step is None:
+                    apart.add((left.id, right.id))
+                    continue
+                steps.append(step)
+                del live[step.drop.id]
+                live[step.keep.id] = step.keep
+                apart = {pair for pair in apart if step.keep.id not in pair}
+                changed = True
+                break
             if changed:
                 break
     return steps
