@@ -275,10 +275,18 @@ def _pair(left: Observation, right: Observation) -> Step | None:
     return None
 
 
-def _merged(keep: Observation, drop: Observation, **changes: object) -> Observation:
-    supersedes = tuple(dict.fromkeys((*keep.supersedes, drop.id)))
-    files = tuple(dict.fromkeys((*keep.files, *drop.files)))
-    return replace(keep, supersedes=supersedes, files=files, **changes)  # type: ignore[arg-type]
+def _merged(
+    keep: Observation, drop: Observation, *, title: str | None = None, body: str | None = None
+) -> Observation:
+    """``keep`` superseding ``drop``: both notes' files, and the title and body given (else its
+    own)."""
+    return replace(
+        keep,
+        title=keep.title if title is None else title,
+        body=keep.body if body is None else body,
+        supersedes=tuple(dict.fromkeys((*keep.supersedes, drop.id))),
+        files=tuple(dict.fromkeys((*keep.files, *drop.files))),
+    )
 
 
 def apply(store: Store, session: str, ids: Iterable[str]) -> list[Step]:
