@@ -375,7 +375,7 @@ def test_a_crash_between_writes_never_leaves_a_note_superseded_by_one_lacking_it
         return real_save(note)
 
     monkeypatch.setattr(store, "save", save_once)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         apply(store, "s1", ["g1aaaaaaaa", "p1aaaaaaaa"])
     monkeypatch.undo()
     for note in (store.get("g1aaaaaaaa"), store.get("p1aaaaaaaa")):

@@ -19,6 +19,7 @@ reads those few token vectors straight from the weights file.
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib.util
 import json
 import os
@@ -82,7 +83,9 @@ class Model:
 
         self._np = np
         offset, rows, dim = weights_layout(weights)
-        self.table = np.memmap(weights, dtype=np.float16, mode="r", offset=offset, shape=(rows, dim))
+        self.table = np.memmap(
+            weights, dtype=np.float16, mode="r", offset=offset, shape=(rows, dim)
+        )
         self.tokenizer = Tokenizer.from_file(tokenizer)
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
@@ -253,10 +256,9 @@ class QueryEncoder:
             table = TokenTable.parse(data, stamp)
             if table is None:
                 return None
-            try:  # a cache: if it cannot be written, this search uses it from memory
+            # A cache: if it cannot be written, this search uses it from memory.
+            with contextlib.suppress(OSError):
                 atomic_write(Path(path), data, fsync=False)
-            except OSError:
-                pass
         return cls(weights, table)
 
     def tokens(self, text: str) -> list[int]:
