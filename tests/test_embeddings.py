@@ -293,3 +293,18 @@ def test_sign_codes_match_the_vectors_and_the_shortlist_keeps_the_nearest(
         sims = centred @ (query / np.linalg.norm(query))
         exact = [int(i) for i in np.argsort(-sims) if sims[i] >= termsearch.VECTOR_FLOOR]
         assert np.allclose(sims[found], sims[exact[:10]], atol=2e-3)
+
+
+@needs_model
+def test_a_damaged_model_file_leaves_the_search_to_the_words(
+    memory_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    memory = _store_with_vectors(memory_repo)
+    files = embeddings.model_files()
+    assert files is not None
+    damaged = tmp_path / "tokenizer.json"
+    damaged.write_text('{"model": {"vocab": ', encoding="utf-8")  # cut short mid-write
+    monkeypatch.setattr(embeddings, "model_files", lambda: (files[0], str(damaged)))
+    monkeypatch.setenv("MEMGIT_SEMANTIC", "always")
+    hits = memory.search("stripe picture previews", Filters(), 5)
+    assert [h.observation.title for h in hits] == ["Stripe owns subscriptions and invoices"]

@@ -377,6 +377,10 @@ def test_praise_orders_transient_states_and_reports_are_not_knowledge(
         ("Every env has its own state bucket and its own folder", ""),
         ("release/2.4 stays frozen until QA signs off", ""),
         ("If you need a new endpoint in the client, regenerate it from openapi.yaml", ""),
+        # technical terms made of the same words
+        ("Use fully qualified names for a clean build", ""),
+        ("The remote config endpoint does not exist in API v2", ""),
+        ("The commit hook is already merged into the pre-commit config", ""),
     ],
 )
 def test_knowledge_is_not_taken_for_praise_orders_or_transient_states(

@@ -69,6 +69,8 @@ class IngestReport:
     bad_lines: int = 0
     fallbacks: int = 0
     summary: Path | None = None
+    #: Why the session's notes could not be consolidated (they stay as written), or None.
+    unconsolidated: str | None = None
 
 
 class Attempts:
@@ -205,8 +207,14 @@ def ingest_transcript(
         except (OSError, MemgitError, UnicodeDecodeError):
             before = None  # an unreadable summary: this run's notes are consolidated alone
         earlier = before.observations if before is not None else ()
-        with memory.store.lock():
-            steps = apply(memory.store, transcript.session_id, [*earlier, *written])
+        try:
+            with memory.store.lock():
+                steps = apply(memory.store, transcript.session_id, [*earlier, *written])
+        except (OSError, MemgitError) as exc:
+            # The notes are written and the cursor is past them: a failed consolidation must
+            # not cost the session its summary. The notes stay as written, unmerged.
+            report.unconsolidated = str(exc) or type(exc).__name__
+            steps = []
         # A note merged away in this run was never memory before it: not "added", not
         # "superseded"; one added earlier and merged away now was superseded.
         latest = {step.keep.id: step.keep for step in steps}

@@ -161,14 +161,10 @@ def _merge_same(left: Observation, right: Observation) -> Step:
         # One fact said as a choice and as a gotcha: the choice and its reason, one decision;
         # a gotcha when the gotcha names a defect.
         gotcha = kinds["gotcha"]
-        keep, drop = (
-            (gotcha, kinds["decision"])
-            if names_defect(gotcha.title)
-            else (
-                kinds["decision"],
-                gotcha,
-            )
-        )
+        if names_defect(gotcha.title):
+            keep, drop = gotcha, kinds["decision"]
+        else:
+            keep, drop = kinds["decision"], gotcha
     return Step("same fact", _merged(keep, drop, title=title, body=body), drop)
 
 
@@ -240,19 +236,28 @@ def plan(observations: Iterable[Observation]) -> list[Step]:
     """What to merge or supersede among one session's observations (active ones only)."""
     live = {o.id: o for o in sorted(observations, key=lambda o: (o.created, o.id)) if o.active}
     steps: list[Step] = []
+    # Pairs already found apart: neither note has changed since, so they stay apart. Without
+    # this, each merge would compare every pair again (cubic in the session's notes, under the
+    # memory lock that other sessions' captures wait for).
+    apart: set[tuple[str, str]] = set()
     changed = True
     while changed:
         changed = False
         items = list(live.values())
         for i, left in enumerate(items):
             for right in items[i + 1 :]:
+                if (left.id, right.id) in apart:
+                    continue
                 step = _pair(left, right)
-                if step is not None:
-                    steps.append(step)
-                    del live[step.drop.id]
-                    live[step.keep.id] = step.keep
-                    changed = True
-                    break
+                if step is None:
+                    apart.add((left.id, right.id))
+                    continue
+                steps.append(step)
+                del live[step.drop.id]
+                live[step.keep.id] = step.keep
+                apart = {pair for pair in apart if step.keep.id not in pair}
+                changed = True
+                break
             if changed:
                 break
     return steps
@@ -270,10 +275,18 @@ def _pair(left: Observation, right: Observation) -> Step | None:
     return None
 
 
-def _merged(keep: Observation, drop: Observation, **changes: object) -> Observation:
-    supersedes = tuple(dict.fromkeys((*keep.supersedes, drop.id)))
-    files = tuple(dict.fromkeys((*keep.files, *drop.files)))
-    return replace(keep, supersedes=supersedes, files=files, **changes)  # type: ignore[arg-type]
+def _merged(
+    keep: Observation, drop: Observation, *, title: str | None = None, body: str | None = None
+) -> Observation:
+    """``keep`` superseding ``drop``: both notes' files, and the title and body given (else its
+    own)."""
+    return replace(
+        keep,
+        title=keep.title if title is None else title,
+        body=keep.body if body is None else body,
+        supersedes=tuple(dict.fromkeys((*keep.supersedes, drop.id))),
+        files=tuple(dict.fromkeys((*keep.files, *drop.files))),
+    )
 
 
 def apply(store: Store, session: str, ids: Iterable[str]) -> list[Step]:
@@ -300,10 +313,13 @@ def apply(store: Store, session: str, ids: Iterable[str]) -> list[Step]:
     for step in steps:
         final.pop(step.drop.id, None)
         final[step.keep.id] = step.keep
-        moment = max(step.keep.updated, step.drop.updated)
-        store.save(with_status(step.drop, "superseded", moment, superseded_by=step.keep.id))
+    # The holders first: a crash between two writes leaves a note active beside the one that
+    # also holds its fact (a duplicate), never a note superseded by one that lacks it.
     for obs in final.values():
         store.save(obs)
+    for step in steps:
+        moment = max(step.keep.updated, step.drop.updated)
+        store.save(with_status(step.drop, "superseded", moment, superseded_by=step.keep.id))
     return steps
 
 

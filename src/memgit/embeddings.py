@@ -19,12 +19,16 @@ reads those few token vectors straight from the weights file.
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib.util
 import json
 import os
 import struct
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from memgit.fileio import atomic_write
 
 #: The model inside the wordllama wheel, and how much of each vector memgit keeps.
 PACKAGE = "wordllama"
@@ -78,16 +82,9 @@ class Model:
         from tokenizers import Tokenizer
 
         self._np = np
-        with open(weights, "rb") as handle:
-            size = int.from_bytes(handle.read(8), "little")
-            header = json.loads(handle.read(size))
-        entry = header[TENSOR]
-        if entry["dtype"] != "F16":
-            raise ValueError(f"{weights}: expected float16 weights, found {entry['dtype']}")
-        rows, dim = entry["shape"]
-        begin, _ = entry["data_offsets"]
+        offset, rows, dim = weights_layout(weights)
         self.table = np.memmap(
-            weights, dtype=np.float16, mode="r", offset=8 + size + begin, shape=(rows, dim)
+            weights, dtype=np.float16, mode="r", offset=offset, shape=(rows, dim)
         )
         self.tokenizer = Tokenizer.from_file(tokenizer)
         self.tokenizer.no_padding()
@@ -259,14 +256,9 @@ class QueryEncoder:
             table = TokenTable.parse(data, stamp)
             if table is None:
                 return None
-            try:  # a cache: if it cannot be written, this search uses it from memory
-                os.makedirs(cache_folder, exist_ok=True)
-                temporary = f"{path}.{os.getpid()}.tmp"
-                with open(temporary, "wb") as handle:
-                    handle.write(data)
-                os.replace(temporary, path)
-            except OSError:
-                pass
+            # A cache: if it cannot be written, this search uses it from memory.
+            with contextlib.suppress(OSError):
+                atomic_write(Path(path), data, fsync=False)
         return cls(weights, table)
 
     def tokens(self, text: str) -> list[int]:

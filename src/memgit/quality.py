@@ -134,7 +134,9 @@ _OPEN_SAYS = re.compile(
 
 #: Words of self-assessment: a note made of them praises the work instead of describing it.
 _PRAISE = re.compile(
-    r"\b(?:proper(?:ly)?|fully|comprehensive(?:ly)?|clean(?:ly)?|robust(?:ly)?|seamless(?:ly)?|"
+    r"\b(?:proper(?:ly)?|fully(?!\s+qualified)|comprehensive(?:ly)?|cleanly|"
+    r"clean(?!\s+(?:build|builds|install|checkout|tree|worktree|state|environment|up|exit|"
+    r"shutdown|run|slate))|robust(?:ly)?|seamless(?:ly)?|"
     r"great|excellent|nice(?:ly)?|beautiful(?:ly)?|elegant(?:ly)?|polished|thorough(?:ly)?|"
     r"perfect(?:ly)?|awesome|reusable|intuitive|user[- ]friendly|production[- ]ready|"
     r"well[- ](?:structured|organi[sz]ed|designed|written|tested|documented)|best practices)\b",
@@ -150,7 +152,10 @@ _SESSION_ORDER = re.compile(
 )
 #: A state of the repository's branches or pull requests at one moment.
 _TRANSIENT = re.compile(
-    r"\b(?:branch|branches|remote|pull request|PR|commit|tag|upstream)\b[^.;]{0,80}?"
+    r"\b(?:branch|branches|remote|pull request|PR|commit|tag|upstream)\b"
+    # a word naming another thing ("the remote config endpoint", "the commit hook") is not one
+    r"(?!\s+(?:config|configuration|endpoint|api|server|hook|hooks|message|messages|url|host|"
+    r"service|cache|protection|name|names|policy|rules?)\b)[^.;]{0,80}?"
     r"\b(?:(?:doesn'?t|does not|didn'?t|did not|don'?t|do not) exist|"
     r"(?:is|are|was|were|has been|have been)\s+(?:already\s+)?(?:merged|pushed|deleted|"
     r"up to date|behind|ahead)|not (?:yet )?(?:pushed|merged))\b|\bno commits between\b",

@@ -197,7 +197,10 @@ def _encoder(index: TermIndex, cache: str | None) -> Any:
 
     if index.vector_model != embeddings.MODEL_ID or not cache:
         return None
-    return embeddings.QueryEncoder.open(cache)
+    try:
+        return embeddings.QueryEncoder.open(cache)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a damaged model file: the search goes on by words, as without the model
 
 
 #: How many of the nearest sign codes per wanted document get their exact similarity computed.
