@@ -229,3 +229,18 @@ def test_memgit_own_mcp_results_are_not_read_again(tmp_path: Path, name: str) ->
     assert f"TOOL {name}: harbor timestamps" in chunk.text
     assert "[m:abcd1234]" not in chunk.text
     assert "ASSISTANT: They are parsed as UTC." in chunk.text
+
+
+def test_later_chunks_of_a_long_turn_carry_its_prompt(tmp_path: Path) -> None:
+    log = Log()
+    prompt = "the nightly import is off by an hour since the DST change, " + "details " * 20
+    log.prompt(prompt)
+    for i in range(12):
+        log.call("Bash", {"command": f"make step{i}"}, f"t{i}")
+        log.result(f"t{i}", f"step {i} ok " * 20)
+    chunks = _chunks(log, tmp_path, chunk_chars=2000)
+    later = [c for c in chunks if c.first_turn == 0][1:]
+    assert later
+    asked = " ".join(prompt.split())
+    assert all(f'asked: "{asked}' in c.text for c in later)  # all of it: under the 400 cap
+    assert all(len(c.text) <= 2000 for c in chunks)

@@ -191,12 +191,25 @@ def test_progress_done_and_remaining() -> None:
     )
     progress = only(result, "progress")
     titles = [p.title for p in progress]
-    assert any(t.startswith("Done:") and "budget" in t for t in titles), titles
+    # "Done: X" reports a finished step: the session notes keep it, the memory does not.
+    assert not any("fetcher" in t for t in titles), titles
     assert any("crawler" in t for t in titles), titles
-    done = next(p for p in progress if p.title.startswith("Done:"))
-    assert any("6 passed" in f for f in done.facts)
-    assert result.notes.completed
+    assert any("fetcher now takes its retries" in c for c in result.notes.completed)
     assert result.notes.next_steps
+
+
+def test_a_done_report_that_names_the_cause_is_kept_as_what_it_teaches() -> None:
+    result = extract(
+        "ASSISTANT: Fixed: the importer now reads the file as UTF-8 instead of the platform "
+        "encoding.\nTOOL Edit CHANGELOG.md:\n+ utf-8\n"
+        "RESULT: The file has been updated successfully.\n"
+        "ASSISTANT: Done: the release notes are updated."
+    )
+    [gotcha] = only(result, "gotcha")
+    assert "UTF-8" in gotcha.title
+    assert not gotcha.title.startswith("Fixed")
+    assert not only(result, "progress")
+    assert any("release notes" in c for c in result.notes.completed)
 
 
 def test_coordination_ownership_and_blocking() -> None:
@@ -361,3 +374,97 @@ def test_every_fixture_yields_a_bounded_number_of_well_formed_observations() -> 
         total += len(result.candidates)
     # Real sessions are mostly reading and editing: far fewer observations than chunks' lines.
     assert len(chunks) // 10 <= total <= len(chunks) * 2
+
+
+def test_a_later_chunk_of_a_long_turn_reads_the_prompt_it_carries() -> None:
+    explained = (
+        "TOOL Read tidepool/parse.py\nRESULT: 1→def parse_row(row):\n"
+        "ASSISTANT: The harbor feed sends naive timestamps, so parse_row reads them as local "
+        "time and every row after the DST switch lands an hour late."
+    )
+    asked = '(turn 3 continued — asked: "the nightly import is off by an hour since DST")\n'
+    [gotcha] = extract(asked + explained).candidates
+    assert gotcha.type == "gotcha"
+    assert any(f.startswith("Symptom: the nightly import") for f in gotcha.facts)
+    assert not extract("(turn 3 continued)\n" + explained).candidates
+
+
+@pytest.mark.parametrize(
+    ("chunk", "wanted"),
+    [
+        (
+            "USER: the upload endpoint returns 413 for files over 1 MB in prod but not locally\n"
+            "ASSISTANT: nginx defaults client_max_body_size to 1m, and the ingress sits in front "
+            "of the app, so any larger body is rejected before Django sees it.",
+            "client_max_body_size",
+        ),
+        (
+            "USER: the CSV export shows dates a day early for US customers\n"
+            "ASSISTANT: export/csv.py formats created_at with date() on the UTC datetime, so an "
+            "order placed at 8 pm in New York lands on the next day's date.",
+            "created_at",
+        ),
+        (
+            "USER: the dashboard is blank for EU users since Tuesday\n"
+            "ASSISTANT: The EU bucket policy denies requests without the region header, and the "
+            "new SDK stopped sending it.",
+            "denies requests",
+        ),
+        (
+            "TOOL Bash: npm run build\nRESULT (error): Exit code 1\n"
+            "Error: Cannot find module '@app/shared' from 'src/index.ts'\n"
+            "ASSISTANT: The path alias only exists in tsconfig; esbuild doesn't read tsconfig "
+            "paths.",
+            "esbuild",
+        ),
+    ],
+)
+def test_the_explanation_of_a_reported_problem_is_a_gotcha(chunk: str, wanted: str) -> None:
+    [gotcha] = extract(chunk).candidates
+    assert gotcha.type == "gotcha"
+    assert wanted in gotcha.title
+
+
+def test_a_deferral_waiting_for_someone_is_coordination_not_an_instruction() -> None:
+    [found] = extract(
+        "USER: please don't touch the billing module yet, Sam is refactoring it until Friday"
+    ).candidates
+    assert found.type == "coordination"
+    assert not extract("USER: don't port the old modules yet").candidates
+
+
+def test_the_alternative_named_in_a_later_message_joins_the_choice() -> None:
+    [decision] = extract(
+        "USER: use httpx for the new payments client\n"
+        "ASSISTANT: Sure, I'll write it with httpx.\n"
+        "USER: and not requests: it has no async support and we're on asyncio everywhere"
+    ).candidates
+    assert decision.type == "decision"
+    assert "httpx" in decision.title
+    assert any("not requests" in f for f in decision.facts)
+
+
+def test_the_fix_announced_later_joins_the_explanation_that_named_its_setting() -> None:
+    result = extract(
+        "USER: prod started throwing `prepared statement s0 already exists` after the pooler\n"
+        "ASSISTANT: Prisma uses named prepared statements, and those live on one server "
+        "connection, so with the pooler in transaction mode the connection string must carry "
+        "`pgbouncer=true`.\n"
+        "USER: ok do it\n"
+        "ASSISTANT: The fix is in: `pgbouncer=true` on DATABASE_URL."
+    )
+    [gotcha] = only(result, "gotcha")
+    assert "prepared statements" in gotcha.title
+    assert any("DATABASE_URL" in f for f in gotcha.facts)
+
+
+def test_a_gotcha_title_is_the_clause_that_says_what_goes_wrong() -> None:
+    result = extract(
+        "TOOL Bash: ./mvnw -q flyway:validate\nRESULT (error): Exit code 1\n"
+        "ERROR: Detected resolved migration not applied to database: 42.\n"
+        "ASSISTANT: Two branches both created V42 while V43 was already applied, and Flyway "
+        "refuses a migration older than the newest applied one unless `outOfOrder` is on."
+    )
+    [gotcha] = only(result, "gotcha")
+    assert gotcha.title.startswith("Flyway refuses a migration older"), gotcha.title
+    assert any("Detected resolved migration" in f for f in gotcha.facts)

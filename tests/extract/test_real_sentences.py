@@ -333,3 +333,59 @@ def test_a_remember_aside_is_kept_unless_it_speaks_to_the_assistant() -> None:
     aside = labelled("remember that the CSV exports feed finance's excel macros")
     assert aside is not None
     assert aside[0] == "notable"
+
+
+# --- rules of the held-out round, on what the real sessions say ----------------------------------
+
+TIDEPOOL = "constructed__tidepool.jsonl"
+
+
+def test_a_fix_report_that_names_the_old_behaviour_is_a_gotcha_without_its_label() -> None:
+    line = said(TIDEPOOL, "Fixed: parse_row")
+    result = extract(f"USER: the harbor import is an hour off\nASSISTANT: {line}")
+    [gotcha] = [c for c in result.candidates if c.type == "gotcha"]
+    assert gotcha.title.startswith("parse_row now tags"), gotcha.title
+    assert "instead of" in gotcha.title
+    assert not [c for c in result.candidates if c.type == "progress"]
+
+
+def test_a_finished_step_report_goes_to_the_session_notes_not_to_memory() -> None:
+    line = said(TIDEPOOL, "Fixed: parse_row")
+    line = line.replace(" instead of letting them be read as local", "")
+    result = extract(f"USER: tag the harbor timestamps\nASSISTANT: {line}")
+    assert not result.candidates, titled(result)
+    assert any("parse_row" in c for c in result.notes.completed)
+
+
+def test_a_warning_paragraph_is_one_gotcha_led_by_the_sentence_that_names_its_subject() -> None:
+    behaviour = strip_currently(said(LOGGING, "validates the session ID and rejects empty strings"))
+    result = extract(
+        "USER: log hooks that run without a session too\n"
+        f"ASSISTANT: Careful: this would drop every hook line that has no session. {behaviour}"
+    )
+    [gotcha] = result.candidates
+    assert gotcha.type == "gotcha"
+    assert "validates the session ID" in gotcha.title, gotcha.title
+    assert "drop every hook line" in compose_body(gotcha.narrative, gotcha.facts)
+
+
+def strip_currently(sentence: str) -> str:
+    return sentence.removeprefix("Currently, ").replace("`Init`", "Init")
+
+
+def test_a_segue_before_a_statement_leaves_the_statement_to_be_judged() -> None:
+    line = said(SENDMESSAGE, "use the builtin subagent teams")
+    alone = extract(f"USER: {line}")
+    segued = extract(f"USER: while you're in there, {line[0].lower()}{line[1:]}")
+    assert [c.type for c in segued.candidates] == [c.type for c in alone.candidates]
+    assert segued.candidates, line
+    assert not segued.candidates[0].title.lower().startswith("while")
+
+
+def test_a_deferral_with_yet_is_an_instruction_but_a_state_with_yet_is_not_rejected() -> None:
+    state = said(TEAM_PROMPT, "don't exist yet on your branch")
+    assert rejection(state, "user") != "request"
+    assert rejection("don't port the old modules yet", "user") == "request"
+
+
+TEAM_PROMPT = "daaain__claude-code-log__agent-a4ca7529859c158c2.jsonl"

@@ -100,3 +100,14 @@ def test_split_sentences_keeps_file_names_and_versions() -> None:
         "Bump to v2.4.1 in setup.py.",
         "Then tag it.",
     ]
+
+
+def test_a_code_span_with_dots_is_one_sentence() -> None:
+    text = (
+        "Note that `ALTER TABLE ... ADD COLUMN ... DEFAULT` rewrites the whole table. "
+        "Add the column nullable first."
+    )
+    assert split_sentences(text) == [
+        "Note that `ALTER TABLE ... ADD COLUMN ... DEFAULT` rewrites the whole table.",
+        "Add the column nullable first.",
+    ]

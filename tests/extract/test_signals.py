@@ -110,3 +110,55 @@ def test_causal_sentences() -> None:
     assert is_causal("It fails because the worker imports the job by its dotted path.")
     assert is_causal("The branch doesn't exist on the remote any more.")
     assert not is_causal("The workflow ran on both Python versions.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RouteDto has no `@JsonClass(generateAdapter = true)`, so Moshi falls back to reflection.",
+        "Tokio has only as many workers as cores (4 here), so two big manifests block the runtime.",
+        "Flyway refuses a migration older than the newest applied one unless outOfOrder is on.",
+        "If the order is deleted in between, loading the GlobalID raises DeserializationError.",
+    ],
+)
+def test_a_mechanism_is_an_explanation(text: str) -> None:
+    assert is_causal(text)
+
+
+def test_narration_is_not_an_explanation() -> None:
+    assert not is_causal("The handler reads the file and parses it on a worker thread.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("the team agreed yesterday: we're moving from diesel to sqlx for new code", "decision"),
+        ("That is why only release crashes.", "gotcha"),
+        ("So jobs here should take the record's id, not the record.", "pattern"),
+    ],
+)
+def test_cues_of_the_held_out_round(text: str, kind: str) -> None:
+    assert kind in {c.kind for c in cues(text.lower() if kind == "decision" else text, "user")}
+
+
+def test_a_segue_is_judged_by_the_statement_after_it() -> None:
+    assert rejection("while you're in there, bump the version in setup.py", "user") == "request"
+    assert rejection("while you're in there, we use sqlx for all new database code", "user") is None
+    assert rejection("don't port the old modules yet", "user") == "request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'the ticket says: "Users should always be able to export their data as CSV"',
+        "use the same style as the other endpoints",
+        "keep it in line with the rest of the app",
+        "for this PR, don't touch the migrations",
+    ],
+)
+def test_the_tasks_own_wording_is_an_instruction(text: str) -> None:
+    assert rejection(text, "user") == "request"
+
+
+def test_a_rule_said_for_everyone_is_not_an_instruction() -> None:
+    assert rejection("please always run the formatter before committing", "user") is None

@@ -64,7 +64,8 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.85,
         "decided agreed chose opted settled",
-        r"\b(?:we|i|they)(?:'ve| have)? (?:decided|agreed|chose|opted|settled)\b"
+        r"\b(?:we|i|they|everyone|the (?:\w+ )?team)(?:'ve| have)? (?:decided|agreed|chose|opted|"
+        r"settled)\b"
         r"(?! on\s*(?:[,.;:!]|$))",  # "the spec we agreed on, ..." names a thing, decides nothing
     ),
     _cue(
@@ -121,7 +122,8 @@ CUES: tuple[Cue, ...] = (
         "decision",
         0.8,
         "chose choose picked pick prefer went",
-        r"\b(?:chose|choose|picked|pick|prefer(?:red)?|went for) [\w.+#/-]+(?: [\w.+#/-]+)? over\b",
+        r"\b(?:chose|choose|picked|pick|prefer(?:red)?|went for) [\w.+#/-]+(?: [\w.+#/-]+){0,3} "
+        r"over\b",
     ),
     _cue(
         "decision",
@@ -283,7 +285,7 @@ CUES: tuple[Cue, ...] = (
         "never doesn does won will refuse reject",
         r"\b(?:never|doesn'?t|does not|won'?t|will not) (?:let|allow|permit)s? (?:you|us|it|anyone"
         r")\b|"
-        r"\brefuses? to\b|\brejects?\b",
+        r"\brefuses? (?:to|an?|the|any)\b|\brejects?\b",
     ),
     _cue(
         "gotcha",
@@ -329,7 +331,7 @@ CUES: tuple[Cue, ...] = (
         "gotcha",
         0.7,
         "why explains",
-        r"\bthat'?s why\b|\bwhich (?:is )?why\b|\bwhich explains\b|\bexplains why\b",
+        r"\bthat(?:'?s| is) why\b|\bwhich (?:is )?why\b|\bwhich explains\b|\bexplains why\b",
     ),
     _cue(
         "gotcha", 0.65, "only", r"\bonly (?:works|happens|fails|shows up) (?:when|if|on|with|in)\b"
@@ -452,6 +454,13 @@ CUES: tuple[Cue, ...] = (
         ASSISTANT,
     ),
     _cue("pattern", 0.6, "prefer", r"\bprefer(?:s|red|ably)?\b"),
+    _cue(
+        "pattern",
+        0.7,
+        "should must",
+        r"\b(?:should|must) (?!not\b|be\b)[a-z]+ (?:[\w`'.-]+ ){0,5}?[\w`'.-]+, "
+        r"not (?:a |an |the )?[\w`'.-]+",
+    ),
     _cue("pattern", 0.75, "must should", r"\b(?:must|should) (?:always|never|not)\b|\bmust be\b"),
     _cue(
         "pattern",
@@ -646,7 +655,7 @@ CUES: tuple[Cue, ...] = (
         "all done fixed implemented added completed finished shipped merged published deployed "
         "released resolved complete",
         r"^(?:all )?(?:done|fixed|implemented|added|completed|finished|shipped|merged|published|"
-        r"deployed|released|resolved|complete)\b\s*[:!.,\u2014\u2013-]",
+        r"deployed|released|resolved|complete)\b\s*[:;!.,\u2014\u2013-]",
     ),
     _cue(
         "done",

@@ -143,18 +143,28 @@ def _belongs(draft: Draft, into: Draft) -> bool:
     return gap <= 1 and len(tokens(draft.text) & tokens(into.text)) >= 2
 
 
+_CODE_SPAN = re.compile(r"`([^`]{3,60})`")
+
+
+def _spans(draft: Draft) -> set[str]:
+    return {m.lower() for t in (draft.text, *draft.support) for m in _CODE_SPAN.findall(t)}
+
+
+def _one_incident(draft: Draft, other: Draft) -> bool:
+    """Two gotchas about one thing: explained after the same error, or the fix announced later
+    naming the setting the explanation named (`pgbouncer=true` in both)."""
+    if not draft.kind == other.kind == "gotcha":
+        return False
+    if draft.context and other.context == draft.context:
+        return True
+    return bool(_spans(draft) & _spans(other))
+
+
 def same_incident(drafts: list[Draft]) -> list[Draft]:
     """Gotchas explained over several messages after the same error become one."""
     kept: list[Draft] = []
     for draft in drafts:
-        first = next(
-            (
-                d
-                for d in kept
-                if draft.kind == d.kind == "gotcha" and draft.context and d.context == draft.context
-            ),
-            None,
-        )
+        first = next((d for d in kept if _one_incident(draft, d)), None)
         if first is None:
             kept.append(draft)
             continue

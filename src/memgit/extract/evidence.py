@@ -54,13 +54,16 @@ SYMPTOM = re.compile(
     r"doesn'?t|can'?t|won'?t|isn'?t|issue|problem|twice|missing|stuck|hangs?|leak\w*|"
     r"should be|supposed to|expected|incorrect|weird|strange|unexpected|too slow|sitting on|"
     r"takes? (?:like |about |over )?\d+ ?(?:s|secs?|seconds|minutes?)|climb\w*|grow\w*|"
-    r"spik\w*|oom\w*|logged out|kicked out|lost|losing|duplicat\w*|outage|unready|\d{3}'?d|"
+    r"spik\w*|jumps? to|oom\w*|logged out|kicked out|logs? (?:\w+ )?out|throw\w*|lost|losing|"
+    r"duplicat\w*|outage|unready|\d{3}'?d|(?:returns?|returned|returning|gets?|got|getting|"
+    r"throws?|with|an?) (?:an? |http )?[45]\d\d|time[sd]? out|timing out|"
+    r"but not (?:locally|in dev|on my machine|in staging)|"
     r"(?:\d+|several|multiple|many) (?:or \d+ )?times|went (?:down|red|unready)|"
     r"never (?:comes?|goes|went) (?:down|back|away)|stale|blank|empty|sometimes|randomly|"
     r"intermittent\w*|occasionally|used to (?:be|take|work)|took \d+|\w+(?:Error|Exception)|"
     r"DoesNotExist|NullPointer\w*|panic\w*|segfault\w*|instead of|ever since|since the|"
-    r"after the (?:update|upgrade|deploy|release|migration|change)|off by|an hour (?:late|early|"
-    r"off))\b",
+    r"after the (?:update|upgrade|deploy|release|migration|change)|off by|"
+    r"(?:an?|one|\d+) (?:hour|day|minute|week)s? (?:late|early|off|behind|ahead))\b",
     re.IGNORECASE,
 )
 """Words of a user reporting that something is wrong."""

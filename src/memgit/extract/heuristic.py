@@ -33,7 +33,15 @@ from memgit.extract.draft import (
     unique,
 )
 from memgit.extract.labels import labelled
-from memgit.extract.phrasing import mentioned_paths, plain, resolve_files, shorten, strip_lead
+from memgit.extract.phrasing import (
+    done_lead,
+    mentioned_paths,
+    plain,
+    resolve_files,
+    shorten,
+    strip_lead,
+    tidy,
+)
 from memgit.extract.segment import Block, Sentence, blocks, sentences
 from memgit.extract.signals import cues, is_causal, rejection
 from memgit.model import Observation
@@ -90,6 +98,18 @@ _REMEDY = re.compile(
 )
 
 
+_ASKED = re.compile(r'^\u2014 asked: "(?P<prompt>.+)"\)$', re.DOTALL)
+"""The prompt a later chunk of a long turn carries: the user's words, for the context they give."""
+
+
+def _asked(block: Block) -> str:
+    """The prompt of the turn a ``(turn N continued ...)`` marker continues; "" for others."""
+    if block.role != "context":
+        return ""
+    match = _ASKED.match(block.text.strip())  # the body after "(turn N continued"
+    return match.group("prompt") if match else ""
+
+
 def _kind_heading(heading: str) -> bool:
     return bool(heading) and any(p.search(heading) for p, _, _ in _HEADING_KINDS)
 
@@ -104,7 +124,7 @@ _REASON = re.compile(
     r"^(?:(?:it|this|that)(?:'s|'ll|'d| (?:is|was|would|will|can|could|does|doesn't|did|has|"
     r"had|[a-z]+s)\b)|(?:they|these|those)(?:'re|'ll| (?:are|were|would|will|can|could|do|"
     r"don't|have|keep|mean|make|let|give|avoid|stop)\b)|(?:because|since|that way|"
-    r"which|otherwise|so)\b)(?!'s (?:it|all)\b)",
+    r"which|otherwise|so|then)\b)(?!'s (?:it|all)\b)",
     re.IGNORECASE,
 )
 """How a sentence that gives the reason for the one before it starts ("It generates ...")."""
@@ -126,6 +146,18 @@ _FINDINGS = re.compile(
     r"what i (?:found|learned)|things to know|worth knowing|notes|(?:current |known |open )?"
     r"(?:issues|problems|pitfalls))\b"
 )
+_KNOWLEDGE = re.compile(
+    r"\b(?:instead of|rather than|in favou?r of|because|since|so that|otherwise|which means|"
+    r"caused by|the cause|root cause|so (?:that|the|it|two|no|nothing|every|each|they|we))\b",
+    re.IGNORECASE,
+)
+"""What makes a "Done:" / "Fixed:" report more than a finished step: the choice or the cause."""
+_ALTERNATIVE = re.compile(
+    r"^(?:and |but |also |oh,? |so )?(?:not|rather than|instead of|over) (?:a |an |the )?"
+    r"[\w.`@/+-]+(?:\s*[:,;\u2014\u2013(-]|\s+(?:because|since|as|it|they|which|either)\b|[.!]?$)",
+    re.IGNORECASE,
+)
+"""A later message naming the option a choice passed over ("and not requests: it has no async")."""
 _UNSAID = frozenset({"question", "too short", "lead-in", "code", "chatter", "hedge"})
 """Rejections a label does not overcome."""
 
@@ -166,6 +198,8 @@ class _Reading:
         self.prose = [b for b in found if b.role in ("user", "assistant") and not b.command]
         self.sentences = {b.index: sentences(b) for b in self.prose}
         self.edited = any(b.role == "tool" and b.tool in evidence.EDIT_TOOLS for b in found)
+        self.reported: list[str] = []
+        """Titles of finished steps reported as "Done: ..." lines: session notes, not memory."""
 
     # --- drafts -------------------------------------------------------------------------------
 
@@ -176,15 +210,46 @@ class _Reading:
             if picked is not None:
                 drafts.append(picked)
             skip = picked.last + 1 if picked is not None else 0
+            if picked is None and block.role == "user" and self._passed_over(block, drafts):
+                skip = 1
             drafts.extend(self._block_drafts(block, skip=skip))
         drafts = same_incident(drafts)
         run = evidence.last_test_run(self.blocks) if self.edited else None
+        drafts = [d for d in drafts if not self._reported(d)]
         for draft in drafts:
             if run is not None and draft.kind == "done":
                 draft.facts.append(run)
             self._finish(draft)
         # A title that cannot stand alone even after repair keeps the observation out.
         return [d for d in drafts if titles.problem(d.title) is None]
+
+    def _reported(self, draft: Draft) -> bool:
+        """Whether ``draft`` is a "Done: X" / "Fixed; X" report of a finished step, which the
+        session notes keep; the memory keeps one only for what it teaches, typed by that: the
+        cause it names (a fix "instead of" the old behaviour is a gotcha), or the choice."""
+        if draft.kind != "done":
+            return False
+        label, rest = done_lead(plain(draft.sentence.text))
+        if not label:
+            return False
+        if _KNOWLEDGE.search(rest):
+            draft.kind = "gotcha" if label.lower() in ("fixed", "resolved") else "decision"
+            draft.text = rest
+            return False
+        self.reported.append(tidy(shorten(strip_lead(plain(rest)), 90)))
+        return True
+
+    def _passed_over(self, block: Block, drafts: list[Draft]) -> bool:
+        """Whether the message opens with the alternative to the chunk's last choice ("and not
+        requests: ..."): it joins that choice, one fact with what it was chosen over and why."""
+        items = self.sentences[block.index]
+        if not items or not drafts or drafts[-1].kind != "decision":
+            return False
+        text = plain(items[0].text)
+        if not _ALTERNATIVE.match(text) or block.index - drafts[-1].sentence.block > 6:
+            return False
+        drafts[-1].support.append(text)
+        return True
 
     def _dialogue_choice(self, block: Block) -> Draft | None:
         offer = self._previous_prose(block, "assistant")
@@ -201,7 +266,7 @@ class _Reading:
         # An explanation right after a failure is a gotcha; after a reported symptom, likely one.
         diagnosing = 0.65 if error is not None else 0.0
         if not diagnosing and block.role == "assistant" and self._answers_symptom(block):
-            diagnosing = 0.6
+            diagnosing = 0.65
         corrected = block.role == "user" and self._acknowledged(block)
         final = block.role == "assistant" and self._ends_turn(block)
         long_doc = block.role == "user" and len(block.text) > 2000
@@ -241,6 +306,21 @@ class _Reading:
                 reason = None  # "## Change" / "## Decision" of a plan: the imperative is the choice
             if anchor is not None and sentence.paragraph == anchor.sentence.paragraph:
                 own, strength = self._classify(sentence, text, reason, diagnosing, final)
+                if (
+                    anchor.kind == "gotcha"
+                    and own in ("gotcha", "pattern", "architecture")
+                    and reason is None
+                    and not _RULE_FORM.search(text)  # "never edit a migration": a rule of its own
+                ):
+                    # "Careful: this plan would remove X. `Y` is authoritative: it replaces ...":
+                    # the warning's paragraph says how the thing behaves, which is the gotcha;
+                    # a sentence that names its subject leads one whose subject is a pronoun.
+                    if titles.problem(strip_lead(anchor.text)) == "pronoun":
+                        anchor.support.insert(0, anchor.text)
+                        anchor.sentence, anchor.text = sentence, text
+                    else:
+                        anchor.support.append(text)
+                    continue
                 if not own or strength < 0.7:
                     if reason is None or reason == "narration":
                         anchor.support.append(text)
@@ -253,7 +333,7 @@ class _Reading:
                 and sentence.paragraph == last.sentence.paragraph
                 and sentence.position == last.sentence.position + 1
                 and reason is None
-                and _REASON.match(strip_lead(text))
+                and (_REASON.match(strip_lead(text)) or _REASON.match(text))
             ):
                 last.support.append(text)  # the reason for the choice: one fact, one observation
                 continue
@@ -380,6 +460,9 @@ class _Reading:
                     evidence.SYMPTOM.search(plain(s.text))
                     for s in self.sentences[earlier.index][:3]
                 )
+            if _asked(earlier):
+                # A later chunk of a long turn: the prompt is carried, its messages are not.
+                return bool(evidence.SYMPTOM.search(_asked(earlier)))
             if earlier.role in _STOPS:
                 return False
             if earlier.role == "assistant":
@@ -423,6 +506,9 @@ class _Reading:
                     if evidence.SYMPTOM.search(text):
                         return shorten(text, 160)
                 return ""
+            asked = _asked(earlier)
+            if asked:
+                return shorten(asked, 160) if evidence.SYMPTOM.search(asked) else ""
         return ""
 
     def _nearby_targets(self, index: int) -> list[str]:
@@ -490,7 +576,7 @@ class _Reading:
     # --- session notes -------------------------------------------------------------------------
 
     def notes(self, kept: list[Draft]) -> SessionNotes:
-        done = [d.title for d in kept if d.kind == "done"]
+        done = [d.title for d in kept if d.kind == "done"] + self.reported
         later = [d.title for d in kept if d.kind == "next"]
         todos = evidence.last_todos(self.blocks)
         done += [f"Done: {task}" for status, task in todos if status == "completed"]

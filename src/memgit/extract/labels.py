@@ -50,6 +50,10 @@ _ASIDE = re.compile(
     re.IGNORECASE,
 )
 """Asides that ask for something to be kept ("remember that ...", "heads up, ..."): notable."""
+_JOINED = re.compile(
+    r"^(?:(?:also|and|oh|plus|btw|ps|one more thing|by the way)\b[,.]?\s+)+(?=\w)", re.IGNORECASE
+)
+"""A connective before the label ("also, reminder: ..."): the label still leads the statement."""
 _TO_YOU = re.compile(r"^(?:also |too |to )?(?:you|your|yourself)\b", re.IGNORECASE)
 _LEFT = re.compile(
     r"\b(?:remain\w*|left|still|todo|to do|next|pending|missing|open|not (?:yet )?done)\b",
@@ -62,13 +66,14 @@ def labelled(text: str) -> tuple[str, float, str] | None:
 
     Kinds are the extractor's draft kinds: progress becomes ``next`` when the statement names
     what is left and ``done`` otherwise."""
-    aside = _ASIDE.match(text.strip())
+    text = _JOINED.sub("", text.strip(), count=1)
+    aside = _ASIDE.match(text)
     if aside is not None:
-        rest = text.strip()[aside.end() :].strip()
+        rest = text[aside.end() :].strip()
         if _TO_YOU.match(rest) or len(rest.split()) < 3:
             return None  # "remember, you have LSP access": said to the assistant, for this task
         return "notable", 0.75, rest
-    match = _LABEL.match(text.strip())
+    match = _LABEL.match(text)
     if match is None:
         return None
     rest = match.group("rest").strip()

@@ -42,7 +42,7 @@ _LEAD_INS = re.compile(
     r"(?:so|ok|okay|and|but|also|plus|btw|by the way|fyi|fwiw|oh|well|right|yes|yeah|yep|hmm|ugh|"
     r"alright|great|good|perfect|nice|cool|fine|thanks|honestly|basically|anyway|currently|now|"
     r"mind you|ah|right|makes sense|understood|sounds good|got it|"
-    r"one more thing"
+    r"one more thing|(?:while|when) you'?re (?:at it|in there|there)"
     r"(?: you won'?t see in the code)?|in short|tl;?dr|that said|importantly|ideally|first|second|"
     r"third|finally|heads up|note|important|warning|careful with this one|careful|summary|"
     r"in summary|to summari[sz]e|result|outcome)\s*[,:;.!\u2014\u2013-]+\s*"
@@ -88,7 +88,7 @@ _LEAD_INS = re.compile(
 )
 _DONE_LEAD = re.compile(
     r"^(?:all )?(?:done|fixed|implemented|added|completed|finished|shipped|merged|published|"
-    r"deployed|released|resolved)\s*[:!.,\u2014\u2013-]+\s*",
+    r"deployed|released|resolved)\s*[:;!.,\u2014\u2013-]+\s*",
     re.IGNORECASE,
 )
 _TRAILING = " \t\n,;:.!\u2014\u2013-"
@@ -114,7 +114,7 @@ def done_lead(text: str) -> tuple[str, str]:
     match = _DONE_LEAD.match(text)
     if not match:
         return "", text
-    label = match.group(0).strip(" :!.,\u2014\u2013-").capitalize()
+    label = match.group(0).strip(" :;!.,\u2014\u2013-").capitalize()
     return label, text[match.end() :]
 
 

@@ -185,11 +185,12 @@ def sentences(block: Block) -> list[Sentence]:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """Split a paragraph at sentence ends, keeping abbreviations and file names intact."""
+    """Split a paragraph at sentence ends, keeping abbreviations, file names and code spans
+    ("`ALTER TABLE ... ADD COLUMN`") intact."""
     parts = _SPLIT.split(paragraph)
     merged: list[str] = []
     for part in parts:
-        if merged and _ABBREV.search(merged[-1]):
+        if merged and (_ABBREV.search(merged[-1]) or merged[-1].count("`") % 2):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)

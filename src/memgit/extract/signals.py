@@ -108,9 +108,30 @@ _HANDBACK = re.compile(
     r"one|ticket|fix))[.!]*$|\bthis time\b|\bin this pr\b|^keep (?:it|this|that|things) |"
     r"\bwhile you(?:'re| are)? (?:at it|doing it|do it|there|in there)\b|\bas before\b|"
     r"\bdon'?t bother\b|^(?:(?:please|let'?s|just)\s+)?(?:keep|make|leave) (?:the|this|your) "
-    r"(?:diff|pr|patch|change|changes|commit|commits)\b"
+    r"(?:diff|pr|patch|change|changes|commit|commits)\b|"
+    r"^(?:for|in) (?:this|the) (?:pr|task|change|ticket|fix|branch|one)\b|"
+    r"^(?:(?:please|just)\s+)?(?:use|follow|match|keep|make|do|write|style) "
+    r"(?:it |this |that |them )?(?:the same (?:\w+ )?as|consistent with|in line with|"
+    r"like the (?:other|rest|existing))\b"
 )
-"""Instructions for the task at hand ("make sure CI passes when you're done")."""
+"""Instructions for the task at hand ("make sure CI passes when you're done", "use the same
+style as the other endpoints", "for this PR, don't touch the migrations")."""
+_QUOTED = re.compile(
+    r"^(?:(?:the|this|our|my) )?(?:ticket|issue|spec|story|task|card|brief|jira|pr description|"
+    r"requirements?|acceptance criteria|customer|client|email|message) (?:says|said|reads|asks|"
+    r"wants)\b[^\"\u201c]*[\"\u201c]"
+)
+"""A quoted instruction ('the ticket says: "Users should always ..."'): the task's wording."""
+_DEFERRAL = re.compile(r"^(?:please )?(?:don'?t|do not) [^,;]*\byet\b")
+"""A step put off for this task ("don't port the old modules yet")..."""
+_WAITS_FOR = re.compile(r"\b(?:until|unless|before|without)\b|(?<=\s)(?-i:[A-Z][a-z]{2,})\b")
+"""... unless it waits for someone or something: then it is coordination ("..., Sam is ...")."""
+_SEGUE = re.compile(
+    r"^(?:\w+[,.!]\s+)?(?:while|when|since|now that) you(?:'re| are) (?:at it|in there|there|"
+    r"doing (?:it|that)|in that (?:file|code|module))\s*,\s*(?P<rest>\S.*)$"
+)
+"""A segue into what follows ("while you're in there, the team agreed ..."): not the instruction
+itself; the statement after it is what to judge."""
 _TASK = re.compile(
     r"^(?:(?:now|then|first|next|also|and|ok(?:ay)?|so)[,:]?\s+)*(?:add|create|implement|write|"
     r"build|make(?! sure)|fix|update|refactor|hand (?:over|off)|have (?:each|every|them|him|"
@@ -141,6 +162,13 @@ def rejection(text: str, role: str) -> str | None:
     if _REQUEST.match(lower) and not _RULE.search(lower):
         return "request"
     if _HANDBACK.search(lower) and not _RULE.search(lower):
+        segue = _SEGUE.match(lower)
+        if segue is None or len(segue.group("rest").split()) < 5:
+            return "request"
+        return rejection(text[segue.start("rest") :], role)
+    if _QUOTED.match(lower):
+        return "request"
+    if _DEFERRAL.match(lower) and not _WAITS_FOR.search(text):
         return "request"
     if role == "user" and _TASK.match(lower) and not _RULE.search(lower):
         return "request"
@@ -173,7 +201,13 @@ def cues(text: str, role: str) -> list[Cue]:
 
 
 _CAUSAL = re.compile(
-    r"\b(?:because|since|so (?:the|that|every|any|it|we|an?|when|each|all|no|nothing)|, so \w+|"
+    r",\s+so\s+\w+|"  # after code or a bracket too: "... `true)`, so Moshi falls back"
+    r"\b(?:because|since|so (?:the|that|every|any|it|we|an?|when|each|all|no|nothing)|"
+    r"unless|refuses?|raises?|throws?|falls? back|strips?|(?:that|this) is why|denie[sd]|"
+    r"stopped|ignores?|ignored|skips?|skipped|drops?|dropped|rejects?|rejected|"
+    r"only (?:exists?|works?|applies) (?:in|on|when|for|at)|needs? (?:its|their) own|"
+    r"(?:doesn'?t|does not|don'?t|do not|won'?t|can'?t) (?:read|see|know|send|pass|load|"
+    r"include|respect|honou?r|support|wait|retry)s?|"
     r"which (?:means|made|makes|caused|causes)|means|caus(?:es|ed|ing)|due to|interprets?|"
     r"treats?|infers?|expects?|assumes?|instead of|rather than|whenever|every time|each time|"
     r"as soon as|once|there is no|"

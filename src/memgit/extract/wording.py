@@ -109,12 +109,22 @@ def keep_case(original: str, line: str) -> str:
 
 
 def _impact_clause(text: str) -> str:
-    """Of "A; B", the clause that says what goes wrong, when only the second one does."""
-    if len(text) <= 100 or "; " not in text:
+    """Of "A; B" (or "A, and B"), the clause that says what goes wrong, when only the second one
+    does and names its own subject ("..., and Flyway refuses a migration older than ...")."""
+    if len(text) <= 100:
         return text
-    first, _, rest = text.partition("; ")
-    if not _IMPACT.search(first) and _IMPACT.search(rest) and len(rest.split()) >= 6:
-        return rest
+    for joint in ("; ", ", and "):
+        if joint not in text:
+            continue
+        first, _, rest = text.partition(joint)
+        if (
+            not _IMPACT.search(first)
+            and _IMPACT.search(rest)
+            and len(rest.split()) >= 6
+            and titles.problem(rest) is None
+        ):
+            return rest
+        return text
     return text
 
 

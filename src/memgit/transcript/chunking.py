@@ -19,6 +19,9 @@ from memgit.transcript.text import word_count
 
 CHUNK_CHARS = 6000
 TOOL_OUTPUT_CHARS = 1200
+PROMPT_CONTEXT_CHARS = 400
+"""How much of a long turn's prompt its later chunks carry: what was asked (the reported symptom,
+the task) is what tells an explanation from narration in every part of the turn."""
 _SEP = "\n\n"
 
 
@@ -104,7 +107,7 @@ def _turn_units(turn: Turn, pieces: list[Piece], limit: int, before: Position) -
     whole = _Unit(tuple(pieces), turn.end, partial=False)
     if len(whole.text) <= limit:
         return [whole]
-    marker = Piece(_continued(turn), turn, "context")
+    marker = Piece(_continued(turn, min(PROMPT_CONTEXT_CHARS, limit // 4)), turn, "context")
     budget = limit - len(marker.text) - 1
     parts = [part for piece in pieces for part in _hard_split(piece, budget)]
     groups: list[list[Piece]] = [[]]
@@ -125,10 +128,10 @@ def _turn_units(turn: Turn, pieces: list[Piece], limit: int, before: Position) -
     return units
 
 
-def _continued(turn: Turn) -> str:
+def _continued(turn: Turn, cap: int) -> str:
     prompt = " ".join(turn.prompt.split())
-    if len(prompt) > 120:
-        prompt = prompt[:120] + "…"
+    if len(prompt) > cap:
+        prompt = prompt[:cap] + "…"
     asked = f' — asked: "{prompt}"' if prompt else ""
     return f"(turn {turn.index} continued{asked})"
 
