@@ -2,6 +2,7 @@
 
     python bench/paraphrase.py [--sizes 1000,10000] [--work DIR] [--cache DIR] [--show]
     python bench/paraphrase.py --compare TOKENLEARN_MODEL_DIR|- ...   # candidate models
+    python bench/paraphrase.py --compare - --no-wordllama --transformer MODEL_DIR  # the ceiling
 
 Each target below is a memory a coding agent could keep about the synthetic product of
 ``vocabulary.py``; its question asks for it in other words (the benchmark checks that, after
@@ -509,6 +510,15 @@ def main(argv: list[str] | None = None) -> int:
         help="compare candidate models on the tuned and first held-out sets instead (the folder "
         "of tokenlearn-static-model's model files, or '-' to leave it out)",
     )
+    parser.add_argument(
+        "--transformer",
+        metavar="MODEL_DIR",
+        help="with --compare, also a sentence-transformers model folder (needs torch and "
+        "sentence-transformers, which memgit never depends on: the upper bound for a static table)",
+    )
+    parser.add_argument(
+        "--no-wordllama", action="store_true", help="with --compare, leave wordllama's rows out"
+    )
     args = parser.parse_args(argv)
     shared = [(p.question, sorted(overlapping(p))) for p in ALL if overlapping(p)]
     if shared:
@@ -518,10 +528,15 @@ def main(argv: list[str] | None = None) -> int:
         for size in [int(s) for s in args.sizes.split(",")]:
             memory, targets = build_store(size, work, args.cache)
             print(f"## {size:,}")
-            candidates: list[Any] = [WordLlama(d) for d in (256, 128, 64)]
-            candidates += [WordLlama(256, idf=True), WordLlama(128, idf=True)]
+            candidates: list[Any] = []
+            if not args.no_wordllama:
+                candidates += [WordLlama(d) for d in (256, 128, 64)]
+                candidates += [WordLlama(256, idf=True), WordLlama(128, idf=True)]
             if args.compare != "-":
                 candidates.append(TokenlearnStatic(args.compare))
+            if args.transformer:
+                first = Transformer(args.transformer)
+                candidates += [first, Transformer(args.transformer, center=False, shared=first)]
             compare(memory, targets, candidates)
         return 0
     report = []
@@ -634,6 +649,38 @@ class TokenlearnStatic:
         return out
 
 
+class Transformer:
+    """A full sentence transformer (all-MiniLM-L6-v2 from a wheel): the ceiling a table distilled
+    from it can reach. Never a dependency of memgit; run from a separate environment."""
+
+    def __init__(self, folder: str, center: bool = True, shared: Transformer | None = None) -> None:
+        self.name = f"transformer {Path(folder).parent.name or folder}"
+        self.center = center
+        if not center:
+            self.name += " (not centred)"
+        if shared is not None:
+            self.model, self.memo = shared.model, shared.memo
+            return
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(2)
+        self.model = SentenceTransformer(folder, device="cpu", local_files_only=True)
+        self.memo: dict[str, Any] = {}
+
+    def fit(self, texts: list[str]) -> None:
+        pass
+
+    def embed(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        todo = [t for t in dict.fromkeys(texts) if t not in self.memo]
+        if todo:
+            vectors = self.model.encode(todo, batch_size=64, convert_to_numpy=True)
+            self.memo.update(zip(todo, vectors, strict=True))
+        return np.stack([self.memo[t] for t in texts])
+
+
 def _unit(matrix: Any) -> Any:
     import numpy as np
 
@@ -679,7 +726,7 @@ def compare(
         matrix = model.embed(texts)
         seconds = time.perf_counter() - started
         matrix = _unit(matrix)
-        mean = matrix[active].mean(axis=0)
+        mean = matrix[active].mean(axis=0) if getattr(model, "center", True) else 0.0 * matrix[0]
         matrix = _unit(matrix - mean)
         result: dict[str, Any] = {
             "model": model.name,
