@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from memgit.model import EPHEMERAL_TYPES, TITLE_MAX, Observation, decayed_confidence
-from memgit.quality import DEFAULT_FLOOR, below_floor, has_chat, is_done, quality
+from memgit.quality import DEFAULT_FLOOR, below_floor, has_chat, is_done, is_human, quality
 from memgit.untrusted import (
     as_fact,
     files_hint,
@@ -104,11 +104,15 @@ def score_observation(
     return _score(confidence, obs, at, stale)
 
 
-def _score(confidence: float, obs: Observation, at: datetime, stale: bool) -> float:
+def _score(
+    confidence: float, obs: Observation, at: datetime, stale: bool, worth: float | None = None
+) -> float:
+    """``worth``: ``quality(obs)`` when the caller has it already (it is most of the cost)."""
     age_days = max(0.0, (at - obs.updated).total_seconds() / 86400.0)
     recency = RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
     fading = confidence / obs.confidence if obs.confidence > 0 else 0.0
-    score = quality(obs) * fading * recency * (STALE_FACTOR if stale else 1.0)
+    worth = quality(obs) if worth is None else worth
+    score = worth * fading * recency * (STALE_FACTOR if stale else 1.0)
     return float(round(score, 9))  # the same ranking on every platform, whatever the last bits
 
 
@@ -144,12 +148,15 @@ def _rank(
         if not obs.active:
             continue
         active += 1
-        if below_floor(obs, quality_floor) or is_done(obs):
+        if is_done(obs):
             continue
         confidence = decayed_confidence(obs, at, half_life_days, ephemeral)
         if confidence < min_confidence:
             continue
-        score = _score(confidence, obs, at, obs.id in stale_ids)
+        worth = quality(obs)  # once: the floor and the score both need it
+        if worth < quality_floor and not is_human(obs):
+            continue
+        score = _score(confidence, obs, at, obs.id in stale_ids, worth)
         groups.setdefault(obs.type, []).append(_Candidate((-score, obs.id), obs))
     for candidates in groups.values():
         candidates.sort(key=lambda c: c.key)
